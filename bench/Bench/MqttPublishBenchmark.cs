@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Telemetry.Mqtt;
+using Telemetry.Testing;
+
+namespace Telemetry.Bench;
+
+/// <summary>
+/// QoS 1 publishing against one Mosquitto: the broker's own client (mosquitto_pub reading lines) against
+/// our client, same messages, same broker, same run. A publish counts when its PUBACK has arrived.
+/// </summary>
+internal static class MqttPublishBenchmark
+{
+    public static async Task RunAsync(int messages, int payloadBytes, int rounds)
+    {
+        Console.WriteLine($"MQTT QoS 1 publish: {messages:N0} messages of {payloadBytes} bytes, median of {rounds} rounds");
+        await using var broker = await MosquittoServer.StartAsync();
+        var payload = Payload(payloadBytes);
+        var lines = string.Join('\n', Enumerable.Repeat(payload, messages)) + "\n";
+
+        var raw = new List<double>();
+        var ours = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            raw.Add(await MosquittoPubAsync(broker, lines, messages));
+            ours.Add(await OurClientAsync(broker, Encoding.UTF8.GetBytes(payload), messages, round));
+        }
+
+        var rawRate = Figures.Median(raw);
+        var ourRate = Figures.Median(ours);
+        Figures.Rate("mosquitto_pub -q 1 -l (broker's own client)", rawRate, "msg");
+        Figures.Rate("our client, PublishAsync QoS 1", ourRate, "msg");
+        Figures.Ratio("ours / mosquitto_pub", ourRate / rawRate, 0.8);
+    }
+
+    private static string Payload(int bytes)
+    {
+        var text = new StringBuilder("{\"v\":1,\"gateway\":\"gw-bench\",\"readings\":[");
+        while (text.Length < bytes - 2)
+        {
+            text.Append('x');
+        }
+
+        return text.Append("]}").ToString();
+    }
+
+    private static async Task<double> MosquittoPubAsync(MosquittoServer broker, string lines, int messages)
+    {
+        var started = Stopwatch.GetTimestamp();
+        (await ExternalCommand.RunAsync(
+            "mosquitto_pub",
+            ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "bench/raw", "-l"],
+            TimeSpan.FromMinutes(5),
+            lines)).EnsureSuccess("mosquitto_pub");
+        return messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static async Task<double> OurClientAsync(MosquittoServer broker, byte[] payload, int messages, int round)
+    {
+        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = $"bench-{round}" });
+        await client.ConnectAsync(CancellationToken.None);
+        var message = new MqttApplicationMessage { Topic = "bench/ours", Payload = payload, QualityOfService = MqttQualityOfService.AtLeastOnce };
+        var started = Stopwatch.GetTimestamp();
+        var pending = new Task<MqttPublishResult>[messages];
+        for (var i = 0; i < messages; i++)
+        {
+            pending[i] = client.PublishAsync(message, CancellationToken.None);
+        }
+
+        var results = await Task.WhenAll(pending);
+        var rate = messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (results.Any(r => !r.IsSuccess))
+        {
+            throw new InvalidOperationException("a publish was refused by the broker");
+        }
+
+        await client.DisconnectAsync(CancellationToken.None);
+        return rate;
+    }
+}

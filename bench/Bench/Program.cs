@@ -1,0 +1,18 @@
+using System.Globalization;
+using Telemetry.Bench;
+
+// Benchmarks print each figure next to a limit measured in the same run, and the ratio between them.
+var which = args.Length > 0 ? args[0] : "all";
+int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+if (which is "all" or "mqtt")
+{
+    await MqttPublishBenchmark.RunAsync(messages: Arg(1, 100_000), payloadBytes: 512, rounds: 3);
+    Console.WriteLine();
+}
+
+if (which is "all" or "influx")
+{
+    await InfluxWriteBenchmark.RunAsync(points: Arg(1, 200_000), batchPoints: 5_000, rounds: 3);
+    Console.WriteLine();
+}

@@ -1,0 +1,73 @@
+namespace Telemetry.Contracts;
+
+/// <summary>What a message on a gateway's topic tree carries.</summary>
+public enum GatewayTopicKind
+{
+    State,
+    Telemetry,
+    Event,
+    Command,
+}
+
+/// <summary>A parsed gateway topic: <c>{root}/{site}/{gateway}/{kind}[/{device}]</c>.</summary>
+public sealed record GatewayTopic(string Site, string Gateway, GatewayTopicKind Kind, string? Device = null);
+
+/// <summary>The MQTT topic names of the contracts, under a configurable root (default <c>lighting</c>).</summary>
+public sealed class Topics
+{
+    public const string DefaultRoot = "lighting";
+
+    public Topics(string root = DefaultRoot)
+    {
+        if (!Identifiers.IsValid(root))
+        {
+            throw new ArgumentException($"MQTT root '{root}' is not a valid identifier: {Identifiers.Rule}", nameof(root));
+        }
+
+        Root = root;
+    }
+
+    public string Root { get; }
+
+    public string State(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/state";
+
+    public string Telemetry(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/telemetry";
+
+    public string Event(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/event";
+
+    public string Command(string site, string gateway, string device) => $"{Root}/{Checked(site)}/{Checked(gateway)}/cmd/{Checked(device)}";
+
+    public string Alerts(string crew) => $"{Root}/alerts/{Checked(crew)}";
+
+    /// <summary>Every gateway's telemetry: <c>{root}/+/+/telemetry</c>.</summary>
+    public string AllTelemetry => $"{Root}/+/+/telemetry";
+
+    public string AllStates => $"{Root}/+/+/state";
+
+    public string AllEvents => $"{Root}/+/+/event";
+
+    /// <summary>A shared subscription so that several instances of a consumer split the stream.</summary>
+    public static string Shared(string group, string filter) => $"$share/{Checked(group)}/{filter}";
+
+    /// <summary>Reads a gateway topic; null when the topic is not one (wrong root, shape or identifiers).</summary>
+    public GatewayTopic? Parse(string topic)
+    {
+        var parts = topic.Split('/');
+        if (parts.Length < 4 || parts[0] != Root || !Identifiers.IsValid(parts[1]) || !Identifiers.IsValid(parts[2]))
+        {
+            return null;
+        }
+
+        return (parts.Length, parts[3]) switch
+        {
+            (4, "state") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.State),
+            (4, "telemetry") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Telemetry),
+            (4, "event") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Event),
+            (5, "cmd") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Command, parts[4]),
+            _ => null,
+        };
+    }
+
+    private static string Checked(string identifier) =>
+        Identifiers.IsValid(identifier) ? identifier : throw new ArgumentException($"'{identifier}' is not a valid identifier: {Identifiers.Rule}", nameof(identifier));
+}

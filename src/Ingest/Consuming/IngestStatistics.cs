@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Telemetry.Hosting;
+using Telemetry.Ingest.DeadLetters;
+using Telemetry.Ingest.Validation;
+
+namespace Telemetry.Ingest.Consuming;
+
+/// <summary>What Ingest has done since it started, for <c>/healthz</c> and the periodic log line.</summary>
+public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
+{
+    private readonly ConcurrentDictionary<RejectionReason, long> _rejections = new();
+    private long _messagesReceived;
+    private long _messagesAcknowledged;
+    private long _readingsStored;
+    private long _pointsWritten;
+    private long _writes;
+    private long _writeFailures;
+    private long _lastWriteMilliseconds;
+    private long _lastBatchPoints;
+    private long _lastLagMilliseconds;
+    private long _heldMessages;
+    private long _heldBytes;
+    private long _peakHeldBytes;
+    private int _brokerConnected;
+    private (long Timestamp, long Received, long Points) _rateMark = (clock.GetTimestamp(), 0, 0);
+
+    public string Name => "ingest";
+
+    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1;
+
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+
+    public long ReadingsStored => Interlocked.Read(ref _readingsStored);
+
+    public long PointsWritten => Interlocked.Read(ref _pointsWritten);
+
+    public long HeldMessages => Interlocked.Read(ref _heldMessages);
+
+    public long HeldBytes => Interlocked.Read(ref _heldBytes);
+
+    public double MessagesPerSecond { get; private set; }
+
+    public double PointsPerSecond { get; private set; }
+
+    public long Rejections(RejectionReason reason) => _rejections.GetValueOrDefault(reason);
+
+    public void BrokerConnected(bool connected) => Volatile.Write(ref _brokerConnected, connected ? 1 : 0);
+
+    public void Received(int payloadBytes)
+    {
+        Interlocked.Increment(ref _messagesReceived);
+        Interlocked.Increment(ref _heldMessages);
+        var held = Interlocked.Add(ref _heldBytes, payloadBytes);
+        long peak;
+        while (held > (peak = Interlocked.Read(ref _peakHeldBytes)) && Interlocked.CompareExchange(ref _peakHeldBytes, held, peak) != peak)
+        {
+        }
+    }
+
+    public void Acknowledged(int messages, long payloadBytes)
+    {
+        Interlocked.Add(ref _messagesAcknowledged, messages);
+        Interlocked.Add(ref _heldMessages, -messages);
+        Interlocked.Add(ref _heldBytes, -payloadBytes);
+    }
+
+    public void Rejected(RejectionReason reason) => _rejections.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    public void Written(int points, int readings, TimeSpan took, TimeSpan? lag)
+    {
+        Interlocked.Add(ref _pointsWritten, points);
+        Interlocked.Add(ref _readingsStored, readings);
+        Interlocked.Increment(ref _writes);
+        Interlocked.Exchange(ref _lastWriteMilliseconds, (long)took.TotalMilliseconds);
+        Interlocked.Exchange(ref _lastBatchPoints, points);
+        if (lag is { } l)
+        {
+            Interlocked.Exchange(ref _lastLagMilliseconds, (long)l.TotalMilliseconds);
+        }
+    }
+
+    public void WriteFailed() => Interlocked.Increment(ref _writeFailures);
+
+    /// <summary>Recomputes the rates over the time since the last call.</summary>
+    public void UpdateRates()
+    {
+        var now = (clock.GetTimestamp(), MessagesReceived, PointsWritten);
+        var seconds = (now.Item1 - _rateMark.Timestamp) / (double)Stopwatch.Frequency;
+        if (seconds > 0)
+        {
+            MessagesPerSecond = (now.MessagesReceived - _rateMark.Received) / seconds;
+            PointsPerSecond = (now.PointsWritten - _rateMark.Points) / seconds;
+        }
+
+        _rateMark = now;
+    }
+
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteBoolean("broker_connected", IsHealthy);
+        writer.WriteNumber("messages_received", MessagesReceived);
+        writer.WriteNumber("messages_acknowledged", Interlocked.Read(ref _messagesAcknowledged));
+        writer.WriteNumber("messages_per_second", Math.Round(MessagesPerSecond, 1));
+        writer.WriteNumber("readings_stored", ReadingsStored);
+        writer.WriteNumber("points_written", PointsWritten);
+        writer.WriteNumber("points_per_second", Math.Round(PointsPerSecond, 1));
+        writer.WriteNumber("writes", Interlocked.Read(ref _writes));
+        writer.WriteNumber("write_failures", Interlocked.Read(ref _writeFailures));
+        writer.WriteNumber("last_batch_points", Interlocked.Read(ref _lastBatchPoints));
+        writer.WriteNumber("last_write_ms", Interlocked.Read(ref _lastWriteMilliseconds));
+        writer.WriteNumber("lag_ms", Interlocked.Read(ref _lastLagMilliseconds));
+        writer.WriteNumber("held_messages", HeldMessages);
+        writer.WriteNumber("held_bytes", HeldBytes);
+        writer.WriteNumber("peak_held_bytes", Interlocked.Read(ref _peakHeldBytes));
+        writer.WriteNumber("working_set_bytes", Environment.WorkingSet);
+        writer.WriteStartObject("dead_letters");
+        foreach (var (reason, count) in _rejections.OrderBy(r => r.Key))
+        {
+            writer.WriteNumber(DeadLetterSink.ReasonName(reason), count);
+        }
+
+        writer.WriteEndObject();
+    }
+}

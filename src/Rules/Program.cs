@@ -1,0 +1,5 @@
+using Telemetry.Hosting;
+
+var app = ServiceHost.CreateBuilder(args, "Rules").Build();
+app.MapServiceHealth();
+await app.RunAsync();

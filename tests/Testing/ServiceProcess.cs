@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Reflection;
+
+namespace Telemetry.Testing;
+
+/// <summary>One of the product's services run as its own process, as in production, so tests can kill it.</summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(2) };
+    private readonly string _service;
+    private readonly Dictionary<string, string> _environment;
+    private RunningCommand? _process;
+
+    private ServiceProcess(string service, Dictionary<string, string> environment, int healthPort)
+    {
+        _service = service;
+        _environment = environment;
+        HealthPort = healthPort;
+    }
+
+    public int HealthPort { get; }
+
+    public Uri HealthUrl => new($"http://127.0.0.1:{HealthPort}/healthz");
+
+    public string Output => _process?.Output ?? string.Empty;
+
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>
+    /// Starts <c>src/{service}</c> as built for the same configuration as the tests, with settings given as
+    /// configuration keys (<c>Mqtt:Port</c>), and waits until its health endpoint answers.
+    /// </summary>
+    public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreePort.Next();
+        var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+        environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        var process = new ServiceProcess(service, environment, port);
+        await process.StartAgainAsync();
+        return process;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        if (IsRunning)
+        {
+            throw new InvalidOperationException($"{_service} is already running");
+        }
+
+        var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var dll = Path.Combine(RepositoryPaths.Root, "src", _service, "bin", configuration, "net10.0", $"Telemetry.{_service}.dll");
+        if (!File.Exists(dll))
+        {
+            throw new FileNotFoundException($"{dll} is not built; build the solution first", dll);
+        }
+
+        _process = ExternalCommand.Start("dotnet", [dll], _environment);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var response = await Http.GetAsync(HealthUrl);
+                return;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"{_service} did not answer on {HealthUrl}: {_process.Output}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<string> HealthAsync()
+    {
+        using var response = await Http.GetAsync(HealthUrl);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>SIGKILL: no flush, no goodbye.</summary>
+    public void Kill() => _process?.Kill();
+
+    /// <summary>SIGTERM: graceful shutdown.</summary>
+    public Task StopAsync() => _process?.StopAsync() ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+    }
+}
