@@ -44,6 +44,7 @@ public sealed partial class IngestService(
         await mqtt.SubscribeAsync(
             [.. filters.Select(f => new MqttSubscription { TopicFilter = Topics.Shared(mqttSettings.SharedGroup, f), MaximumQoS = MqttQualityOfService.AtLeastOnce })],
             stoppingToken);
+        statistics.Subscribed();
         LogConsuming(logger, string.Join(", ", filters), mqttSettings.SharedGroup, influxSettings.WritesInFlight);
 
         var writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(1) { SingleReader = false, SingleWriter = true });
@@ -62,6 +63,8 @@ public sealed partial class IngestService(
         {
             writes.Writer.TryComplete();
             await Task.WhenAll([.. writers, reporting]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await mqtt.DisconnectAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

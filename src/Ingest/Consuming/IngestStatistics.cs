@@ -24,11 +24,13 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
     private long _heldBytes;
     private long _peakHeldBytes;
     private int _brokerConnected;
+    private int _subscribed;
     private (long Timestamp, long Received, long Points) _rateMark = (clock.GetTimestamp(), 0, 0);
 
     public string Name => "ingest";
 
-    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1;
+    /// <summary>Connected to the broker and subscribed: messages published now will reach Ingest.</summary>
+    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1 && Volatile.Read(ref _subscribed) == 1;
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
@@ -47,6 +49,8 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
     public long Rejections(RejectionReason reason) => _rejections.GetValueOrDefault(reason);
 
     public void BrokerConnected(bool connected) => Volatile.Write(ref _brokerConnected, connected ? 1 : 0);
+
+    public void Subscribed() => Volatile.Write(ref _subscribed, 1);
 
     public void Received(int payloadBytes)
     {
@@ -99,7 +103,8 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
 
     public void Write(Utf8JsonWriter writer)
     {
-        writer.WriteBoolean("broker_connected", IsHealthy);
+        writer.WriteBoolean("broker_connected", Volatile.Read(ref _brokerConnected) == 1);
+        writer.WriteBoolean("subscribed", Volatile.Read(ref _subscribed) == 1);
         writer.WriteNumber("messages_received", MessagesReceived);
         writer.WriteNumber("messages_acknowledged", Interlocked.Read(ref _messagesAcknowledged));
         writer.WriteNumber("messages_per_second", Math.Round(MessagesPerSecond, 1));

@@ -21,7 +21,7 @@ public sealed class WalkingSkeletonTests : IAsyncLifetime
             ["Influx:Url"] = _influx.Url.ToString(),
             ["Influx:Linger"] = "00:00:00.050",
         });
-        await Eventually.TrueAsync(async () => (await _ingest.HealthAsync()).Contains("\"broker_connected\": true", StringComparison.Ordinal), "Ingest connects to the broker");
+        await Eventually.TrueAsync(async () => (await _ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
     }
 
     public async Task DisposeAsync()
