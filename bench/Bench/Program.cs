@@ -11,6 +11,12 @@ if (which is "all" or "mqtt")
     Console.WriteLine();
 }
 
+if (which is "all" or "ingest")
+{
+    await IngestBenchmark.RunAsync(batches: Arg(1, 3_000), readingsPerBatch: 100);
+    Console.WriteLine();
+}
+
 if (which is "all" or "influx")
 {
     await InfluxWriteBenchmark.RunAsync(points: Arg(1, 200_000), batchPoints: 5_000, rounds: 3);

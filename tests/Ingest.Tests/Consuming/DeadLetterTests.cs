@@ -7,28 +7,16 @@ using Telemetry.Testing;
 namespace Telemetry.Ingest.Tests.Consuming;
 
 /// <summary>Bad messages in a stream are dead-lettered with their reasons; every good reading around them is stored.</summary>
-public sealed class DeadLetterTests : IAsyncLifetime
+public sealed class DeadLetterTests(BrokerAndDatabase servers) : IClassFixture<BrokerAndDatabase>
 {
-    private MosquittoServer _broker = null!;
-    private InfluxServer _influx = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoServer.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    private readonly MosquittoServer _broker = servers.Broker;
+    private readonly InfluxServer _influx = servers.Influx;
 
     [Fact]
     public async Task One_percent_malformed_messages_are_dead_lettered_and_every_valid_reading_is_stored()
     {
         const int messages = 2_000, perBatch = 20;
-        var stream = new ReadingStream(_broker, "gw-mixed", perBatch);
+        var stream = new GatewayStream(_broker, "gw-mixed", perBatch);
         var deadLetterFile = Path.Combine(_influx.Directory, "dead", "ingest-.jsonl");
         await using var ingest = await IngestProcess.StartAsync(_broker, _influx, "ingest-mixed", new Dictionary<string, string>
         {

@@ -4,28 +4,16 @@ using Telemetry.Testing;
 namespace Telemetry.Ingest.Tests.Consuming;
 
 /// <summary>Ingest loses nothing and doubles nothing when it, or InfluxDB, dies mid-stream.</summary>
-public sealed class IngestKilledMidStreamTests : IAsyncLifetime
+public sealed class IngestKilledMidStreamTests(BrokerAndDatabase servers) : IClassFixture<BrokerAndDatabase>
 {
-    private MosquittoServer _broker = null!;
-    private InfluxServer _influx = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoServer.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    private readonly MosquittoServer _broker = servers.Broker;
+    private readonly InfluxServer _influx = servers.Influx;
 
     [Fact]
     public async Task Every_reading_of_a_200000_reading_stream_is_stored_once_after_a_sigkill()
     {
         const int batches = 2_000, perBatch = 100;
-        var stream = new ReadingStream(_broker, "gw-kill", perBatch);
+        var stream = new GatewayStream(_broker, "gw-kill", perBatch);
         var ingest = await IngestProcess.StartAsync(_broker, _influx, "ingest-kill");
         await using (ingest)
         {
@@ -45,29 +33,17 @@ public sealed class IngestKilledMidStreamTests : IAsyncLifetime
     }
 }
 
-public sealed class InfluxOutageTests : IAsyncLifetime
+public sealed class InfluxOutageTests(BrokerAndDatabase servers) : IClassFixture<BrokerAndDatabase>
 {
-    private MosquittoServer _broker = null!;
-    private InfluxServer _influx = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoServer.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    private readonly MosquittoServer _broker = servers.Broker;
+    private readonly InfluxServer _influx = servers.Influx;
 
     [Fact]
     public async Task InfluxDB_down_for_30_seconds_loses_nothing_and_holds_no_more_than_the_receive_maximum()
     {
         const int receiveMaximum = 500, perBatch = 50;
         const long memoryBound = 256L << 20;
-        var stream = new ReadingStream(_broker, "gw-outage", perBatch);
+        var stream = new GatewayStream(_broker, "gw-outage", perBatch);
         await using var ingest = await IngestProcess.StartAsync(_broker, _influx, "ingest-outage", new Dictionary<string, string> { ["Mqtt:ReceiveMaximum"] = "500" });
 
         await stream.PublishAsync(0, 100);
@@ -94,22 +70,10 @@ public sealed class InfluxOutageTests : IAsyncLifetime
     }
 }
 
-public sealed class SharedSubscriptionTests : IAsyncLifetime
+public sealed class SharedSubscriptionTests(BrokerAndDatabase servers) : IClassFixture<BrokerAndDatabase>
 {
-    private MosquittoServer _broker = null!;
-    private InfluxServer _influx = null!;
-
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoServer.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    private readonly MosquittoServer _broker = servers.Broker;
+    private readonly InfluxServer _influx = servers.Influx;
 
     [Fact]
     public async Task Two_instances_split_one_stream_and_the_union_is_complete()
@@ -118,7 +82,7 @@ public sealed class SharedSubscriptionTests : IAsyncLifetime
         await using var first = await IngestProcess.StartAsync(_broker, _influx, "ingest-a");
         await using var second = await IngestProcess.StartAsync(_broker, _influx, "ingest-b");
 
-        await new ReadingStream(_broker, "gw-shared", perBatch).PublishAsync(0, batches);
+        await new GatewayStream(_broker, "gw-shared", perBatch).PublishAsync(0, batches);
         await IngestProcess.WaitForCountAsync(_influx, batches * perBatch, TimeSpan.FromMinutes(1), first, second);
 
         var a = await ReceivedAsync(first);

@@ -4,32 +4,15 @@ using Telemetry.Testing;
 namespace Telemetry.Ingest.Tests.Consuming;
 
 /// <summary>A reading published by a peer nobody here wrote reaches InfluxDB through the real Ingest process.</summary>
-public sealed class WalkingSkeletonTests : IAsyncLifetime
+public sealed class WalkingSkeletonTests(BrokerAndDatabase servers) : IClassFixture<BrokerAndDatabase>, IAsyncLifetime
 {
-    private MosquittoServer _broker = null!;
-    private InfluxServer _influx = null!;
+    private readonly MosquittoServer _broker = servers.Broker;
+    private readonly InfluxServer _influx = servers.Influx;
     private ServiceProcess _ingest = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoServer.StartAsync();
-        _influx = await InfluxServer.StartAsync();
-        _ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
-        {
-            ["Mqtt:Port"] = _broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Mqtt:ClientId"] = "ingest-skeleton",
-            ["Influx:Url"] = _influx.Url.ToString(),
-            ["Influx:Linger"] = "00:00:00.050",
-        });
-        await Eventually.TrueAsync(async () => (await _ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
-    }
+    public async Task InitializeAsync() => _ingest = await IngestProcess.StartAsync(_broker, _influx, "ingest-skeleton");
 
-    public async Task DisposeAsync()
-    {
-        await _ingest.DisposeAsync();
-        await _influx.DisposeAsync();
-        await _broker.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _ingest.DisposeAsync();
 
     [Fact]
     public async Task Reading_published_with_mosquitto_pub_is_found_with_the_influx_cli()

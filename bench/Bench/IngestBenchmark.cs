@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Telemetry.Contracts;
+using Telemetry.InfluxDb.LineProtocol;
+using Telemetry.InfluxDb.Writing;
+using Telemetry.Mqtt;
+using Telemetry.Testing;
+
+namespace Telemetry.Bench;
+
+/// <summary>
+/// Readings per second end to end (publisher, Mosquitto, Ingest, InfluxDB) against, in the same run,
+/// (a) the broker carrying the same messages to a plain subscriber and (b) InfluxDB taking the same points raw.
+/// </summary>
+internal static class IngestBenchmark
+{
+    public static async Task RunAsync(int batches, int readingsPerBatch)
+    {
+        var readings = (long)batches * readingsPerBatch;
+        Console.WriteLine($"Ingest end to end: {batches:N0} batches of {readingsPerBatch} readings ({readings:N0} readings)");
+        await using var broker = await MosquittoServer.StartAsync();
+        await using var influx = await InfluxServer.StartAsync();
+        var stream = new GatewayStream(broker, "gw-bench", readingsPerBatch);
+        var payloads = Enumerable.Range(0, batches).Select(i => stream.Payload(i)).ToArray();
+
+        var brokerRate = await BrokerAsync(broker, stream.Topic, payloads) * readingsPerBatch;
+        var influxRate = await RawInfluxAsync(influx, payloads);
+
+        await using var ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
+        {
+            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:ClientId"] = "ingest-bench",
+            ["Influx:Url"] = influx.Url.ToString(),
+            ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["DeadLetters:File"] = Path.Combine(influx.Directory, "dead", "ingest-.jsonl"),
+        });
+        await Eventually.TrueAsync(async () => (await ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
+        var started = Stopwatch.GetTimestamp();
+        await PublishAsync(broker, stream.Topic, payloads, "bench-e2e");
+        await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= readings, "every reading stored", TimeSpan.FromMinutes(10));
+        var endToEnd = readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        using var health = JsonDocument.Parse(await ingest.HealthAsync());
+        var peakHeld = health.RootElement.GetProperty("ingest").GetProperty("peak_held_bytes").GetInt64();
+        var workingSet = health.RootElement.GetProperty("ingest").GetProperty("working_set_bytes").GetInt64();
+
+        Figures.Rate("(a) broker: our publisher -> Mosquitto -> mosquitto_sub", brokerRate, "readings");
+        Figures.Rate("(b) InfluxDB: the same points posted raw by curl", influxRate, "readings");
+        Figures.Rate("end to end: publisher -> Mosquitto -> Ingest -> InfluxDB", endToEnd, "readings");
+        Figures.Value("Ingest peak held payload", peakHeld / 1048576.0, "MiB");
+        Figures.Value("Ingest working set after the run", workingSet / 1048576.0, "MiB");
+        Figures.Ratio("end to end / min(a, b)", endToEnd / Math.Min(brokerRate, influxRate), 0.8);
+    }
+
+    private static long StoredReadings(string health)
+    {
+        using var document = JsonDocument.Parse(health);
+        return document.RootElement.GetProperty("ingest").GetProperty("readings_stored").GetInt64();
+    }
+
+    /// <summary>Messages per second through the broker to a subscriber that does nothing with them.</summary>
+    private static async Task<double> BrokerAsync(MosquittoServer broker, string topic, byte[][] payloads)
+    {
+        await using var subscriber = ExternalCommand.Start(
+            "mosquitto_sub",
+            ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", topic, "-C", payloads.Length.ToString(CultureInfo.InvariantCulture), "-F", "%l"]);
+        await Task.Delay(1000);
+        var started = Stopwatch.GetTimestamp();
+        await PublishAsync(broker, topic, payloads, "bench-broker");
+        await subscriber.Process.WaitForExitAsync();
+        return payloads.Length / Stopwatch.GetElapsedTime(started).TotalSeconds;
+    }
+
+    private static async Task PublishAsync(MosquittoServer broker, string topic, byte[][] payloads, string clientId)
+    {
+        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = clientId });
+        await client.ConnectAsync(CancellationToken.None);
+        var pending = payloads.Select(p => client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = p, QualityOfService = MqttQualityOfService.AtLeastOnce }, CancellationToken.None)).ToList();
+        await Task.WhenAll(pending);
+        await client.DisconnectAsync(CancellationToken.None);
+    }
+
+    /// <summary>Readings per second when InfluxDB is handed the same points ready-made, in Ingest's batch size.</summary>
+    private static async Task<double> RawInfluxAsync(InfluxServer influx, byte[][] payloads)
+    {
+        var folder = RepositoryPaths.NewScratchDirectory("bench-ingest");
+        var files = new List<string>();
+        var builder = new PointBatchBuilder(5_000, 1 << 20);
+        var point = new Point("_");
+        long readings = 0;
+        void Flush()
+        {
+            using var batch = builder.TakeBatch();
+            var file = Path.Combine(folder, $"{files.Count}.lp");
+            File.WriteAllBytes(file, batch.Body.ToArray());
+            files.Add(file);
+        }
+
+        foreach (var payload in payloads)
+        {
+            var batch = JsonSerializer.Deserialize(payload, ContractsJson.Default.ReadingBatch)!;
+            foreach (var reading in batch.Readings)
+            {
+                builder.Add(point.Reset("high_mast").Tag("site", batch.Site).Tag("gateway", batch.Gateway).Tag("device", reading.Device)
+                    .Field("lamps_lit", reading.Values!["lamps_lit"].AsInteger()).Field("voltage_v", reading.Values["voltage_v"].AsDouble()).Timestamp(reading.Ts));
+                readings++;
+            }
+
+            builder.Add(point.Reset("batches").Tag("site", batch.Site).Tag("gateway", batch.Gateway).Field("seq", batch.Seq).Field("readings", (long)batch.Readings.Count).Timestamp(batch.Sent));
+            if (builder.IsFull)
+            {
+                Flush();
+            }
+        }
+
+        if (!builder.IsEmpty)
+        {
+            Flush();
+        }
+
+        builder.Dispose();
+        using var http = new HttpClient();
+        using var create = new FormUrlEncodedContent([new KeyValuePair<string, string>("q", "CREATE DATABASE raw")]);
+        (await http.PostAsync(new Uri(influx.Url, "query"), create)).EnsureSuccessStatusCode();
+        var url = new Uri(influx.Url, "write?db=raw&precision=ms").ToString();
+        var arguments = files.SelectMany((f, i) => (i == 0 ? Array.Empty<string>() : ["--next"]).Concat(["-sf", "-o", "/dev/null", "--data-binary", "@" + f, url])).ToList();
+        var started = Stopwatch.GetTimestamp();
+        (await ExternalCommand.RunAsync("curl", arguments, TimeSpan.FromMinutes(10))).EnsureSuccess("curl");
+        var rate = readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        Directory.Delete(folder, recursive: true);
+        return rate;
+    }
+}
