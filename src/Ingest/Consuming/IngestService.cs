@@ -91,12 +91,8 @@ public sealed partial class IngestService(
                     var start = builder.ByteCount;
                     statistics.Received(message.Message.Payload.Length);
                     var encoded = encoder.Encode(message.Message.Topic, message.Message.Payload.Span, builder);
-                    if (encoded.Rejections.Count > 0)
-                    {
-                        await RejectAsync(message, encoded.Rejections, cancellationToken);
-                    }
-
-                    held.Add(new HeldMessage(message, start, builder.ByteCount));
+                    var deadLetter = encoded.Rejections.Count > 0 ? RejectAsync(message, encoded.Rejections, cancellationToken) : Task.CompletedTask;
+                    held.Add(new HeldMessage(message, start, builder.ByteCount, deadLetter));
                     readings += encoded.Readings;
                     oldest = encoded.OldestReading is { } o && (oldest is null || o < oldest) ? o : oldest;
                     continue;
@@ -140,6 +136,7 @@ public sealed partial class IngestService(
                     long bytes = 0;
                     foreach (var held in pending.Messages)
                     {
+                        await held.DeadLetter;
                         await mqtt.AcknowledgeAsync(held.Message, cancellationToken);
                         bytes += held.Message.Message.Payload.Length;
                     }
@@ -210,14 +207,15 @@ public sealed partial class IngestService(
                 }
             });
 
-    private async Task RejectAsync(MqttReceivedMessage message, IReadOnlyList<Rejection> rejections, CancellationToken cancellationToken)
+    /// <summary>Writes the dead letter to its file now and publishes it; the message is acknowledged once the task completes.</summary>
+    private Task RejectAsync(MqttReceivedMessage message, IReadOnlyList<Rejection> rejections, CancellationToken cancellationToken)
     {
         foreach (var rejection in rejections)
         {
             statistics.Rejected(rejection.Reason);
         }
 
-        await UntilDoneAsync(ct => deadLetters.WriteAsync(message.Message.Topic, message.Message.Payload, rejections, ct), "write a dead letter", cancellationToken);
+        return deadLetters.WriteAsync(message.Message.Topic, message.Message.Payload, rejections, cancellationToken);
     }
 
     private async Task ReportLoopAsync(CancellationToken cancellationToken)
@@ -259,8 +257,8 @@ public sealed partial class IngestService(
     private Task UntilDoneAsync(Func<CancellationToken, Task> operation, string what, CancellationToken cancellationToken) =>
         UntilDoneAsync(async ct => { await operation(ct); return true; }, what, cancellationToken);
 
-    /// <summary>A message waiting for its points to be stored; its points are bytes Start..End of the batch body.</summary>
-    private sealed record HeldMessage(MqttReceivedMessage Message, int Start, int End);
+    /// <summary>A message waiting for its points to be stored (bytes Start..End of the batch body) and its dead letter, if any.</summary>
+    private sealed record HeldMessage(MqttReceivedMessage Message, int Start, int End, Task DeadLetter);
 
     private sealed class PendingWrite(LineProtocolBatch? batch, HeldMessage[] messages, int readings, DateTimeOffset? oldestReading) : IDisposable
     {

@@ -726,7 +726,7 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             _retainAvailable = connAck.RetainAvailable ?? true;
             _unacknowledged.Clear();
 
-            RestoreRequests(connection, connAck.SessionPresent);
+            RestoreRequests(connection);
             RestorePublishes(connection);
             foreach (var unsent in _unsentAtMostOnce)
             {
@@ -770,8 +770,12 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
         }
     }
 
-    /// <summary>Re-subscribes when the session is new, then retransmits SUBSCRIBE/UNSUBSCRIBE still unacknowledged.</summary>
-    private void RestoreRequests(MqttConnection connection, bool sessionPresent)
+    /// <summary>
+    /// Subscribes again, then retransmits SUBSCRIBE/UNSUBSCRIBE still unacknowledged. Subscriptions are sent again even
+    /// when the broker says the session is present: Mosquitto 2.0 restores a persistent session after a restart
+    /// without its shared subscriptions, and subscribing again to a filter the session has is harmless.
+    /// </summary>
+    private void RestoreRequests(MqttConnection connection)
     {
         var pending = new List<PendingRequest>(_requests.Count);
         foreach (var request in _requests.Values)
@@ -793,7 +797,7 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             _requests.Add(request.PacketIdentifier, request);
         }
 
-        if (!sessionPresent && _subscriptions.Count > 0)
+        if (_subscriptions.Count > 0)
         {
             foreach (var batch in _subscriptions.Values.Chunk(ResubscribeBatch))
             {

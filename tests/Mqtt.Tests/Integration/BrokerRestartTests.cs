@@ -53,6 +53,40 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_shared_subscription_of_a_persistent_session_still_delivers_after_a_broker_restart()
+    {
+        // Mosquitto 2.0 restores the session but not its shared subscriptions; the client subscribes again.
+        await using var server = await MosquittoServer.StartAsync();
+        var options = TestClients.Options(server, "shared-across-restart") with { CleanStart = false, SessionExpiryInterval = TimeSpan.FromHours(1) };
+        await using var subscriber = await TestClients.ConnectAsync(options, output);
+        await subscriber.SubscribeAsync([new MqttSubscription { TopicFilter = "$share/workers/jobs/+" }], TestClients.Cancel());
+        var changes = subscriber.RecordStateChanges();
+
+        await server.StopAsync();
+        await changes.NextAsync(MqttConnectionState.Reconnecting);
+        await server.StartAgainAsync();
+        await changes.NextAsync(MqttConnectionState.Connected);
+
+        await using var publisher = await TestClients.ConnectAsync(TestClients.Options(server, "shared-restart-pub"), output);
+        using var cts = new CancellationTokenSource(TestClients.Timeout);
+        for (var probe = 0; ; probe++)
+        {
+            await publisher.PublishAsync(TestClients.Message("jobs/a", $"{probe}"), cts.Token);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                Assert.Equal("jobs/a", (await subscriber.Messages.ReadAsync(wait.Token)).Message.Topic);
+                break;
+            }
+            catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+            {
+                // The SUBSCRIBE sent on reconnect may not be acknowledged yet.
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_persistent_subscriber_keeps_its_queued_messages_across_a_graceful_broker_restart()
     {
         await using var server = await MosquittoServer.StartAsync();
