@@ -22,3 +22,9 @@ if (which is "all" or "influx")
     await InfluxWriteBenchmark.RunAsync(points: Arg(1, 200_000), batchPoints: 5_000, rounds: 3);
     Console.WriteLine();
 }
+
+if (which is "all" or "modbus")
+{
+    await RtuPollBenchmark.RunAsync(cycles: Arg(1, 5));
+    Console.WriteLine();
+}

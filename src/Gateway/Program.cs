@@ -1,5 +1,57 @@
+using Telemetry.Contracts;
+using Telemetry.Gateway.BatteryTests;
+using Telemetry.Gateway.Buffering;
+using Telemetry.Gateway.Commands;
+using Telemetry.Gateway.Configuration;
+using Telemetry.Gateway.Health;
+using Telemetry.Gateway.Polling;
+using Telemetry.Gateway.Publishing;
 using Telemetry.Hosting;
+using Telemetry.Mqtt;
 
-var app = ServiceHost.CreateBuilder(args, "Gateway").Build();
+var builder = ServiceHost.CreateBuilder(args, "Gateway");
+var settings = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings();
+var problems = settings.Validate().ToList();
+if (problems.Count > 0)
+{
+    throw new InvalidConfigurationException(problems);
+}
+
+// A broken site file stops the start with every error listed (file, JSON path, rule).
+var initialPlant = SiteConfiguration.LoadPlant(settings, version: 1);
+var topics = new Topics(settings.Root);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(topics);
+builder.Services.AddSingleton<ReadingCollector>();
+builder.Services.AddSingleton<GatewayStatistics>();
+builder.Services.AddSingleton<SiteConfiguration>();
+builder.Services.AddSingleton(sp => StoreAndForwardQueue.Open(
+    settings.QueueOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Buffering"), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => SequenceCounter.Open(
+    settings.SequencePath, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Buffering"), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<OutboundQueue>();
+builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
+    BrokerOptions.For(initialPlant, settings, topics, sp.GetRequiredService<TimeProvider>()),
+    sp.GetRequiredService<ILogger<MqttClient>>(),
+    sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<PollingService>();
+builder.Services.AddSingleton<BatteryTestRunner>();
+builder.Services.AddSingleton<CommandService>();
+
+// Stopped in reverse order: commands, then polling, then the last batch is queued, then the queue is drained.
+builder.Services.AddHostedService(sp => sp.GetRequiredService<SiteConfiguration>());
+builder.Services.AddHostedService<PublishingService>();
+builder.Services.AddHostedService<BatchAssembler>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
+
+var app = builder.Build();
+Directory.CreateDirectory(Path.GetFullPath(settings.StateDirectory));
+var statistics = app.Services.GetRequiredService<GatewayStatistics>();
+var queue = app.Services.GetRequiredService<StoreAndForwardQueue>();
+statistics.Queue = queue;
+var registry = app.Services.GetRequiredService<HealthRegistry>();
+registry.Add(statistics);
+registry.Add(new StoreAndForwardQueueHealth(queue));
 app.MapServiceHealth();
 await app.RunAsync();

@@ -43,6 +43,9 @@ builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
         ReceiveMaximum = (ushort)mqttSettings.ReceiveMaximum,
         MessageQueueCapacity = mqttSettings.ReceiveMaximum,
         MaximumPacketSize = limits.MaxPayloadBytes + 64 * 1024,
+
+        // Back soon after a broker restart: until Ingest subscribes again, gateways' batches find no subscriber.
+        Reconnect = new MqttReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(5) },
     },
     sp.GetRequiredService<ILogger<MqttClient>>(),
     sp.GetRequiredService<TimeProvider>()));

@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Telemetry.Gateway.Buffering;
+using Telemetry.Gateway.Polling;
+using Telemetry.Gateway.Publishing;
+using Telemetry.Hosting;
+
+namespace Telemetry.Gateway.Health;
+
+/// <summary>What the gateway has done since it started: readings per second, errors by kind, queue depth and age, broker state.</summary>
+public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
+{
+    private readonly ConcurrentDictionary<ErrorKind, long> _errors = new();
+    private readonly ConcurrentDictionary<string, long> _commands = new(StringComparer.Ordinal);
+    private long _readingsGood;
+    private long _readingsError;
+    private long _batchesQueued;
+    private long _readingsQueued;
+    private long _readingsLost;
+    private long _lastSeq;
+    private long _batchesPublished;
+    private long _eventsPublished;
+    private long _publishFailures;
+    private long _publishesUnheard;
+    private long _publishDropped;
+    private long _reconnects;
+    private long _lastDeliveryLagMs;
+    private int _brokerConnected;
+    private (long Timestamp, long Readings) _rateMark = (clock.GetTimestamp(), 0);
+
+    public string Name => "gateway";
+
+    /// <summary>Connected to the broker: what is read now is delivered now (otherwise it waits in the queue).</summary>
+    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1;
+
+    /// <summary>The queue, once open, for depth and age.</summary>
+    public StoreAndForwardQueue? Queue { get; set; }
+
+    /// <summary>The devices and their health, from the pollers.</summary>
+    public Func<IEnumerable<(string Device, string Link, DeviceHealth Health)>>? Devices { get; set; }
+
+    public double ReadingsPerSecond { get; private set; }
+
+    public long ReadingsGood => Interlocked.Read(ref _readingsGood);
+
+    public long ReadingsError => Interlocked.Read(ref _readingsError);
+
+    public long BatchesQueued => Interlocked.Read(ref _batchesQueued);
+
+    public long ReadingsQueued => Interlocked.Read(ref _readingsQueued);
+
+    public long BatchesPublished => Interlocked.Read(ref _batchesPublished);
+
+    public bool BrokerIsConnected => Volatile.Read(ref _brokerConnected) == 1;
+
+    public long Errors(ErrorKind kind) => _errors.GetValueOrDefault(kind);
+
+    public void ReadingsMade(int good, int error)
+    {
+        Interlocked.Add(ref _readingsGood, good);
+        Interlocked.Add(ref _readingsError, error);
+    }
+
+    public void Error(ErrorKind kind) => _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
+
+    public void BatchQueued(long seq, int readings)
+    {
+        Interlocked.Increment(ref _batchesQueued);
+        Interlocked.Add(ref _readingsQueued, readings);
+        Interlocked.Exchange(ref _lastSeq, seq);
+    }
+
+    public void BatchLost(int readings) => Interlocked.Add(ref _readingsLost, readings);
+
+    public void Published(OutboundKind kind, TimeSpan lag)
+    {
+        Interlocked.Increment(ref kind == OutboundKind.Telemetry ? ref _batchesPublished : ref _eventsPublished);
+        Interlocked.Exchange(ref _lastDeliveryLagMs, (long)lag.TotalMilliseconds);
+    }
+
+    public void PublishFailed() => Interlocked.Increment(ref _publishFailures);
+
+    /// <summary>The broker took a batch but had no subscriber for it; it stays queued and is sent again.</summary>
+    public void PublishUnheard() => Interlocked.Increment(ref _publishesUnheard);
+
+    public void PublishDropped() => Interlocked.Increment(ref _publishDropped);
+
+    public void BrokerConnected(bool connected) => Volatile.Write(ref _brokerConnected, connected ? 1 : 0);
+
+    public void Reconnected() => Interlocked.Increment(ref _reconnects);
+
+    public void Command(string result) => _commands.AddOrUpdate(result, 1, (_, n) => n + 1);
+
+    public void UpdateRates()
+    {
+        var now = (clock.GetTimestamp(), ReadingsGood + ReadingsError);
+        var seconds = (now.Item1 - _rateMark.Timestamp) / (double)Stopwatch.Frequency;
+        if (seconds > 0)
+        {
+            ReadingsPerSecond = (now.Item2 - _rateMark.Readings) / seconds;
+        }
+
+        _rateMark = now;
+    }
+
+    public void Write(Utf8JsonWriter writer)
+    {
+        writer.WriteBoolean("broker_connected", BrokerIsConnected);
+        writer.WriteNumber("reconnects", Interlocked.Read(ref _reconnects));
+        writer.WriteNumber("readings_good", ReadingsGood);
+        writer.WriteNumber("readings_error", ReadingsError);
+        writer.WriteNumber("readings_per_second", Math.Round(ReadingsPerSecond, 1));
+        writer.WriteNumber("batches_queued", BatchesQueued);
+        writer.WriteNumber("readings_queued", ReadingsQueued);
+        writer.WriteNumber("readings_lost", Interlocked.Read(ref _readingsLost));
+        writer.WriteNumber("last_seq", Interlocked.Read(ref _lastSeq));
+        writer.WriteNumber("batches_published", BatchesPublished);
+        writer.WriteNumber("events_published", Interlocked.Read(ref _eventsPublished));
+        writer.WriteNumber("publish_failures", Interlocked.Read(ref _publishFailures));
+        writer.WriteNumber("publishes_without_subscribers", Interlocked.Read(ref _publishesUnheard));
+        writer.WriteNumber("publish_dropped", Interlocked.Read(ref _publishDropped));
+        writer.WriteNumber("delivery_lag_ms", Interlocked.Read(ref _lastDeliveryLagMs));
+        if (Queue?.Statistics is { } queue)
+        {
+            writer.WriteNumber("queue_depth", queue.PendingRecords);
+            writer.WriteNumber("queue_bytes", queue.PendingBytes);
+            writer.WriteNumber("queue_age_s", Math.Round(queue.OldestPendingAge?.TotalSeconds ?? 0, 1));
+            writer.WriteNumber("queue_dropped", queue.Dropped);
+            writer.WriteNumber("queue_corrupt", queue.Corrupt);
+        }
+
+        writer.WriteNumber("working_set_bytes", Environment.WorkingSet);
+        writer.WriteStartObject("errors");
+        foreach (var (kind, count) in _errors.OrderBy(e => e.Key))
+        {
+            writer.WriteNumber(JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString()), count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("commands");
+        foreach (var (result, count) in _commands.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(result, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("devices");
+        foreach (var (device, link, health) in Devices?.Invoke() ?? [])
+        {
+            writer.WriteStartObject(device);
+            writer.WriteString("link", link);
+            writer.WriteString("state", health.State);
+            writer.WriteNumber("polls", health.Polls);
+            writer.WriteNumber("failures", health.Failures);
+            writer.WriteNumber("consecutive_failures", health.ConsecutiveFailures);
+            writer.WriteNumber("backed_off_polls", health.BackedOffPolls);
+            if (health.LastError is { } error)
+            {
+                writer.WriteString("last_error", error);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+    }
+}
