@@ -60,7 +60,7 @@ public sealed partial class InteropTests
     [Fact]
     public async Task Mbpoll_reads_our_rtu_server_through_a_pty_pair()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var map = new ModbusRegisterMap(8, 8, 16, 16);
         map.SetRegisters(ModbusTable.HoldingRegisters, 2, [1111, 2222]);
         map.SetRegisters(ModbusTable.InputRegisters, 0, [9]);
@@ -104,7 +104,7 @@ public sealed partial class InteropTests
     [Fact]
     public async Task Our_master_reads_a_pymodbus_rtu_server_through_a_pty_pair()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         await using var peer = ExternalCommand.Start("/usr/bin/python3",
         [
             PeerScript, "rtu", "--device", pty.B, "--baud", "9600", "--parity", "N", "--unit", "3",

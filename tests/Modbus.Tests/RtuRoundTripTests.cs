@@ -11,7 +11,7 @@ public sealed class RtuRoundTripTests
     [InlineData(19200, ModbusParity.Even)]
     public async Task Every_table_round_trips_over_a_serial_line(int baud, ModbusParity parity)
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var map = new ModbusRegisterMap(32, 32, 64, 64);
         map.SetRegisters(ModbusTable.InputRegisters, 10, [1, 2, 3]);
         map.SetBits(ModbusTable.DiscreteInputs, 3, [true, false, true]);
@@ -41,7 +41,7 @@ public sealed class RtuRoundTripTests
     [Fact]
     public async Task Several_units_share_one_bus_and_unknown_units_stay_silent()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var lamp1 = new ModbusRegisterMap(8, 8, 8, 8);
         using var lamp2 = new ModbusRegisterMap(8, 8, 8, 8);
         lamp1.SetInputRegister(0, 101);
@@ -65,7 +65,7 @@ public sealed class RtuRoundTripTests
     [Fact]
     public async Task A_broadcast_write_reaches_every_unit_and_gets_no_answer()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var lamp1 = new ModbusRegisterMap(8, 0, 8, 0);
         using var lamp2 = new ModbusRegisterMap(8, 0, 8, 0);
         await using var server = new ModbusRtuServer(pty.B, 19200, ModbusParity.None);
@@ -90,7 +90,7 @@ public sealed class RtuRoundTripTests
     [Fact]
     public async Task Exception_codes_and_delays_work_on_the_serial_line()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var map = new ModbusRegisterMap(8, 8, 8, 8);
         await using var server = new ModbusRtuServer(pty.B, 9600, ModbusParity.Even);
         server.AddUnit(5, map);
@@ -116,7 +116,7 @@ public sealed class RtuRoundTripTests
     [Fact]
     public async Task Rts_driven_sending_works_on_a_line_without_modem_control()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         using var map = new ModbusRegisterMap(8, 8, 8, 8);
         map.SetHoldingRegister(0, 77);
         await using var server = new ModbusRtuServer(pty.B, 19200, ModbusParity.None, options: new ModbusRtuServerOptions { RtsMode = ModbusRtsMode.Down });
@@ -130,7 +130,7 @@ public sealed class RtuRoundTripTests
     [Fact]
     public async Task Rs485_mode_on_a_pseudo_terminal_is_refused_with_a_link_error()
     {
-        await using var pty = await PtyPair.StartAsync();
+        await using var pty = await PseudoTerminalPair.StartAsync();
         await using var master = ModbusMaster.ForRtu(pty.A, 9600, options: new ModbusMasterOptions { SerialMode = ModbusSerialMode.Rs485 });
         var error = await Assert.ThrowsAsync<ModbusLinkException>(() => master.ConnectAsync());
         Assert.NotEqual(0, error.ErrorNumber);
