@@ -33,6 +33,8 @@ internal static class IngestBenchmark
             ["Mqtt:ClientId"] = "ingest-bench",
             ["Influx:Url"] = influx.Url.ToString(),
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            ["Influx:Gzip"] = Environment.GetEnvironmentVariable("BENCH_INGEST_GZIP") ?? "true",
+            ["Influx:WritesInFlight"] = Environment.GetEnvironmentVariable("BENCH_INGEST_WRITES") ?? "3",
             ["DeadLetters:File"] = Path.Combine(influx.Directory, "dead", "ingest-.jsonl"),
         });
         await Eventually.TrueAsync(async () => (await ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");

@@ -81,6 +81,9 @@ public sealed class InfluxSettings
     /// <summary>How long a partly filled batch may wait for more points.</summary>
     public TimeSpan Linger { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Compress write bodies: worth it across a network, CPU spent for nothing on the same host.</summary>
+    public bool Gzip { get; set; } = true;
+
     /// <summary>Writes sent to InfluxDB at once.</summary>
     public int WritesInFlight { get; set; } = 3;
 

@@ -96,13 +96,12 @@ public sealed class ReadingPoints
     private static readonly IReadOnlyDictionary<string, ReadingValue> EmptyValues = new Dictionary<string, ReadingValue>();
     private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
 
-    // A field keeps one type in InfluxDB: measurements (names with a unit) are floats, counts integers.
+    // A field keeps one type in InfluxDB: a count written with a fraction stays a float (and is refused if the
+    // field is an integer), but a measurement (a name with a unit) written without one (230) is still a float.
     private static FieldValue ToField(string name, ReadingValue value) => value.Kind switch
     {
         ReadingValueKind.Boolean => FieldValue.Boolean(value.AsBoolean()),
-        _ when ValueNames.IsMeasurement(name) => FieldValue.Float(value.AsDouble()),
-        ReadingValueKind.Integer => FieldValue.Integer(value.AsInteger()),
-        ReadingValueKind.Number when double.IsInteger(value.AsDouble()) => FieldValue.Integer(value.AsInteger()),
+        ReadingValueKind.Integer when !ValueNames.IsMeasurement(name) => FieldValue.Integer(value.AsInteger()),
         _ => FieldValue.Float(value.AsDouble()),
     };
 }

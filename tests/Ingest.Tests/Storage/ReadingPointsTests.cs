@@ -54,7 +54,7 @@ public sealed class ReadingPointsTests
     }
 
     [Fact]
-    public void Measurements_are_floats_and_counts_integers_whatever_the_publisher_wrote()
+    public void Measurements_are_floats_even_when_written_without_a_fraction_and_dimensionless_reals_stay_floats()
     {
         var lines = Lines(Batch(new Reading
         {
@@ -62,10 +62,10 @@ public sealed class ReadingPointsTests
             Family = DeviceFamily.StreetController,
             Circuit = "2",
             Ts = Read,
-            Values = new Dictionary<string, ReadingValue> { ["voltage_v"] = 230L, ["lamps_lit"] = 7.0 },
+            Values = new Dictionary<string, ReadingValue> { ["voltage_v"] = 230L, ["power_factor"] = 1.0, ["lamps_lit"] = 7L },
         }));
 
-        Assert.StartsWith("street_controller,circuit=2,device=c-1,gateway=gw-1,site=north voltage_v=230,lamps_lit=7i ", lines, StringComparison.Ordinal);
+        Assert.StartsWith("street_controller,circuit=2,device=c-1,gateway=gw-1,site=north voltage_v=230,power_factor=1,lamps_lit=7i ", lines, StringComparison.Ordinal);
     }
 
     [Fact]
