@@ -65,7 +65,14 @@ public sealed class HandleTests
         server.Start();
         server.Dispose();
         server.Dispose();
+        await server.DisposeAsync();
         Assert.Throws<ObjectDisposedException>(() => server.Start());
+
+        var asyncServer = new ModbusTcpServer("127.0.0.1", 0);
+        asyncServer.Start();
+        await asyncServer.DisposeAsync();
+        await asyncServer.DisposeAsync();
+        await asyncServer.StopAsync();
     }
 
     [Fact]

@@ -125,7 +125,8 @@ public abstract class ModbusServer : IDisposable, IAsyncDisposable
         CancellationTokenSource? stop;
         lock (_stateLock)
         {
-            stop = _stop;
+            // After disposal the source is disposed too, and the threads have already been stopped.
+            stop = _disposed ? null : _stop;
         }
 
         if (stop is not null)
