@@ -68,7 +68,7 @@ public sealed class RtuServingTests : IAsyncLifetime
 
         await master.WriteMultipleRegistersAsync(2, 32, [2]);
         Assert.Equal([0], await master.ReadHoldingRegistersAsync(2, 32, 1)); // write-only command register
-        Assert.Equal(2, (await master.ReadInputRegistersAsync(2, 3, 1))[0]); // test_state duration
+        await Eventually.TrueAsync(async () => (await master.ReadInputRegistersAsync(2, 3, 1))[0] == 2, "test_state says duration test");
 
         simulation.Run(clock, TimeSpan.FromMinutes(95), TimeSpan.FromMinutes(1));
 
@@ -96,6 +96,9 @@ public sealed class RtuServingTests : IAsyncLifetime
 
         simulation.Inject("mast-1", new FaultDocument { Fault = "maintenance_key" });
         await master.WriteSingleCoilAsync(1, 2, true); // lower the ring
+
+        // The reply can leave before the plant has taken the command: run the clock only once the motor runs.
+        await Eventually.TrueAsync(async () => (await master.ReadInputRegistersAsync(1, 8, 1))[0] == 2, "the lift motor lowers the ring");
         simulation.Run(clock, TimeSpan.FromSeconds(30));
         Assert.Equal([2, 0], await master.ReadInputRegistersAsync(1, 8, 2)); // lowering, between the limits
         simulation.Run(clock, TimeSpan.FromSeconds(120));
