@@ -231,7 +231,7 @@ public sealed record Fault(FaultKind Kind)
 }
 
 /// <summary>The JSON form of a fault, as written in scenario files and API requests.</summary>
-public sealed class FaultDocument
+public class FaultDocument
 {
     public string? Fault { get; init; }
 

@@ -175,15 +175,14 @@ internal sealed class ScenarioDocument
     public List<EventDocument>? Events { get; init; }
 }
 
-internal sealed class EventDocument
+/// <summary>A scenario event: when, which device, and a fault (the fault's own fields), a command or a value.</summary>
+internal sealed class EventDocument : FaultDocument
 {
     public string? At { get; init; }
 
     public string? Device { get; init; }
 
     public string? Note { get; init; }
-
-    public string? Fault { get; init; }
 
     public string? Clear { get; init; }
 
@@ -195,43 +194,8 @@ internal sealed class EventDocument
 
     public PointValue? Value { get; init; }
 
-    public int? Circuit { get; init; }
-
-    public int? Count { get; init; }
-
-    public double? Mohm { get; init; }
-
-    public double? Ma { get; init; }
-
-    public double? Ohm { get; init; }
-
-    public int? Breaker { get; init; }
-
-    public double? Health { get; init; }
-
-    public double? Ppm { get; init; }
-
-    public double? OffsetS { get; init; }
-
-    public int? DelayMs { get; init; }
-
-    public int? Code { get; init; }
-
-    public FaultDocument ToFault() => new()
-    {
-        Fault = Fault,
-        Circuit = Circuit,
-        Count = Count,
-        Mohm = Mohm,
-        Ma = Ma,
-        Ohm = Ohm,
-        Breaker = Breaker,
-        Health = Health,
-        Ppm = Ppm,
-        OffsetS = OffsetS,
-        DelayMs = DelayMs,
-        Code = Code,
-    };
+    /// <summary>The fault this event injects, as the fault API takes it.</summary>
+    public FaultDocument ToFault() => this;
 }
 
 [JsonSourceGenerationOptions(
