@@ -37,7 +37,7 @@ internal sealed class GatewayRig : IAsyncDisposable
 
     public ServiceProcess? Ingest { get; private set; }
 
-    public RigSimulator Simulator { get; private set; } = null!;
+    public SimulatorProcess Simulator { get; private set; } = null!;
 
     public PseudoTerminalPair? Bus { get; private set; }
 
@@ -129,7 +129,7 @@ internal sealed class GatewayRig : IAsyncDisposable
             simulator[key] = value;
         }
 
-        Simulator = await RigSimulator.StartAsync(SiteFile, simulator);
+        Simulator = await SimulatorProcess.StartAsync(SiteFile, simulator);
         Recorder = await MessageRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
         var settings = new Dictionary<string, string>
         {
