@@ -1,0 +1,37 @@
+using Telemetry.Ingest.Validation;
+
+namespace Telemetry.Ingest.Tests;
+
+public sealed class IngestOptionsTests
+{
+    [Fact]
+    public void Defaults_are_valid()
+    {
+        Assert.Empty(new MqttSettings().Validate());
+        Assert.Empty(new InfluxSettings().Validate());
+        Assert.Empty(new ValidationLimits().Validate());
+    }
+
+    [Fact]
+    public void Every_hostile_setting_is_named_in_its_own_problem()
+    {
+        var mqtt = new MqttSettings { Host = " ", Port = 70000, SharedGroup = "a/b", Root = "#", ClientId = "", ReceiveMaximum = 0 }.Validate().ToList();
+        var influx = new InfluxSettings { Url = new Uri("ftp://x/"), Database = "tele metry", BatchPoints = 0, BatchBytes = 10, Linger = TimeSpan.FromHours(1), WritesInFlight = 0 }.Validate().ToList();
+        var limits = new ValidationLimits { MaxPayloadBytes = 1, MaxReadingsPerBatch = 0, MaxValuesPerReading = 0, MaxTextLength = 1, MaxFuture = TimeSpan.FromDays(2) }.Validate().ToList();
+
+        Assert.Equal(["Mqtt:Host", "Mqtt:Port", "Mqtt:SharedGroup", "Mqtt:Root", "Mqtt:ClientId", "Mqtt:ReceiveMaximum"], mqtt.Select(Key));
+        Assert.Equal(["Influx:Url", "Influx:Database", "Influx:BatchPoints", "Influx:BatchBytes", "Influx:WritesInFlight", "Influx:Linger"], influx.Select(Key));
+        Assert.Equal(["Validation:MaxPayloadBytes", "Validation:MaxReadingsPerBatch", "Validation:MaxValuesPerReading", "Validation:MaxTextLength", "Validation:MaxFuture"], limits.Select(Key));
+    }
+
+    [Fact]
+    public void Invalid_configuration_lists_every_problem_in_its_message()
+    {
+        var error = new InvalidConfigurationException(["Mqtt:Port 0 is not a TCP port (1-65535)", "Influx:Database '' is invalid"]);
+
+        Assert.Contains("Mqtt:Port 0", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Influx:Database", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string Key(string problem) => problem.Split(' ')[0];
+}
