@@ -1,3 +1,4 @@
+using Telemetry.Hosting;
 using Telemetry.Ingest.Validation;
 
 namespace Telemetry.Ingest.Tests;

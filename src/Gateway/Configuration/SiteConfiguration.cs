@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telemetry.Devices.Profiles;
 using Telemetry.Devices.Sites;
+using Telemetry.Hosting;
 
 namespace Telemetry.Gateway.Configuration;
 

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using Telemetry.Contracts;
+using Telemetry.Mqtt;
+
+namespace Telemetry.Hosting;
+
+/// <summary>
+/// The <c>Mqtt</c> section of a central service that consumes the gateways' stream: where the broker is,
+/// the persistent session it keeps there, and the shared-subscription group its instances split the stream in.
+/// </summary>
+public sealed class BrokerSettings
+{
+    public string Host { get; set; } = "127.0.0.1";
+
+    public int Port { get; set; } = 1883;
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    /// <summary>The persistent session's identity: unacknowledged messages wait for it while it is away.</summary>
+    public string ClientId { get; set; } = "";
+
+    /// <summary>Instances in the same group split the stream (MQTT 5 shared subscription).</summary>
+    public string SharedGroup { get; set; } = "";
+
+    public string Root { get; set; } = Topics.DefaultRoot;
+
+    /// <summary>How long the broker keeps the session (and queues for it) while the service is away.</summary>
+    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Messages the broker may send before any is acknowledged.</summary>
+    public int ReceiveMaximum { get; set; } = 1_000;
+
+    public IEnumerable<string> Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            yield return "Mqtt:Host must be set";
+        }
+
+        if (Port is < 1 or > 65535)
+        {
+            yield return $"Mqtt:Port {Port} is not a TCP port (1-65535)";
+        }
+
+        if (!Identifiers.IsValid(SharedGroup))
+        {
+            yield return $"Mqtt:SharedGroup '{SharedGroup}' is invalid: {Identifiers.Rule}";
+        }
+
+        if (!Identifiers.IsValid(Root))
+        {
+            yield return $"Mqtt:Root '{Root}' is invalid: {Identifiers.Rule}";
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 128)
+        {
+            yield return "Mqtt:ClientId must be 1 to 128 characters";
+        }
+
+        if (ReceiveMaximum is < 1 or > 65535)
+        {
+            yield return $"Mqtt:ReceiveMaximum {ReceiveMaximum} must be 1-65535";
+        }
+
+        if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue)
+        {
+            yield return $"Mqtt:SessionExpiry {SessionExpiry} must be between 0 and {uint.MaxValue} s";
+        }
+    }
+
+    /// <summary>
+    /// A client that keeps its session across restarts and acknowledges by hand, so that a message is
+    /// PUBACKed only once what it carries is safe.
+    /// </summary>
+    public MqttClient CreateConsumer(int maximumPacketSize, ILogger<MqttClient> logger, TimeProvider clock) => new(
+        new MqttClientOptions
+        {
+            Host = Host,
+            Port = Port,
+            ClientId = ClientId,
+            Username = Username,
+            Password = Password,
+            CleanStart = false,
+            SessionExpiryInterval = SessionExpiry,
+            ManualAcknowledgement = true,
+            ReceiveMaximum = (ushort)ReceiveMaximum,
+            MessageQueueCapacity = ReceiveMaximum,
+            MaximumPacketSize = maximumPacketSize,
+
+            // Back soon after a broker restart: until the service subscribes again, gateways' messages find no subscriber.
+            Reconnect = new MqttReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(5) },
+        },
+        logger,
+        clock);
+}
