@@ -1,0 +1,70 @@
+using Telemetry.Contracts;
+using Telemetry.Maintenance.ServiceLevels;
+
+namespace Telemetry.Maintenance.Tickets;
+
+/// <summary>The service unit's ticket settings, bound from configuration and checked with <see cref="Validate"/> at start.</summary>
+public sealed record TicketOptions
+{
+    /// <summary>The service unit's code that starts every ticket number (<see cref="TicketNumber.UnitRule"/>).</summary>
+    public string ServiceUnit { get; init; } = "YW";
+
+    /// <summary>The service unit's time zone (IANA or Windows id); a ticket is numbered in the month it opened there.</summary>
+    public string TimeZone { get; init; } = "UTC";
+
+    /// <summary>A fault back on an asset less than this long after its ticket closed is a repeat repair.</summary>
+    public TimeSpan RepeatRepairWindow { get; init; } = TimeSpan.FromDays(7);
+
+    /// <summary>The alert channel escalations go to besides the crew's (and openings of tickets with no crew).</summary>
+    public string SupervisorChannel { get; init; } = "supervisor";
+
+    public ServiceLevelPolicy ServiceLevels { get; init; } = ServiceLevelPolicy.Default;
+
+    /// <summary>One message per invalid setting, naming it; empty when the options are usable.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!TicketNumber.IsValidUnit(ServiceUnit))
+        {
+            problems.Add($"ServiceUnit '{ServiceUnit}' must be {TicketNumber.UnitRule}");
+        }
+
+        if (!System.TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone ?? "", out _))
+        {
+            problems.Add($"TimeZone '{TimeZone}' is not a known time zone id");
+        }
+
+        if (RepeatRepairWindow < TimeSpan.Zero)
+        {
+            problems.Add($"RepeatRepairWindow must not be negative, not {RepeatRepairWindow}");
+        }
+
+        if (!Identifiers.IsValid(SupervisorChannel))
+        {
+            problems.Add($"SupervisorChannel '{SupervisorChannel}' must be {Identifiers.Rule}");
+        }
+
+        if (ServiceLevels is null)
+        {
+            problems.Add("ServiceLevels must be set");
+        }
+        else
+        {
+            problems.AddRange(ServiceLevels.Validate().Select(p => "ServiceLevels." + p));
+        }
+
+        return problems;
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public void ThrowIfInvalid()
+    {
+        var problems = Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid ticket options: " + string.Join("; ", problems));
+        }
+    }
+
+    internal TimeZoneInfo FindTimeZone() => System.TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+}
