@@ -126,10 +126,3 @@ public sealed class ClockSettings
     /// <summary>Simulated time at start; now by default. Keep the default when a gateway compares controller clocks with its own.</summary>
     public DateTimeOffset? Start { get; set; }
 }
-
-/// <summary>A configuration value that breaks its rule; the message names every such value.</summary>
-public sealed class InvalidConfigurationException(IReadOnlyList<string> problems)
-    : Exception("invalid configuration: " + string.Join("; ", problems))
-{
-    public IReadOnlyList<string> Problems { get; } = problems;
-}
