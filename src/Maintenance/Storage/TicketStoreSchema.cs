@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Microsoft.Data.Sqlite;
+using Telemetry.Maintenance.Tickets;
+
+namespace Telemetry.Maintenance.Storage;
+
+/// <summary>
+/// The tables of tickets, their numbering and their notification outbox. A ticket is stored whole as a JSON document;
+/// the columns beside it are only what queries filter on. Times in columns are Unix milliseconds, UTC.
+/// </summary>
+internal static class TicketStoreSchema
+{
+    private const string Script = """
+        CREATE TABLE IF NOT EXISTS tickets (
+            number TEXT NOT NULL PRIMARY KEY,
+            asset_key TEXT NOT NULL,
+            site TEXT NOT NULL,
+            fault TEXT NOT NULL,
+            grade INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            crew TEXT,
+            opened_at INTEGER NOT NULL,
+            closed_at INTEGER,
+            condition_active INTEGER NOT NULL,
+            -- A deadline that can still give an escalation (breached or not yet, not met on time, not escalated); else null.
+            watch_response INTEGER,
+            watch_arrival INTEGER,
+            watch_fix INTEGER,
+            version INTEGER NOT NULL,
+            document TEXT NOT NULL
+        ) STRICT;
+        -- One ticket not closed per asset and fault, even when two processes race to open it.
+        CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_not_closed ON tickets (asset_key, fault) WHERE status <> 'closed';
+        CREATE INDEX IF NOT EXISTS tickets_by_condition ON tickets (asset_key, fault, opened_at);
+        CREATE INDEX IF NOT EXISTS tickets_by_opening ON tickets (opened_at);
+        CREATE INDEX IF NOT EXISTS tickets_active ON tickets (opened_at) WHERE status <> 'closed';
+
+        -- The last number given per service unit and month, taken in the transaction that inserts the ticket,
+        -- so a creation rolled back gives its number back.
+        CREATE TABLE IF NOT EXISTS ticket_sequences (
+            unit TEXT NOT NULL,
+            period TEXT NOT NULL,
+            last INTEGER NOT NULL,
+            PRIMARY KEY (unit, period)
+        ) STRICT;
+
+        CREATE TABLE IF NOT EXISTS ticket_notifications (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ticket_number TEXT NOT NULL REFERENCES tickets (number),
+            payload TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            UNIQUE (id, channel)
+        ) STRICT;
+
+        CREATE TABLE IF NOT EXISTS notification_deliveries (
+            notification_seq INTEGER NOT NULL REFERENCES ticket_notifications (seq),
+            destination TEXT NOT NULL,
+            delivered_at INTEGER,
+            attempts INTEGER NOT NULL,
+            last_error TEXT,
+            retry_at INTEGER,
+            PRIMARY KEY (notification_seq, destination)
+        ) STRICT;
+        """;
+
+    /// <summary>Creates what is missing; safe to run from several processes at once.</summary>
+    private static async Task EnsureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Script;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Connections to a database whose ticket tables have been made sure of on the first one.</summary>
+    internal sealed class Connections(SqliteDatabase database)
+    {
+        private int ready;
+
+        public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (Volatile.Read(ref ready) == 0)
+            {
+                try
+                {
+                    await EnsureAsync(connection, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+
+                Volatile.Write(ref ready, 1);
+            }
+
+            return connection;
+        }
+    }
+}
+
+/// <summary>The stored form of a ticket's state.</summary>
+[JsonSourceGenerationOptions(
+    UseStringEnumConverter = true,
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(TicketState))]
+internal sealed partial class TicketStoreJson : JsonSerializerContext;

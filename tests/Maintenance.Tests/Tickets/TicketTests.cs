@@ -1,0 +1,330 @@
+using Telemetry.Devices.Sites;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Notifications;
+using Telemetry.Maintenance.ServiceLevels;
+using Telemetry.Maintenance.Tickets;
+using static Telemetry.Maintenance.Tests.Tickets.Detections;
+
+namespace Telemetry.Maintenance.Tests.Tickets;
+
+public sealed class TicketTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 19, 0, 0, TimeSpan.Zero);
+    private static readonly TicketNumber Number = TicketNumber.Parse("YW2611-0007");
+    private static readonly Resolution Repair = new("lamp drivers burnt out", "replaced drivers", ["driver 150W", "driver 150W"], RepairKind.Hardware);
+
+    public enum Step
+    {
+        Acknowledge,
+        ArriveOnSite,
+        Resolve,
+        Close,
+        Reassign,
+        Regrade,
+        RecordOccurrence,
+        RecordCleared,
+    }
+
+    [Fact]
+    public void Every_lifecycle_step_records_actor_and_time()
+    {
+        var ticket = Opened();
+
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+        ticket.ArriveOnSite("li.wei", T0.AddMinutes(70));
+        ticket.Resolve(Repair, "li.wei", T0.AddMinutes(130));
+        ticket.Close("operator.zhang", T0.AddHours(20), "customer confirmed all 12 lamps lit");
+
+        Assert.Equal(TicketStatus.Closed, ticket.Status);
+        Assert.Equal((T0.AddMinutes(5), "li.wei"), (ticket.AcknowledgedAt, ticket.AcknowledgedBy));
+        Assert.Equal((T0.AddMinutes(70), "li.wei"), (ticket.OnSiteAt, ticket.OnSiteBy));
+        Assert.Equal((T0.AddMinutes(130), "li.wei"), (ticket.ResolvedAt, ticket.ResolvedBy));
+        Assert.Equal(Repair, ticket.Resolution);
+        Assert.Equal((T0.AddHours(20), "operator.zhang"), (ticket.ClosedAt, ticket.ClosedBy));
+        Assert.Equal("customer confirmed all 12 lamps lit", ticket.ClosingNote);
+        Assert.Equal(
+            [
+                (TicketStepKind.Opened, TicketOrigin.RulesActor, T0),
+                (TicketStepKind.Acknowledged, "li.wei", T0.AddMinutes(5)),
+                (TicketStepKind.ArrivedOnSite, "li.wei", T0.AddMinutes(70)),
+                (TicketStepKind.Resolved, "li.wei", T0.AddMinutes(130)),
+                (TicketStepKind.Closed, "operator.zhang", T0.AddHours(20)),
+            ],
+            ticket.History.Select(s => (s.What, s.Actor, s.At)));
+    }
+
+    [Theory]
+    [InlineData(TicketStatus.Open, Step.ArriveOnSite)]
+    [InlineData(TicketStatus.Open, Step.Resolve)]
+    [InlineData(TicketStatus.Open, Step.Close)]
+    [InlineData(TicketStatus.Acknowledged, Step.Acknowledge)]
+    [InlineData(TicketStatus.Acknowledged, Step.Close)]
+    [InlineData(TicketStatus.OnSite, Step.Acknowledge)]
+    [InlineData(TicketStatus.OnSite, Step.ArriveOnSite)]
+    [InlineData(TicketStatus.OnSite, Step.Close)]
+    [InlineData(TicketStatus.Resolved, Step.Acknowledge)]
+    [InlineData(TicketStatus.Resolved, Step.ArriveOnSite)]
+    [InlineData(TicketStatus.Resolved, Step.Resolve)]
+    [InlineData(TicketStatus.Resolved, Step.Reassign)]
+    [InlineData(TicketStatus.Resolved, Step.Regrade)]
+    [InlineData(TicketStatus.Closed, Step.Acknowledge)]
+    [InlineData(TicketStatus.Closed, Step.ArriveOnSite)]
+    [InlineData(TicketStatus.Closed, Step.Resolve)]
+    [InlineData(TicketStatus.Closed, Step.Close)]
+    [InlineData(TicketStatus.Closed, Step.Reassign)]
+    [InlineData(TicketStatus.Closed, Step.Regrade)]
+    [InlineData(TicketStatus.Closed, Step.RecordOccurrence)]
+    [InlineData(TicketStatus.Closed, Step.RecordCleared)]
+    public void Illegal_move_throws_naming_ticket_status_and_step_and_changes_nothing(TicketStatus status, Step step)
+    {
+        var ticket = Opened();
+        MoveTo(ticket, status);
+        var history = ticket.History;
+
+        var thrown = Assert.Throws<TicketLifecycleException>(() => Take(ticket, step));
+
+        Assert.Equal(Number, thrown.Number);
+        Assert.Equal(status, thrown.Status);
+        Assert.Contains(thrown.Step, thrown.Message, StringComparison.Ordinal);
+        Assert.Contains(Number.ToString(), thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(status, ticket.Status);
+        Assert.Same(history, ticket.History);
+    }
+
+    [Fact]
+    public void Escalating_a_closed_ticket_is_refused()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+        MoveTo(ticket, TicketStatus.Closed);
+
+        Assert.Throws<TicketLifecycleException>(() => ticket.Escalate(DeadlineKind.Fix, T0.AddDays(30)));
+    }
+
+    [Fact]
+    public void Step_dated_before_the_one_it_follows_is_refused()
+    {
+        var ticket = Opened();
+        ticket.Acknowledge("li.wei", T0.AddMinutes(30));
+
+        Assert.Throws<TicketLifecycleException>(() => ticket.ArriveOnSite("li.wei", T0.AddMinutes(29)));
+        Assert.Equal(TicketStatus.Acknowledged, ticket.Status);
+    }
+
+    [Fact]
+    public void Fault_fixed_remotely_is_resolved_from_acknowledged_and_meets_arrival_on_time()
+    {
+        var ticket = Opened(FaultGrade.Grade3, FaultType.ClockDrift);
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+
+        ticket.Resolve(new Resolution("clock battery flat", "clock set from the API", [], RepairKind.Software), "li.wei", T0.AddMinutes(20));
+
+        Assert.Equal(TicketStatus.Resolved, ticket.Status);
+        Assert.Null(ticket.OnSiteAt);
+        Assert.False(ticket.IsBreached(DeadlineKind.Arrival, T0.AddDays(10)));
+    }
+
+    [Fact]
+    public void Opening_notifies_the_crew_with_a_stable_id()
+    {
+        var ticket = Opened();
+
+        var notification = Assert.Single(ticket.PendingNotifications);
+        Assert.Equal("YW2611-0007/opened", notification.Id);
+        Assert.Equal(NotificationKind.Opened, notification.Kind);
+        Assert.Equal(["crew-north"], notification.Channels);
+    }
+
+    [Fact]
+    public void Opening_a_ticket_with_no_crew_notifies_the_supervisor()
+    {
+        var ticket = Ticket.Open(Number, Detected(T0, crew: null), T0, null, new TicketOptions { SupervisorChannel = "duty-desk" });
+
+        Assert.Equal(["duty-desk"], Assert.Single(ticket.PendingNotifications).Channels);
+    }
+
+    [Fact]
+    public void Recurrence_counts_an_occurrence_and_keeps_the_latest_evidence()
+    {
+        var ticket = Opened();
+        ticket.RecordCleared(Cleared(T0.AddMinutes(20)));
+
+        ticket.RecordOccurrence(Detected(T0.AddMinutes(40), lampsLit: 5));
+
+        Assert.Equal(2, ticket.Occurrences);
+        Assert.Equal(T0, ticket.FirstOccurrence);
+        Assert.Equal(T0.AddMinutes(40), ticket.LastOccurrence);
+        Assert.Equal(5, ticket.Evidence["lamps_lit"]);
+        Assert.True(ticket.ConditionActive);
+        Assert.Null(ticket.ConditionClearedAt);
+    }
+
+    [Fact]
+    public void Redelivered_detection_changes_nothing()
+    {
+        var ticket = Opened();
+        var history = ticket.History;
+
+        ticket.RecordOccurrence(Detected(T0));
+
+        Assert.Equal(1, ticket.Occurrences);
+        Assert.Same(history, ticket.History);
+    }
+
+    [Fact]
+    public void Condition_cleared_is_recorded_without_closing_the_ticket()
+    {
+        var ticket = Opened();
+
+        ticket.RecordCleared(Cleared(T0.AddMinutes(20)));
+
+        Assert.Equal(TicketStatus.Open, ticket.Status);
+        Assert.False(ticket.ConditionActive);
+        Assert.Equal(T0.AddMinutes(20), ticket.ConditionClearedAt);
+        Assert.Equal("mast_outage cleared: 12 of 12 lamps lit", ticket.ConditionClearedSummary);
+        Assert.Equal(TicketStepKind.ConditionCleared, ticket.History[^1].What);
+    }
+
+    [Fact]
+    public void Transition_about_another_asset_is_refused()
+    {
+        var ticket = Opened();
+
+        Assert.Throws<ArgumentException>(() => ticket.RecordOccurrence(Detected(T0.AddMinutes(1), asset: Mast(8))));
+        Assert.Throws<ArgumentException>(() => ticket.RecordCleared(Cleared(T0.AddMinutes(1), fault: FaultType.DoorOpen)));
+    }
+
+    [Fact]
+    public void Detection_at_a_worse_grade_raises_the_ticket_and_its_deadlines_from_the_opening()
+    {
+        var ticket = Opened(FaultGrade.Grade2, FaultType.GatewayOffline);
+
+        ticket.RecordOccurrence(Detected(T0.AddMinutes(30), fault: FaultType.GatewayOffline, grade: FaultGrade.Grade1));
+
+        Assert.Equal(FaultGrade.Grade1, ticket.Grade);
+        Assert.Equal(ServiceLevelPolicy.Default.DeadlinesFor(FaultGrade.Grade1, CrewZone.Inner, T0), ticket.Deadlines);
+        Assert.Equal(TicketStepKind.Regraded, ticket.History[^1].What);
+    }
+
+    [Fact]
+    public void Regrade_recomputes_every_deadline_from_the_original_opening()
+    {
+        var ticket = Opened(FaultGrade.Grade2);
+
+        ticket.Regrade(FaultGrade.Grade1, "whole road dark on inspection", T0.AddHours(3), "operator.zhang");
+
+        Assert.Equal(T0.AddMinutes(10), ticket.Deadlines.RespondBy);
+        Assert.Equal(T0.AddHours(2), ticket.Deadlines.OnSiteBy);
+        Assert.Equal(T0.AddHours(24), ticket.Deadlines.FixBy);
+        var step = ticket.History[^1];
+        Assert.Equal((TicketStepKind.Regraded, "operator.zhang", T0.AddHours(3)), (step.What, step.Actor, step.At));
+        Assert.Contains("grade 2 -> 1", step.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Reassigning_to_another_zone_moves_only_the_arrival_deadline_and_notifies_the_new_crew()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+        var before = ticket.Deadlines;
+
+        ticket.Reassign("crew-town", CrewZone.Town, "operator.zhang", T0.AddMinutes(3));
+
+        Assert.Equal(before with { OnSiteBy = T0.AddHours(6) }, ticket.Deadlines);
+        Assert.Equal(("crew-town", CrewZone.Town), (ticket.Crew, ticket.Zone));
+        var notification = ticket.PendingNotifications[^1];
+        Assert.Equal("YW2611-0007/reassigned/1", notification.Id);
+        Assert.Equal(["crew-town"], notification.Channels);
+        Assert.Equal("operator.zhang", ticket.History[1].Actor);
+    }
+
+    [Fact]
+    public void Reassigning_within_the_zone_keeps_the_deadlines()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+        var before = ticket.Deadlines;
+
+        ticket.Reassign("crew-south", null, "operator.zhang", T0.AddMinutes(3));
+
+        Assert.Same(before, ticket.Deadlines);
+        Assert.Equal("crew-south", ticket.Crew);
+    }
+
+    [Fact]
+    public void Escalation_before_the_deadline_passes_is_refused()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+
+        Assert.Throws<TicketLifecycleException>(() => ticket.Escalate(DeadlineKind.Response, T0.AddMinutes(10)));
+        Assert.Empty(ticket.Escalations);
+    }
+
+    [Fact]
+    public void Deadline_met_on_time_cannot_be_escalated()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+        ticket.Acknowledge("li.wei", T0.AddMinutes(9));
+
+        Assert.Throws<TicketLifecycleException>(() => ticket.Escalate(DeadlineKind.Response, T0.AddMinutes(30)));
+    }
+
+    [Fact]
+    public void Breached_deadline_is_escalated_once_to_the_supervisor_and_the_crew()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+
+        ticket.Escalate(DeadlineKind.Response, T0.AddMinutes(11));
+        ticket.Escalate(DeadlineKind.Response, T0.AddMinutes(12));
+
+        var escalation = Assert.Single(ticket.Escalations);
+        Assert.Equal(new Escalation(DeadlineKind.Response, T0.AddMinutes(10), T0.AddMinutes(11)), escalation);
+        var notification = ticket.PendingNotifications[^1];
+        Assert.Equal("YW2611-0007/escalated/response", notification.Id);
+        Assert.Equal(["supervisor", "crew-north"], notification.Channels);
+        Assert.Empty(ticket.UnescalatedBreaches(T0.AddMinutes(12)));
+    }
+
+    [Fact]
+    public void Late_step_stays_a_breach_until_it_is_escalated()
+    {
+        var ticket = Opened(FaultGrade.Grade1);
+        ticket.Acknowledge("li.wei", T0.AddMinutes(25));
+
+        Assert.Equal([DeadlineKind.Response], ticket.UnescalatedBreaches(T0.AddMinutes(30)));
+    }
+
+    private static Ticket Opened(FaultGrade grade = FaultGrade.Grade2, FaultType fault = FaultType.MastOutage) =>
+        Ticket.Open(Number, Detected(T0, fault: fault, grade: grade), T0, null, new TicketOptions());
+
+    private static void MoveTo(Ticket ticket, TicketStatus status)
+    {
+        var steps = new (TicketStatus Reached, Action Take)[]
+        {
+            (TicketStatus.Acknowledged, () => ticket.Acknowledge("li.wei", T0.AddMinutes(5))),
+            (TicketStatus.OnSite, () => ticket.ArriveOnSite("li.wei", T0.AddMinutes(60))),
+            (TicketStatus.Resolved, () => ticket.Resolve(Repair, "li.wei", T0.AddMinutes(120))),
+            (TicketStatus.Closed, () => ticket.Close("operator.zhang", T0.AddHours(20), null)),
+        };
+        foreach (var step in steps.TakeWhile(s => s.Reached <= status))
+        {
+            step.Take();
+        }
+
+        Assert.Equal(status, ticket.Status);
+    }
+
+    private static void Take(Ticket ticket, Step step)
+    {
+        var at = T0.AddDays(2);
+        switch (step)
+        {
+            case Step.Acknowledge: ticket.Acknowledge("li.wei", at); break;
+            case Step.ArriveOnSite: ticket.ArriveOnSite("li.wei", at); break;
+            case Step.Resolve: ticket.Resolve(Repair, "li.wei", at); break;
+            case Step.Close: ticket.Close("operator.zhang", at, null); break;
+            case Step.Reassign: ticket.Reassign("crew-south", CrewZone.Second, "operator.zhang", at); break;
+            case Step.Regrade: ticket.Regrade(FaultGrade.Grade1, "worse", at); break;
+            case Step.RecordOccurrence: ticket.RecordOccurrence(Detected(at)); break;
+            case Step.RecordCleared: ticket.RecordCleared(Cleared(at)); break;
+            default: throw new ArgumentOutOfRangeException(nameof(step), step, null);
+        }
+    }
+}
