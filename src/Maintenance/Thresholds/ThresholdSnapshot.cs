@@ -47,6 +47,43 @@ public sealed class ThresholdSnapshot
         return new ResolvedThresholds(values);
     });
 
+    /// <summary>
+    /// The setting that gives <paramref name="parameter"/> its value for one device (the one <see cref="For"/> uses),
+    /// or null when the catalogue default applies; for showing where a value comes from.
+    /// </summary>
+    public ThresholdSetting? Source(ThresholdParameter parameter, DeviceFamily family, string site, string device)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+
+        // Narrowest first: the reverse of the order in which Resolve lets a later setting win.
+        for (var i = settings.Length - 1; i >= 0; i--)
+        {
+            if (settings[i].Parameter.Index == parameter.Index && settings[i].Scope.Covers(family, site, device))
+            {
+                return settings[i];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The setting that gives <paramref name="parameter"/> its value in <see cref="ForSite"/>, or null for the default.</summary>
+    public ThresholdSetting? SiteSource(ThresholdParameter parameter, string site)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        for (var i = settings.Length - 1; i >= 0; i--)
+        {
+            var setting = settings[i];
+            if (setting.Parameter.Index == parameter.Index
+                && (setting.Scope.Level == ScopeLevel.Global || (setting.Scope.Level == ScopeLevel.Site && setting.Scope.Site == site)))
+            {
+                return setting;
+            }
+        }
+
+        return null;
+    }
+
     private ResolvedThresholds Resolve(DeviceFamily family, string site, string device)
     {
         var values = ThresholdCatalogue.All.Select(p => p.Default).ToArray();
