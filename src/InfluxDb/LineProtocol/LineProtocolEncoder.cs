@@ -43,9 +43,9 @@ public static class LineProtocolEncoder
     public const long MaxUnixMilliseconds = 9_223_372_036_854;
 
     private const int MaxBytesPerChar = 3; // a UTF-16 unit never needs more than 3 UTF-8 bytes, escaped or not
-    private const int MaxFloatBytes = 32;
-    private const int MaxIntegerBytes = 21; // "-9223372036854775808i"
-    private const int MaxTimestampBytes = 21;
+    internal const int MaxFloatBytes = 32;
+    internal const int MaxIntegerBytes = 21; // "-9223372036854775808i"
+    internal const int MaxTimestampBytes = 21;
     private const int MaxLineBytes = int.MaxValue / 2;
 
     private static readonly SearchValues<char> MeasurementSpecials = SearchValues.Create(", ");
@@ -291,7 +291,7 @@ public static class LineProtocolEncoder
 
     /// <summary>The shortest round-trip text of a finite double; whole numbers below 1e15 (which "R" writes as plain
     /// digits too) take the much cheaper integer path.</summary>
-    private static int WriteFloat(double value, Span<byte> destination)
+    internal static int WriteFloat(double value, Span<byte> destination)
     {
         int written;
         if (value == Math.Floor(value) && Math.Abs(value) < 1e15 && (value != 0 || !double.IsNegative(value)))

@@ -38,6 +38,11 @@ public sealed class PointBatchBuilder : IDisposable
     private readonly int _initialCapacity;
     private bool _disposed;
 
+    // The point being written through StartPoint: its number (so that a stale writer cannot touch a later point)
+    // and where its line starts; -1 when none is open.
+    private long _pointNumber;
+    private int _openPointStart = -1;
+
     /// <summary>Creates an empty builder.</summary>
     /// <param name="maxPoints">The point count at which the batch is full.</param>
     /// <param name="maxBytes">The body size in bytes at which the batch is full.</param>
@@ -68,8 +73,11 @@ public sealed class PointBatchBuilder : IDisposable
     /// <summary>The number of points in the batch being built.</summary>
     public int PointCount { get; private set; }
 
-    /// <summary>The size in bytes of the batch being built.</summary>
-    public int ByteCount => _buffer.WrittenCount;
+    /// <summary>The size in bytes of the batch being built (without a point still being written).</summary>
+    public int ByteCount => _openPointStart >= 0 ? _openPointStart : _buffer.WrittenCount;
+
+    /// <summary>Where the batch being built ends now: pass it to <see cref="RollBack"/> to drop what is added after.</summary>
+    public BatchPosition Position => new(ByteCount, PointCount);
 
     /// <summary>Whether the batch being built has no point.</summary>
     public bool IsEmpty => PointCount == 0;
@@ -84,8 +92,45 @@ public sealed class PointBatchBuilder : IDisposable
     public void Add(Point point)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        DropOpenPoint();
         LineProtocolEncoder.Write(_buffer, point);
         PointCount++;
+    }
+
+    /// <summary>
+    /// Starts a point written straight from UTF-8 (no <see cref="Point"/>, no strings); add its tags and fields to
+    /// the writer and end it. A point started and not ended is dropped by the next call that changes the batch.
+    /// </summary>
+    /// <param name="measurement">The measurement name, UTF-8.</param>
+    /// <returns>The writer of the point.</returns>
+    /// <exception cref="InfluxValueException">The measurement cannot be written; the batch is unchanged.</exception>
+    /// <exception cref="ObjectDisposedException">The builder has been disposed.</exception>
+    public Utf8PointWriter StartPoint(ReadOnlySpan<byte> measurement)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        DropOpenPoint();
+        _openPointStart = _buffer.WrittenCount;
+        var writer = new Utf8PointWriter(this, measurement, ++_pointNumber);
+        writer.WriteMeasurement();
+        return writer;
+    }
+
+    /// <summary>Drops every point added after <paramref name="position"/> (a point being written too), as when a
+    /// message turns out to be refused after some of its points were added.</summary>
+    /// <param name="position">A <see cref="Position"/> of the batch being built, taken since the last <see cref="TakeBatch"/> or <see cref="Clear"/>.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The position lies beyond the end of the batch.</exception>
+    /// <exception cref="ObjectDisposedException">The builder has been disposed.</exception>
+    public void RollBack(BatchPosition position)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        DropOpenPoint();
+        if (position.ByteCount < 0 || position.PointCount < 0 || position.ByteCount > ByteCount || position.PointCount > PointCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"The batch holds {PointCount} points in {ByteCount} bytes.");
+        }
+
+        _buffer.Truncate(position.ByteCount);
+        PointCount = position.PointCount;
     }
 
     /// <summary>Hands the finished body over and starts a new, empty batch.</summary>
@@ -95,6 +140,7 @@ public sealed class PointBatchBuilder : IDisposable
     public LineProtocolBatch TakeBatch()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        DropOpenPoint();
         if (IsEmpty)
         {
             throw new InvalidOperationException("The batch is empty.");
@@ -110,6 +156,7 @@ public sealed class PointBatchBuilder : IDisposable
     public void Clear()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        _openPointStart = -1;
         _buffer.Clear();
         PointCount = 0;
     }
@@ -120,8 +167,53 @@ public sealed class PointBatchBuilder : IDisposable
         if (!_disposed)
         {
             _disposed = true;
+            _openPointStart = -1;
             _buffer.Dispose();
             PointCount = 0;
         }
     }
+
+    /// <summary>The buffer to write the open point <paramref name="point"/> into.</summary>
+    /// <exception cref="InvalidOperationException">That point has been ended or dropped.</exception>
+    internal PooledByteBufferWriter OpenPoint(long point)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (point != _pointNumber || _openPointStart < 0)
+        {
+            throw new InvalidOperationException("The point has been ended or dropped.");
+        }
+
+        return _buffer;
+    }
+
+    internal void EndPoint(long point)
+    {
+        if (point == _pointNumber && _openPointStart >= 0)
+        {
+            _openPointStart = -1;
+            PointCount++;
+        }
+    }
+
+    internal void DropPoint(long point)
+    {
+        if (point == _pointNumber)
+        {
+            DropOpenPoint();
+        }
+    }
+
+    private void DropOpenPoint()
+    {
+        if (_openPointStart >= 0)
+        {
+            _buffer.Truncate(_openPointStart);
+            _openPointStart = -1;
+        }
+    }
 }
+
+/// <summary>A place in the batch being built by a <see cref="PointBatchBuilder"/>, to roll back to.</summary>
+/// <param name="ByteCount">The size of the batch in bytes at that place.</param>
+/// <param name="PointCount">The number of points in the batch at that place.</param>
+public readonly record struct BatchPosition(int ByteCount, int PointCount);

@@ -55,6 +55,14 @@ internal sealed class PooledByteBufferWriter : IBufferWriter<byte>, IDisposable
 
     public void Clear() => _written = 0;
 
+    /// <summary>Forgets everything written after the first <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(length, _written);
+        _written = length;
+    }
+
     public void Dispose()
     {
         var buffer = Interlocked.Exchange(ref _buffer, []);

@@ -5,60 +5,16 @@ using Telemetry.InfluxDb.Writing;
 namespace Telemetry.Ingest.Storage;
 
 /// <summary>
-/// Lays out reading batches as InfluxDB points per the contracts: measurement = family; tags site, gateway,
-/// device (and circuit); fields = values; timestamp = the reading's time in ms, so a redelivered reading
-/// overwrites itself.
+/// Lays out gateway states and events as InfluxDB points on the <c>events</c> measurement, tagged by site and
+/// gateway, at the time the gateway gives, so that a redelivered one overwrites itself. (Reading batches, the
+/// bulk of the stream, are written by <see cref="ReadingBatchEncoder"/>.)
 /// </summary>
-public sealed class ReadingPoints
+public sealed class EventPoints
 {
-    public const string BatchesMeasurement = "batches";
     public const string EventsMeasurement = "events";
 
-    // One point object reused for every reading: the encoder copies it into the batch.
+    // One point object reused for every message: the encoder copies it into the batch.
     private readonly Point _point = new("_");
-
-    /// <summary>Adds one reading of a batch; false when it has nothing to store.</summary>
-    /// <exception cref="InfluxValueException">The reading cannot be written (nothing of it was added).</exception>
-    public bool AddReading(PointBatchBuilder builder, ReadingBatch batch, Reading reading)
-    {
-        var point = _point.Reset(reading.Family.ToContractName())
-            .Tag("site", batch.Site)
-            .Tag("gateway", batch.Gateway)
-            .Tag("device", reading.Device)
-            .Tag("circuit", reading.Circuit)
-            .Timestamp(reading.Ts);
-        switch (reading.Quality)
-        {
-            case ReadingQuality.Error:
-                point.Field("quality", "error").Field("error", reading.Error ?? "unknown error");
-                break;
-            case ReadingQuality.Stale:
-                point.Field("quality", "stale");
-                break;
-        }
-
-        foreach (var (name, value) in reading.Values ?? EmptyValues)
-        {
-            point.Field(name, ToField(name, value));
-        }
-
-        if (point.FieldCount == 0)
-        {
-            return false;
-        }
-
-        builder.Add(point);
-        return true;
-    }
-
-    /// <summary>One point recording the batch itself (seq, readings stored), so that gaps in seq can be seen.</summary>
-    public void AddBatch(PointBatchBuilder builder, ReadingBatch batch, int readingsStored) =>
-        builder.Add(_point.Reset(BatchesMeasurement)
-            .Tag("site", batch.Site)
-            .Tag("gateway", batch.Gateway)
-            .Field("seq", batch.Seq)
-            .Field("readings", (long)readingsStored)
-            .Timestamp(batch.Sent));
 
     /// <summary>A gateway going online or offline, on the events time axis.</summary>
     public void Add(PointBatchBuilder builder, GatewayTopic topic, GatewayState state) =>
@@ -96,8 +52,7 @@ public sealed class ReadingPoints
     private static readonly IReadOnlyDictionary<string, ReadingValue> EmptyValues = new Dictionary<string, ReadingValue>();
     private static readonly IReadOnlyDictionary<string, string> EmptyAttributes = new Dictionary<string, string>();
 
-    // A field keeps one type in InfluxDB: a count written with a fraction stays a float (and is refused if the
-    // field is an integer), but a measurement (a name with a unit) written without one (230) is still a float.
+    // A field keeps one type in InfluxDB, as for readings (see ReadingBatchEncoder).
     private static FieldValue ToField(string name, ReadingValue value) => value.Kind switch
     {
         ReadingValueKind.Boolean => FieldValue.Boolean(value.AsBoolean()),

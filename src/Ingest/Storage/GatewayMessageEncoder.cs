@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.LineProtocol;
@@ -11,15 +12,22 @@ public readonly record struct EncodedMessage(int Points, int Readings, DateTimeO
 
 /// <summary>
 /// Turns one gateway message into points in a batch: parse, check against the contracts, lay out per the
-/// storage contract. Whatever fails is returned as rejections; the rest is stored.
+/// storage contract. Whatever fails is returned as rejections; the rest is stored. Reading batches, nearly the
+/// whole stream, go through <see cref="ReadingBatchEncoder"/> in one pass; the rare states and events are read
+/// into records first. For one consumer: not thread-safe.
 /// </summary>
 public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator validator, ValidationLimits limits)
 {
-    private readonly ReadingPoints _points = new();
+    // Gateways are few and publish often: their topics are parsed once, not split again for every message.
+    private const int MaxKnownTopics = 16_384;
+
+    private readonly Dictionary<string, KnownTopic?> _topics = new(StringComparer.Ordinal);
+    private readonly ReadingBatchEncoder _readings = new(validator);
+    private readonly EventPoints _events = new();
 
     public EncodedMessage Encode(string topicName, ReadOnlySpan<byte> payload, PointBatchBuilder batch)
     {
-        if (topics.Parse(topicName) is not { } topic || topic.Kind == GatewayTopicKind.Command)
+        if (Known(topicName) is not { } known)
         {
             return Refused(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry or event topic under '{topics.Root}'");
         }
@@ -29,14 +37,17 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
             return Refused(RejectionReason.TooLarge, $"{payload.Length} bytes exceed the limit of {limits.MaxPayloadBytes}");
         }
 
+        var topic = known.Topic;
+        if (topic.Kind == GatewayTopicKind.Telemetry)
+        {
+            return _readings.Encode(topic, known.Site, known.Gateway, payload, batch);
+        }
+
         try
         {
-            return topic.Kind switch
-            {
-                GatewayTopicKind.Telemetry => EncodeBatch(topic, Parse(payload, ContractsJson.Default.ReadingBatch), batch),
-                GatewayTopicKind.State => EncodeState(topic, Parse(payload, ContractsJson.Default.GatewayState), batch),
-                _ => EncodeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), batch),
-            };
+            return topic.Kind == GatewayTopicKind.State
+                ? EncodeState(topic, Parse(payload, ContractsJson.Default.GatewayState), batch)
+                : EncodeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), batch);
         }
         catch (JsonException ex)
         {
@@ -48,40 +59,23 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
         }
     }
 
-    private EncodedMessage EncodeBatch(GatewayTopic topic, ReadingBatch readings, PointBatchBuilder batch)
+    private KnownTopic? Known(string topicName)
     {
-        if (validator.CheckBatch(topic, readings) is { } refused)
+        if (_topics.TryGetValue(topicName, out var known))
         {
-            return new(0, 0, null, [refused]);
+            return known;
         }
 
-        List<Rejection>? rejections = null;
-        var stored = 0;
-        DateTimeOffset? oldest = null;
-        foreach (var reading in readings.Readings)
+        if (_topics.Count >= MaxKnownTopics)
         {
-            var rejection = validator.CheckReading(reading);
-            try
-            {
-                if (rejection is null && _points.AddReading(batch, readings, reading))
-                {
-                    stored++;
-                    oldest = oldest is { } o && o <= reading.Ts ? o : reading.Ts;
-                }
-            }
-            catch (InfluxValueException ex)
-            {
-                rejection = new(RejectionReason.InvalidName, $"device {reading.Device}: {ex.Message}");
-            }
-
-            if (rejection is not null)
-            {
-                (rejections ??= []).Add(rejection);
-            }
+            _topics.Clear();
         }
 
-        _points.AddBatch(batch, readings, stored);
-        return new(stored + 1, stored, oldest, rejections ?? (IReadOnlyList<Rejection>)[]);
+        known = topics.Parse(topicName) is { Kind: not GatewayTopicKind.Command } topic
+            ? new KnownTopic(topic, Encoding.UTF8.GetBytes(topic.Site), Encoding.UTF8.GetBytes(topic.Gateway))
+            : null;
+        _topics[topicName] = known;
+        return known;
     }
 
     private EncodedMessage EncodeState(GatewayTopic topic, GatewayState state, PointBatchBuilder batch)
@@ -96,7 +90,7 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
             return Refused(RejectionReason.InvalidName, "a version longer than 64 characters");
         }
 
-        _points.Add(batch, topic, state);
+        _events.Add(batch, topic, state);
         return new(1, 0, null, []);
     }
 
@@ -107,7 +101,7 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
             return new(0, 0, null, [refused]);
         }
 
-        _points.Add(batch, topic, gatewayEvent);
+        _events.Add(batch, topic, gatewayEvent);
         return new(1, 0, null, []);
     }
 
@@ -117,4 +111,7 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
     private static EncodedMessage Refused(RejectionReason reason, string detail) => new(0, 0, null, [new Rejection(reason, detail)]);
 
     private static string Shorten(string text) => text.Length <= 128 ? text : string.Concat(text.AsSpan(0, 128), "…");
+
+    /// <summary>A gateway topic with its site and gateway in UTF-8, as they are tagged.</summary>
+    private sealed record KnownTopic(GatewayTopic Topic, byte[] Site, byte[] Gateway);
 }

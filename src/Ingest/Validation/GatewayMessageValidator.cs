@@ -1,3 +1,4 @@
+using System.Text;
 using Telemetry.Contracts;
 
 namespace Telemetry.Ingest.Validation;
@@ -8,76 +9,82 @@ namespace Telemetry.Ingest.Validation;
 /// </summary>
 public sealed class GatewayMessageValidator(ValidationLimits limits, TimeProvider clock)
 {
-    /// <summary>Rules the whole batch must pass; null when it does.</summary>
-    public Rejection? CheckBatch(GatewayTopic topic, ReadingBatch batch)
+    /// <summary>The latest time a reading may carry, as of now: taken once per message.</summary>
+    public DateTimeOffset Latest() => clock.GetUtcNow() + limits.MaxFuture;
+
+    /// <summary>Rules the whole batch must pass, on the batch as read from its payload; null when it does.</summary>
+    public Rejection? CheckBatch(
+        GatewayTopic topic, int version, ReadOnlySpan<byte> site, ReadOnlySpan<byte> gateway, int readings, DateTimeOffset sent, DateTimeOffset latest)
     {
-        if (batch.V != ReadingBatch.CurrentVersion)
+        if (version != ReadingBatch.CurrentVersion)
         {
-            return new(RejectionReason.UnknownVersion, $"version {batch.V} is not {ReadingBatch.CurrentVersion}");
+            return new(RejectionReason.UnknownVersion, $"version {version} is not {ReadingBatch.CurrentVersion}");
         }
 
-        if (batch.Site != topic.Site || batch.Gateway != topic.Gateway)
+        if (!Utf8Equals(site, topic.Site) || !Utf8Equals(gateway, topic.Gateway))
         {
-            return new(RejectionReason.TopicMismatch, $"payload names site '{Shorten(batch.Site)}' gateway '{Shorten(batch.Gateway)}' but the topic is {topic.Site}/{topic.Gateway}");
+            return new(RejectionReason.TopicMismatch, $"payload names site '{Shorten(Text(site))}' gateway '{Shorten(Text(gateway))}' but the topic is {topic.Site}/{topic.Gateway}");
         }
 
-        if (batch.Readings.Count > limits.MaxReadingsPerBatch)
+        if (readings > limits.MaxReadingsPerBatch)
         {
-            return new(RejectionReason.TooMany, $"{batch.Readings.Count} readings exceed the limit of {limits.MaxReadingsPerBatch}");
+            return new(RejectionReason.TooMany, $"{readings} readings exceed the limit of {limits.MaxReadingsPerBatch}");
         }
 
-        return CheckTime("sent", batch.Sent);
+        return IsInTime(sent, latest) ? null : TimeRejection("sent", sent);
     }
 
-    /// <summary>Rules each reading must pass; null when it does.</summary>
-    public Rejection? CheckReading(Reading reading)
+    /// <summary>Rules each reading must pass, on the reading as read from its payload; null when it does.</summary>
+    public Rejection? CheckReading(in ParsedReading reading, DateTimeOffset latest)
     {
-        if (!Identifiers.IsValid(reading.Device))
+        if (!IsIdentifier(reading.Device))
         {
-            return new(RejectionReason.InvalidIdentifier, $"device '{Shorten(reading.Device)}' is invalid: {Identifiers.Rule}");
+            return new(RejectionReason.InvalidIdentifier, $"device '{Shorten(Text(reading.Device))}' is invalid: {Identifiers.Rule}");
         }
 
-        if (reading.Circuit is { } circuit && !Identifiers.IsValid(circuit))
+        if (reading.HasCircuit && !IsIdentifier(reading.Circuit))
         {
-            return new(RejectionReason.InvalidIdentifier, $"device {reading.Device}: circuit '{Shorten(circuit)}' is invalid: {Identifiers.Rule}");
+            return new(RejectionReason.InvalidIdentifier, $"device {reading.DeviceText}: circuit '{Shorten(Text(reading.Circuit))}' is invalid: {Identifiers.Rule}");
         }
 
-        if (CheckTime($"device {reading.Device} ts", reading.Ts) is { } time)
+        if (!IsInTime(reading.Ts, latest))
         {
-            return time;
+            return TimeRejection($"device {reading.DeviceText} ts", reading.Ts);
         }
 
-        if (reading.Error is { Length: var length } && length > limits.MaxTextLength)
+        // Limits count UTF-16 characters, as they did when readings were strings; only long texts need counting.
+        if (reading.HasError && reading.Error.Length > limits.MaxTextLength && Encoding.UTF8.GetCharCount(reading.Error) is var length && length > limits.MaxTextLength)
         {
-            return new(RejectionReason.InvalidName, $"device {reading.Device}: error text of {length} characters exceeds {limits.MaxTextLength}");
+            return new(RejectionReason.InvalidName, $"device {reading.DeviceText}: error text of {length} characters exceeds {limits.MaxTextLength}");
         }
 
-        var values = reading.Values;
+        var values = reading.HasValues ? reading.Values.Length : 0;
         switch (reading.Quality)
         {
-            case ReadingQuality.Error when values is { Count: > 0 }:
-                return new(RejectionReason.InconsistentReading, $"device {reading.Device}: an error reading carries no values");
-            case ReadingQuality.Error when string.IsNullOrWhiteSpace(reading.Error):
-                return new(RejectionReason.InconsistentReading, $"device {reading.Device}: an error reading must say why");
-            case ReadingQuality.Good or ReadingQuality.Stale when values is null or { Count: 0 }:
-                return new(RejectionReason.InconsistentReading, $"device {reading.Device}: a {reading.Quality.ToString().ToLowerInvariant()} reading needs values");
+            case ReadingQuality.Error when values > 0:
+                return new(RejectionReason.InconsistentReading, $"device {reading.DeviceText}: an error reading carries no values");
+            case ReadingQuality.Error when !reading.HasError || IsWhiteSpace(reading.Error):
+                return new(RejectionReason.InconsistentReading, $"device {reading.DeviceText}: an error reading must say why");
+            case ReadingQuality.Good or ReadingQuality.Stale when values == 0:
+                return new(RejectionReason.InconsistentReading, $"device {reading.DeviceText}: a {reading.Quality.ToString().ToLowerInvariant()} reading needs values");
         }
 
-        if (values is null)
+        if (!reading.HasValues)
         {
             return null;
         }
 
-        if (values.Count > limits.MaxValuesPerReading)
+        if (values > limits.MaxValuesPerReading)
         {
-            return new(RejectionReason.TooMany, $"device {reading.Device}: {values.Count} values exceed the limit of {limits.MaxValuesPerReading}");
+            return new(RejectionReason.TooMany, $"device {reading.DeviceText}: {values} values exceed the limit of {limits.MaxValuesPerReading}");
         }
 
-        foreach (var name in values.Keys)
+        foreach (ref readonly var value in reading.Values)
         {
-            if (!Identifiers.IsValidValueName(name) || name is "quality" or "error" or "time")
+            var name = reading.Name(value);
+            if (!IsValueName(name) || name.SequenceEqual("quality"u8) || name.SequenceEqual("error"u8) || name.SequenceEqual("time"u8))
             {
-                return new(RejectionReason.InvalidName, $"device {reading.Device}: value name '{Shorten(name)}' must be lower snake case (a-z, 0-9, _), at most {Identifiers.MaxLength} characters, and not a reserved name");
+                return new(RejectionReason.InvalidName, $"device {reading.DeviceText}: value name '{Shorten(Text(name))}' must be lower snake case (a-z, 0-9, _), at most {Identifiers.MaxLength} characters, and not a reserved name");
             }
         }
 
@@ -120,18 +127,77 @@ public sealed class GatewayMessageValidator(ValidationLimits limits, TimeProvide
         return CheckTime("event ts", gatewayEvent.Ts);
     }
 
-    public Rejection? CheckTime(string what, DateTimeOffset time)
+    public Rejection? CheckTime(string what, DateTimeOffset time) =>
+        IsInTime(time, Latest()) ? null : TimeRejection(what, time);
+
+    private bool IsInTime(DateTimeOffset time, DateTimeOffset latest) => time >= limits.Earliest && time <= latest;
+
+    private Rejection TimeRejection(string what, DateTimeOffset time)
     {
         if (time < limits.Earliest)
         {
             return new(RejectionReason.TimestampOutOfRange, $"{what} {time:O} is before {limits.Earliest:O}");
         }
 
-        var latest = clock.GetUtcNow() + limits.MaxFuture;
-        return time > latest
-            ? new(RejectionReason.TimestampOutOfRange, $"{what} {time:O} is more than {limits.MaxFuture} ahead of the server's clock")
-            : null;
+        return new(RejectionReason.TimestampOutOfRange, $"{what} {time:O} is more than {limits.MaxFuture} ahead of the server's clock");
     }
+
+    /// <summary><see cref="Identifiers.IsValid"/> on UTF-8: any byte outside ASCII fails it, so bytes count as characters.</summary>
+    private static bool IsIdentifier(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty || value.Length > Identifiers.MaxLength || !char.IsAsciiLetterOrDigit((char)value[0]))
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            if (!char.IsAsciiLetterOrDigit((char)b) && b is not (byte)'-' and not (byte)'_' and not (byte)'.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><see cref="Identifiers.IsValidValueName"/> on UTF-8.</summary>
+    private static bool IsValueName(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty || value.Length > Identifiers.MaxLength || !char.IsAsciiLetterLower((char)value[0]))
+        {
+            return false;
+        }
+
+        foreach (var b in value)
+        {
+            if (!char.IsAsciiLetterLower((char)b) && !char.IsAsciiDigit((char)b) && b != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><see cref="string.IsNullOrWhiteSpace"/> on UTF-8 text; only text with non-ASCII characters is decoded.</summary>
+    private static bool IsWhiteSpace(ReadOnlySpan<byte> text)
+    {
+        foreach (var b in text)
+        {
+            if (b < 0x80 && !char.IsWhiteSpace((char)b))
+            {
+                return false;
+            }
+        }
+
+        return Ascii.IsValid(text) || string.IsNullOrWhiteSpace(Text(text));
+    }
+
+    // Topic levels are identifiers, so ASCII: equal text is equal bytes.
+    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string identifier) => Ascii.Equals(utf8, identifier);
+
+    private static string Text(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
 
     // Hostile identifiers are quoted back shortened, so a dead letter cannot be made huge by its own reason.
     private static string Shorten(string? text) =>

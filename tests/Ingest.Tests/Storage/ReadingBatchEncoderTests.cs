@@ -2,50 +2,38 @@ using System.Text;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.Storage;
+using Telemetry.Ingest.Validation;
 
 namespace Telemetry.Ingest.Tests.Storage;
 
-public sealed class ReadingPointsTests
+public sealed class ReadingBatchEncoderTests
 {
-    private static readonly DateTimeOffset Read = new(2026, 11, 22, 19, 0, 4, 981, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 19, 0, 10, 0, TimeSpan.Zero);
+    private static readonly GatewayTopic Topic = new("north", "gw-1", GatewayTopicKind.Telemetry);
 
-    private static string Lines(ReadingBatch batch) => Lines((p, b) =>
+    private static (EncodedMessage Message, string Lines) Encode(string payload)
     {
-        foreach (var reading in batch.Readings)
+        var encoder = new ReadingBatchEncoder(new GatewayMessageValidator(new ValidationLimits(), new FixedClock(Now)));
+        using var builder = new PointBatchBuilder();
+        var message = encoder.Encode(Topic, "north"u8, "gw-1"u8, Encoding.UTF8.GetBytes(payload), builder);
+        if (builder.IsEmpty)
         {
-            p.AddReading(b, batch, reading);
+            return (message, string.Empty);
         }
 
-        p.AddBatch(b, batch, batch.Readings.Count);
-    });
-
-    private static string Lines(Action<ReadingPoints, PointBatchBuilder> add)
-    {
-        using var builder = new PointBatchBuilder();
-        add(new ReadingPoints(), builder);
         using var batch = builder.TakeBatch();
-        return Encoding.UTF8.GetString(batch.Body.Span);
+        return (message, Encoding.UTF8.GetString(batch.Body.Span));
     }
 
-    private static ReadingBatch Batch(params Reading[] readings) => new()
-    {
-        Gateway = "gw-1",
-        Site = "north",
-        Seq = 42,
-        Sent = Read.AddMilliseconds(100),
-        Readings = readings,
-    };
+    private static string Batch(string readings) =>
+        $$"""{"v":1,"gateway":"gw-1","site":"north","seq":42,"sent":"2026-11-22T19:00:05.081Z","readings":[{{readings}}]}""";
 
     [Fact]
     public void Reading_becomes_a_point_of_its_family_tagged_by_site_gateway_device_at_its_read_time()
     {
-        var lines = Lines(Batch(new Reading
-        {
-            Device = "mast-07",
-            Family = DeviceFamily.HighMast,
-            Ts = Read,
-            Values = new Dictionary<string, ReadingValue> { ["lamps_lit"] = 7, ["commanded_on"] = true, ["voltage_v"] = 229.4 },
-        }));
+        var (_, lines) = Encode(Batch("""
+            {"device":"mast-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7,"commanded_on":true,"voltage_v":229.4}}
+            """));
 
         Assert.Equal(
             "high_mast,device=mast-07,gateway=gw-1,site=north lamps_lit=7i,commanded_on=true,voltage_v=229.4 1795374004981\n" +
@@ -56,14 +44,9 @@ public sealed class ReadingPointsTests
     [Fact]
     public void Measurements_are_floats_even_when_written_without_a_fraction_and_dimensionless_reals_stay_floats()
     {
-        var lines = Lines(Batch(new Reading
-        {
-            Device = "c-1",
-            Family = DeviceFamily.StreetController,
-            Circuit = "2",
-            Ts = Read,
-            Values = new Dictionary<string, ReadingValue> { ["voltage_v"] = 230L, ["power_factor"] = 1.0, ["lamps_lit"] = 7L },
-        }));
+        var (_, lines) = Encode(Batch("""
+            {"device":"c-1","family":"street_controller","circuit":"2","ts":"2026-11-22T19:00:04.981Z","values":{"voltage_v":230,"power_factor":1.0,"lamps_lit":7}}
+            """));
 
         Assert.StartsWith("street_controller,circuit=2,device=c-1,gateway=gw-1,site=north voltage_v=230,power_factor=1,lamps_lit=7i ", lines, StringComparison.Ordinal);
     }
@@ -71,32 +54,73 @@ public sealed class ReadingPointsTests
     [Fact]
     public void Error_reading_keeps_its_reason()
     {
-        var lines = Lines(Batch(new Reading
-        {
-            Device = "box-3",
-            Family = DeviceFamily.DistributionBox,
-            Ts = Read,
-            Quality = ReadingQuality.Error,
-            Error = "modbus timeout, \"unit 3\"",
-        }));
+        var (_, lines) = Encode(Batch("""
+            {"device":"box-3","family":"distribution_box","ts":"2026-11-22T19:00:04.981Z","quality":"error","error":"modbus timeout, \"unit 3\""}
+            """));
 
         Assert.StartsWith("distribution_box,device=box-3,gateway=gw-1,site=north quality=\"error\",error=\"modbus timeout, \\\"unit 3\\\"\" 1795374004981\n", lines, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Gateway_event_lands_on_the_events_measurement_with_its_figures()
+    public void A_bad_reading_is_refused_on_its_own_and_the_others_are_stored()
     {
-        var topic = new GatewayTopic("north", "gw-1", GatewayTopicKind.Event);
-        var lines = Lines((p, b) => p.Add(b, topic, new GatewayEvent
-        {
-            Kind = "battery_test_finished",
-            Ts = Read,
-            Device = "eb-1",
-            Message = "duration test failed",
-            Values = new Dictionary<string, ReadingValue> { ["runtime_min"] = 61.5 },
-            Attributes = new Dictionary<string, string> { ["outcome"] = "failed" },
-        }));
+        var (message, lines) = Encode(Batch("""
+            {"device":"mast 7","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}},
+            {"device":"mast-8","family":"high_mast","ts":"2026-11-22T19:00:04.982Z","values":{"lamps_lit":8}}
+            """));
 
-        Assert.Equal("events,device=eb-1,gateway=gw-1,kind=battery_test_finished,site=north message=\"duration test failed\",runtime_min=61.5,outcome=\"failed\" 1795374004981\n", lines);
+        Assert.Equal([RejectionReason.InvalidIdentifier], message.Rejections.Select(r => r.Reason));
+        Assert.Equal(1, message.Readings);
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 19, 0, 4, 982, TimeSpan.Zero), message.OldestReading);
+        Assert.StartsWith("high_mast,device=mast-8,", lines, StringComparison.Ordinal);
+        Assert.EndsWith("seq=42i,readings=1i 1795374005081\n", lines, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Malformed_json_after_good_readings_takes_their_points_back()
+    {
+        var (message, lines) = Encode(Batch("""
+            {"device":"mast-7","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}},
+            {"device":"mast-8","family":"high_mast","ts":"2026-11-22T19:00:04.982Z","values":{"lamps_lit":8,"lamps_lit":9}}
+            """));
+
+        Assert.Equal([RejectionReason.MalformedJson], message.Rejections.Select(r => r.Reason));
+        Assert.Contains("$.readings[1].values", message.Rejections[0].Detail, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, lines);
+    }
+
+    [Fact]
+    public void Batch_fields_after_the_readings_are_checked_all_the_same()
+    {
+        var (message, lines) = Encode("""
+            {"readings":[{"device":"mast-7","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}}],
+             "site":"north","gateway":"gw-9","seq":1,"sent":"2026-11-22T19:00:05.081Z","v":1}
+            """);
+
+        Assert.Equal([RejectionReason.TopicMismatch], message.Rejections.Select(r => r.Reason));
+        Assert.Equal(string.Empty, lines);
+    }
+
+    [Theory]
+    [InlineData("""{"device":"m-1","family":7,"ts":"2026-11-22T19:00:04.981Z","values":{"a":1}}""")]
+    [InlineData("""{"device":"m-1","family":"high_mast","quality":9,"ts":"2026-11-22T19:00:04.981Z"}""")]
+    [InlineData("""null""")]
+    public void A_reading_naming_no_family_or_quality_or_no_reading_at_all_is_malformed_json(string reading)
+    {
+        // The record-based path let these through to the storage layout, which stopped the consumer on an
+        // unknown family and dropped an unknown quality without a word.
+        var (message, lines) = Encode(Batch(reading));
+
+        Assert.Equal([RejectionReason.MalformedJson], message.Rejections.Select(r => r.Reason));
+        Assert.Equal(string.Empty, lines);
+    }
+
+    [Fact]
+    public void Families_written_as_their_number_are_read_as_the_contract_reads_them()
+    {
+        var (message, lines) = Encode(Batch("""{"device":"m-1","family":1,"ts":"2026-11-22T19:00:04.981Z","values":{"a":1}}"""));
+
+        Assert.Empty(message.Rejections);
+        Assert.StartsWith("high_mast,device=m-1,", lines, StringComparison.Ordinal);
     }
 }
