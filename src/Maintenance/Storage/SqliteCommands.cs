@@ -17,8 +17,4 @@ internal static class SqliteCommands
 
         return command;
     }
-
-    public static long? UnixMilliseconds(this DateTimeOffset? at) => at?.ToUnixTimeMilliseconds();
-
-    public static DateTimeOffset FromUnixMilliseconds(long milliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
 }

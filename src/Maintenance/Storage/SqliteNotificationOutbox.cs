@@ -50,7 +50,7 @@ public sealed class SqliteNotificationOutbox : INotificationOutbox
                 TicketNumber.Parse(reader.GetString(3), CultureInfo.InvariantCulture),
                 reader.GetString(4),
                 reader.GetInt32(5),
-                SqliteCommands.FromUnixMilliseconds(reader.GetInt64(6))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
         }
 
         return due;

@@ -17,8 +17,6 @@ namespace Telemetry.Maintenance.Storage;
 /// </summary>
 public sealed class SqliteTicketRepository : ITicketRepository
 {
-    private const string Columns = "document";
-
     private readonly TicketStoreSchema.Connections connections;
     private readonly TicketOptions options;
     private readonly TimeZoneInfo timeZone;
@@ -181,7 +179,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await ListAsync(
             connection,
-            $"SELECT {Columns} FROM tickets WHERE {where} ORDER BY opened_at DESC, rowid DESC LIMIT $limit OFFSET $offset",
+            $"SELECT document FROM tickets WHERE {where} ORDER BY opened_at DESC, rowid DESC LIMIT $limit OFFSET $offset",
             [.. parameters],
             cancellationToken).ConfigureAwait(false);
     }
@@ -219,7 +217,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await ListAsync(
             connection,
-            $"SELECT {Columns} FROM tickets WHERE status <> 'closed' AND condition_active = 1 ORDER BY opened_at, rowid",
+            "SELECT document FROM tickets WHERE status <> 'closed' AND condition_active = 1 ORDER BY opened_at, rowid",
             [],
             cancellationToken).ConfigureAwait(false);
     }
@@ -231,8 +229,8 @@ public sealed class SqliteTicketRepository : ITicketRepository
         // The watch columns are whole milliseconds, so they narrow the search and the ticket itself decides.
         var candidates = await ListAsync(
             connection,
-            $"""
-            SELECT {Columns} FROM tickets
+            """
+            SELECT document FROM tickets
             WHERE status <> 'closed' AND (watch_response <= $now OR watch_arrival <= $now OR watch_fix <= $now)
             ORDER BY opened_at, rowid
             """,
@@ -240,9 +238,6 @@ public sealed class SqliteTicketRepository : ITicketRepository
             cancellationToken).ConfigureAwait(false);
         return [.. candidates.Where(t => t.UnescalatedBreaches(now).Count > 0)];
     }
-
-    private static TicketNumber? RepeatOf(Ticket? previous, DateTimeOffset occurredAt, TimeSpan window) =>
-        previous is { ClosedAt: { } closedAt } && occurredAt - closedAt < window ? previous.Number : null;
 
     private static long? Watch(Ticket ticket, DeadlineKind kind)
     {
@@ -279,7 +274,9 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
     }
 
-    private TicketNumber? RepeatOf(Ticket? previous, DateTimeOffset occurredAt) => RepeatOf(previous, occurredAt, options.RepeatRepairWindow);
+    /// <summary>The closed ticket a fault back at <paramref name="occurredAt"/> repeats, if it closed within the window.</summary>
+    private TicketNumber? RepeatOf(Ticket? previous, DateTimeOffset occurredAt) =>
+        previous is { ClosedAt: { } closedAt } && occurredAt - closedAt < options.RepeatRepairWindow ? previous.Number : null;
 
     /// <summary>The next number of the month the ticket opens in, taken inside the creating transaction.</summary>
     private async Task<TicketNumber> AllocateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
@@ -303,8 +300,8 @@ public sealed class SqliteTicketRepository : ITicketRepository
     {
         var found = await ListAsync(
             connection,
-            $"""
-            SELECT {Columns} FROM tickets WHERE asset_key = $asset AND fault = $fault
+            """
+            SELECT document FROM tickets WHERE asset_key = $asset AND fault = $fault
             ORDER BY status <> 'closed' DESC, opened_at DESC, rowid DESC LIMIT 1
             """,
             [("$asset", asset.Key), ("$fault", fault.ToName())],
@@ -317,7 +314,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
     {
         var found = await ListAsync(
             connection,
-            $"SELECT {Columns} FROM tickets WHERE number = $number",
+            "SELECT document FROM tickets WHERE number = $number",
             [("$number", number.ToString())],
             cancellationToken,
             transaction).ConfigureAwait(false);
@@ -417,7 +414,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
             ("$status", ticket.Status.ToName()),
             ("$crew", ticket.Crew),
             ("$opened", ticket.OpenedAt.ToUnixTimeMilliseconds()),
-            ("$closed", ticket.ClosedAt.UnixMilliseconds()),
+            ("$closed", ticket.ClosedAt?.ToUnixTimeMilliseconds()),
             ("$active", ticket.ConditionActive ? 1 : 0),
             ("$watchResponse", Watch(ticket, DeadlineKind.Response)),
             ("$watchArrival", Watch(ticket, DeadlineKind.Arrival)),

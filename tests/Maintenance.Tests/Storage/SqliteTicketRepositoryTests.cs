@@ -422,6 +422,17 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Manual_ticket_with_an_invalid_crew_is_refused_and_uses_no_number()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => repository.OpenManualAsync(Manual(Mast(1)) with { Crew = "crew north/+" }, Cancel));
+        await Assert.ThrowsAsync<ArgumentException>(() => repository.OpenManualAsync(Manual(Mast(1)) with { Actor = " " }, Cancel));
+
+        var ticket = await repository.OpenManualAsync(Manual(Mast(1)), Cancel);
+
+        Assert.Equal("YW2611-0001", ticket.Number.ToString());
+    }
+
+    [Fact]
     public async Task List_filters_and_pages_newest_first()
     {
         var south = new AssetRef("south", "gw-south-01", "box-03");
