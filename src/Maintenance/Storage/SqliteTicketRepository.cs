@@ -56,8 +56,9 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
         else
         {
-            var number = await AllocateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-            var ticket = Ticket.Open(number, detected, timeProvider.GetUtcNow(), RepeatOf(latest, detected.At), options);
+            var now = timeProvider.GetUtcNow();
+            var number = await AllocateAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
+            var ticket = Ticket.Open(number, detected, now, RepeatOf(latest, detected.At), options);
             version = await InsertAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
             recorded = new FaultRecorded(ticket, Opened: true, ticket.RepeatRepair);
         }
@@ -98,7 +99,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
 
         var now = timeProvider.GetUtcNow();
-        var number = await AllocateAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var number = await AllocateAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
         var ticket = Ticket.Open(number, request, now, RepeatOf(latest, now), options);
         var version = await InsertAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -278,10 +279,10 @@ public sealed class SqliteTicketRepository : ITicketRepository
     private TicketNumber? RepeatOf(Ticket? previous, DateTimeOffset occurredAt) =>
         previous is { ClosedAt: { } closedAt } && occurredAt - closedAt < options.RepeatRepairWindow ? previous.Number : null;
 
-    /// <summary>The next number of the month the ticket opens in, taken inside the creating transaction.</summary>
-    private async Task<TicketNumber> AllocateAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>The next number of the month a ticket opening at <paramref name="openedAt"/> opens in, taken inside the creating transaction.</summary>
+    private async Task<TicketNumber> AllocateAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset openedAt, CancellationToken cancellationToken)
     {
-        var period = TicketNumber.PeriodOf(timeProvider.GetUtcNow(), timeZone);
+        var period = TicketNumber.PeriodOf(openedAt, timeZone);
         await using var command = connection.Command(
             transaction,
             """
