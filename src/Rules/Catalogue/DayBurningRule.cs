@@ -1,0 +1,89 @@
+using System.Globalization;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Evaluation;
+
+namespace Telemetry.Rules.Catalogue;
+
+/// <summary>
+/// Lamps lit by daylight: lamps lit (a lit count above zero, an output on, or a closed contactor drawing its usual
+/// current) while the sun is up at the site, the margin taken inside sunrise and sunset, for the debounce time, is
+/// <see cref="FaultType.DayBurning"/> (grade 3). The sun decides, not the photocell: a dirty or shaded lux sensor is
+/// one of the causes being looked for, so ambient lux is kept as evidence only. Never flagged at night, and an
+/// active condition clears when the lamps go out or night falls.
+/// </summary>
+internal sealed class DayBurningRule
+{
+    public void Evaluate(CircuitState circuit, in LightingSample sample, DateTimeOffset at, ICollection<FaultTransition> output)
+    {
+        var device = circuit.Device;
+        if (device.Gateway.Daylight is not { } sun || Lit(circuit, sample) is not { } lit)
+        {
+            return;
+        }
+
+        var thresholds = device.Thresholds;
+        var margin = TimeSpan.FromMinutes(thresholds[ThresholdCatalogue.DayBurningMarginMin]);
+        var hold = TimeSpan.FromMinutes(thresholds[ThresholdCatalogue.DayBurningDebounceMin]);
+        var burning = lit && sun.IsDaylight(at, margin);
+        var since = circuit.DayBurning.Since;
+        switch (circuit.DayBurning.Observe(burning, at, hold))
+        {
+            case ConditionChange.Detected:
+                var minutes = (at - (circuit.DayBurning.Since ?? since ?? at)).TotalMinutes;
+                var evidence = new Dictionary<string, double>(StringComparer.Ordinal) { ["lit_min"] = minutes };
+                if (sample.HasLampsLit)
+                {
+                    evidence["lamps_lit"] = sample.LampsLit;
+                }
+
+                if (sample.HasOutput)
+                {
+                    evidence["output_on"] = sample.OutputOn ? 1 : 0;
+                }
+
+                if (sample.HasCurrent)
+                {
+                    evidence["current_a"] = sample.Current;
+                }
+
+                if (sample.HasLux)
+                {
+                    evidence["ambient_lux"] = sample.AmbientLux;
+                }
+
+                output.Add(device.Detected(circuit.Asset, FaultType.DayBurning, FaultType.DayBurning.DefaultGrade(), at,
+                    string.Create(CultureInfo.InvariantCulture, $"lamps lit in daylight for {minutes:0} min"), evidence));
+                break;
+            case ConditionChange.Cleared:
+                output.Add(new FaultCleared(circuit.Asset, FaultType.DayBurning, at, lit ? "night has fallen" : "lamps off"));
+                break;
+        }
+    }
+
+    /// <summary>Whether the lamps are lit; null when the reading cannot tell.</summary>
+    private static bool? Lit(CircuitState circuit, in LightingSample sample)
+    {
+        bool? lit = null;
+        if (sample.HasLampsLit)
+        {
+            lit = sample.LampsLit > 0;
+        }
+
+        if (sample.HasOutput)
+        {
+            lit = (lit ?? false) || sample.OutputOn;
+        }
+
+        var readings = (int)circuit.Device.Thresholds[ThresholdCatalogue.CableTheftBaselineReadings];
+        if (sample.HasContactor && sample.HasCurrent && circuit.Baseline.IsTrusted(readings))
+        {
+            // "Well above zero": at least the current the theft rule takes as a circuit that is back.
+            var drawing = sample.ContactorClosed
+                && sample.Current > circuit.Device.Thresholds[ThresholdCatalogue.CableTheftClearRatio] * circuit.Baseline.Mean;
+            lit = (lit ?? false) || drawing;
+        }
+
+        return lit;
+    }
+}

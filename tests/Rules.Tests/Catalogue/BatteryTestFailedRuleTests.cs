@@ -1,0 +1,89 @@
+using Telemetry.Contracts;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Rules.Tests.Evaluation;
+
+namespace Telemetry.Rules.Tests.Catalogue;
+
+public sealed class BatteryTestFailedRuleTests
+{
+    [Fact]
+    public void A_failed_duration_test_is_grade2_failed_discharge_naming_the_runtime_reached()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        plant.Event(Finished("duration", "failed", runtimeS: 3120, ratedMin: 90));
+
+        var failed = Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Equal(FaultType.FailedDischarge, failed.Fault);
+        Assert.Equal(FaultGrade.Grade2, failed.Grade);
+        Assert.StartsWith("duration test failed after 52.0 min of the rated 90 min", failed.Summary, StringComparison.Ordinal);
+        Assert.Equal(3120, failed.Evidence["runtime_s"]);
+        Assert.Equal(5400, failed.Evidence["rated_s"]);
+        Assert.Equal(new AssetRef(TestPlant.SiteId, TestPlant.GatewayId, "eps-01"), failed.Asset);
+        Assert.Equal("crew-central", failed.Crew);
+    }
+
+    [Fact]
+    public void A_failed_function_test_is_grade2_failed_function_test()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        plant.Event(Finished("function", "failed"));
+
+        var failed = Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Equal(FaultType.FailedFunctionTest, failed.Fault);
+        Assert.Equal(FaultGrade.Grade2, failed.Grade);
+    }
+
+    [Fact]
+    public void A_later_passed_test_of_the_same_kind_clears_it_and_one_of_the_other_kind_does_not()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Event(Finished("duration", "failed", runtimeS: 3120, ratedMin: 90));
+        plant.Event(Finished("duration", "failed", runtimeS: 3000, ratedMin: 90));
+
+        plant.Event(Finished("function", "passed"));
+        Assert.Empty(plant.Output.OfType<FaultCleared>());
+
+        plant.Event(Finished("duration", "passed", runtimeS: 5400, ratedMin: 90));
+        Assert.Single(plant.Detected(FaultType.FailedDischarge));
+        Assert.Single(plant.Cleared(FaultType.FailedDischarge));
+    }
+
+    [Theory]
+    [InlineData("aborted")]
+    [InlineData("could_not_start")]
+    public void An_aborted_test_or_one_that_could_not_start_changes_nothing(string outcome)
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Event(Finished("duration", "failed", runtimeS: 3120, ratedMin: 90));
+
+        plant.Event(Finished("duration", outcome));
+
+        Assert.Single(plant.Output);
+    }
+
+    private static GatewayEvent Finished(string test, string outcome, double? runtimeS = null, double? ratedMin = null)
+    {
+        var values = new Dictionary<string, ReadingValue>(StringComparer.Ordinal) { ["samples"] = 12 };
+        if (runtimeS is { } runtime)
+        {
+            values["runtime_s"] = runtime;
+        }
+
+        if (ratedMin is { } rated)
+        {
+            values["rated_duration_min"] = rated;
+        }
+
+        return new GatewayEvent
+        {
+            Kind = "battery_test_finished",
+            Ts = TestPlant.Night,
+            Device = "eps-01",
+            Message = outcome == "failed" ? "battery reached its cut-off voltage 21.6 V" : "rated duration reached",
+            Values = values,
+            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = test, ["outcome"] = outcome },
+        };
+    }
+}

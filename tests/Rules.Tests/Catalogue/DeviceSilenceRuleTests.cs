@@ -1,0 +1,97 @@
+using Telemetry.Contracts;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Rules.Tests.Evaluation;
+
+namespace Telemetry.Rules.Tests.Catalogue;
+
+public sealed class DeviceSilenceRuleTests
+{
+    [Fact]
+    public void No_good_reading_for_three_poll_intervals_is_grade3_device_silent()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Box("insulation_mohm", 5);
+
+        // box-01 polls every 15 s: 44 s after its reading is not yet three intervals, 45 s is.
+        plant.Advance(TimeSpan.FromSeconds(34));
+        plant.Tick();
+        Assert.DoesNotContain(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "box-01");
+
+        plant.Advance(TimeSpan.FromSeconds(1));
+        plant.Tick();
+
+        var silent = Assert.Single(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "box-01");
+        Assert.Equal(FaultGrade.Grade3, silent.Grade);
+        Assert.Equal("crew-central", silent.Crew);
+    }
+
+    [Fact]
+    public void Error_readings_do_not_count_as_hearing_from_the_device()
+    {
+        var plant = new EngineHarness(TestPlant.Night) { Step = TimeSpan.FromSeconds(15) };
+        plant.Box("insulation_mohm", 5);
+
+        for (var i = 0; i < 3; i++)
+        {
+            plant.Read("box-01", DeviceFamily.DistributionBox, new Dictionary<string, ReadingValue>(), quality: ReadingQuality.Error);
+        }
+
+        plant.Tick();
+
+        Assert.Single(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "box-01");
+    }
+
+    [Fact]
+    public void A_silent_device_is_reported_once_and_cleared_by_its_next_good_reading()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Box("insulation_mohm", 5);
+        plant.Advance(TimeSpan.FromMinutes(2));
+        plant.Tick();
+        plant.Advance(TimeSpan.FromMinutes(2));
+        plant.Tick();
+
+        plant.Box("insulation_mohm", 5);
+
+        Assert.Single(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "box-01");
+        Assert.Single(plant.Cleared(FaultType.DeviceSilent), d => d.Asset.Device == "box-01");
+    }
+
+    [Fact]
+    public void A_device_that_never_reports_is_found_silent()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        plant.Advance(TimeSpan.FromSeconds(90));
+        plant.Tick();
+
+        Assert.Contains(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
+    }
+
+    [Fact]
+    public void Devices_of_an_offline_gateway_are_not_also_reported_silent()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.State(GatewayStatus.Offline);
+
+        plant.Advance(TimeSpan.FromMinutes(10));
+        plant.Tick();
+
+        Assert.Empty(plant.Detected(FaultType.DeviceSilent));
+        Assert.Single(plant.Detected(FaultType.GatewayOffline));
+    }
+
+    [Fact]
+    public void Devices_get_their_full_limit_again_when_their_gateway_comes_back()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.State(GatewayStatus.Offline);
+        plant.Advance(TimeSpan.FromMinutes(10));
+        plant.State(GatewayStatus.Online);
+
+        plant.Advance(TimeSpan.FromSeconds(20));
+        plant.Tick();
+
+        Assert.Empty(plant.Detected(FaultType.DeviceSilent));
+    }
+}

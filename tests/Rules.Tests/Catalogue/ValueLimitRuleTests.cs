@@ -1,0 +1,155 @@
+using Telemetry.Contracts;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Tests.Evaluation;
+
+namespace Telemetry.Rules.Tests.Catalogue;
+
+public sealed class InsulationBelowLimitTests
+{
+    [Fact]
+    public void Insulation_falling_to_0_45_megohm_gives_one_grade2_detection()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        foreach (var value in new[] { 2.0, 1.2, 0.8, 0.45, 0.45, 0.45, 0.45, 0.45 })
+        {
+            plant.Box("insulation_mohm", value);
+        }
+
+        var low = Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Equal(FaultType.LowInsulation, low.Fault);
+        Assert.Equal(FaultGrade.Grade2, low.Grade);
+        Assert.Equal(0.45, low.Evidence["insulation_mohm"]);
+        Assert.Equal(new AssetRef(TestPlant.SiteId, TestPlant.GatewayId, "box-01"), low.Asset);
+    }
+
+    [Fact]
+    public void Insulation_oscillating_between_0_45_and_0_55_inside_the_band_still_gives_one()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        for (var i = 0; i < 40; i++)
+        {
+            plant.Box("insulation_mohm", i % 8 < 4 ? 0.45 : 0.55);
+        }
+
+        Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Empty(plant.Output.OfType<FaultCleared>());
+    }
+
+    [Fact]
+    public void Fewer_readings_than_the_debounce_below_the_limit_open_nothing()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        plant.Box("insulation_mohm", 0.4);
+        plant.Box("insulation_mohm", 0.4);
+        plant.Box("insulation_mohm", 0.9);
+        plant.Box("insulation_mohm", 0.4);
+
+        Assert.Empty(plant.Output);
+    }
+
+    [Fact]
+    public void Insulation_clears_after_the_debounce_above_the_clear_level()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        for (var i = 0; i < 3; i++)
+        {
+            plant.Box("insulation_mohm", 0.3);
+        }
+
+        plant.Box("insulation_mohm", 0.7);
+        plant.Box("insulation_mohm", 0.7);
+        Assert.Empty(plant.Cleared(FaultType.LowInsulation));
+
+        plant.Box("insulation_mohm", 0.7);
+        Assert.Single(plant.Cleared(FaultType.LowInsulation));
+    }
+
+    [Fact]
+    public void Stale_and_error_readings_do_not_count_towards_the_debounce()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        var low = new Dictionary<string, ReadingValue>(StringComparer.Ordinal) { ["insulation_mohm"] = 0.3 };
+
+        plant.Box("insulation_mohm", 0.3);
+        plant.Read("box-01", DeviceFamily.DistributionBox, low, quality: ReadingQuality.Stale);
+        plant.Read("box-01", DeviceFamily.DistributionBox, low, quality: ReadingQuality.Error);
+        plant.Box("insulation_mohm", 0.3);
+        Assert.Empty(plant.Output);
+
+        plant.Box("insulation_mohm", 0.3);
+        Assert.Single(plant.Output);
+    }
+
+    [Fact]
+    public void A_device_scoped_trip_level_applies_on_the_next_reading()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Box("insulation_mohm", 0.8);
+
+        plant.Thresholds = new ThresholdSnapshot(7,
+        [
+            new(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.0),
+            new(ThresholdCatalogue.InsulationClearMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.2),
+            new(ThresholdCatalogue.InsulationDebounceReadings, ThresholdScope.Global, 1),
+        ]);
+        plant.Box("insulation_mohm", 0.8);
+
+        Assert.Equal(FaultType.LowInsulation, Assert.Single(plant.Output.OfType<FaultDetected>()).Fault);
+    }
+}
+
+public sealed class LeakageAboveLimitTests
+{
+    [Fact]
+    public void Leakage_above_30_milliamps_for_the_debounce_is_grade2_high_leakage_and_clears_below_25()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        foreach (var value in new[] { 12.0, 31, 33, 35, 28, 32, 27, 24, 22, 20 })
+        {
+            plant.Box("residual_current_ma", value);
+        }
+
+        var high = Assert.Single(plant.Detected(FaultType.HighLeakage));
+        Assert.Equal(FaultGrade.Grade2, high.Grade);
+        Assert.Equal(35, high.Evidence["residual_current_ma"]);
+        Assert.Single(plant.Cleared(FaultType.HighLeakage));
+        Assert.Equal(2, plant.Output.Count);
+    }
+
+    [Fact]
+    public void Leakage_between_clear_and_trip_opens_nothing()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        for (var i = 0; i < 10; i++)
+        {
+            plant.Box("residual_current_ma", 29);
+        }
+
+        Assert.Empty(plant.Output);
+    }
+}
+
+public sealed class EarthResistanceAboveLimitTests
+{
+    [Fact]
+    public void Earth_resistance_above_4_ohm_for_two_readings_is_grade3_and_holds_until_below_3_8()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        foreach (var value in new[] { 3.5, 4.2, 4.3, 3.9, 4.1, 3.9, 3.7, 3.6 })
+        {
+            plant.Box("earth_resistance_ohm", value);
+        }
+
+        var high = Assert.Single(plant.Detected(FaultType.HighEarthResistance));
+        Assert.Equal(FaultGrade.Grade3, high.Grade);
+        var cleared = Assert.Single(plant.Cleared(FaultType.HighEarthResistance));
+        Assert.Equal(TestPlant.Night.AddSeconds(70), cleared.At);
+    }
+}
