@@ -56,7 +56,7 @@ builder.Services.AddSingleton(sp => new InfluxClient(
         Database = influxSettings.Database,
         Username = influxSettings.Username,
         Password = influxSettings.Password,
-        Gzip = influxSettings.Gzip,
+        Gzip = influxSettings.CompressWrites,
     },
     sp.GetRequiredService<ILogger<InfluxClient>>()));
 builder.Services.AddHostedService<IngestService>();

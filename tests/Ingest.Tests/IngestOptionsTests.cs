@@ -35,4 +35,16 @@ public sealed class IngestOptionsTests
     }
 
     private static string Key(string problem) => problem.Split(' ')[0];
+
+    [Theory]
+    [InlineData("http://127.0.0.1:8086/", null, false)]
+    [InlineData("http://localhost:8086/", null, false)]
+    [InlineData("http://[::1]:8086/", null, false)]
+    [InlineData("http://127.0.0.53:8086/", null, false)]
+    [InlineData("http://influx.plant.example:8086/", null, true)]
+    [InlineData("https://10.1.2.3:8086/", null, true)]
+    [InlineData("http://127.0.0.1:8086/", true, true)]
+    [InlineData("http://influx.plant.example:8086/", false, false)]
+    public void Writes_are_compressed_unless_set_otherwise_only_when_InfluxDB_is_another_host(string url, bool? gzip, bool compressed) =>
+        Assert.Equal(compressed, new InfluxSettings { Url = new Uri(url), Gzip = gzip }.CompressWrites);
 }

@@ -38,6 +38,7 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
     };
 
     private static readonly SearchValues<byte> NumberMarks = SearchValues.Create(".eE"u8);
+    private static readonly byte[][] UnitSuffixes = [.. ValueNames.UnitSuffixes.Select(Encoding.UTF8.GetBytes)];
 
     private readonly Dictionary<int, int> _namesByHash = [];
     private byte[] _scratch = new byte[1024];
@@ -449,9 +450,9 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
         }
 
         var suffix = name[underscore..];
-        foreach (var unit in ValueNames.UnitSuffixes)
+        foreach (var unit in UnitSuffixes)
         {
-            if (Ascii.Equals(suffix, unit))
+            if (suffix.SequenceEqual(unit))
             {
                 return true;
             }
