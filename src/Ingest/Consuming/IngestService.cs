@@ -45,7 +45,7 @@ public sealed partial class IngestService(
             [.. filters.Select(f => new MqttSubscription { TopicFilter = Topics.Shared(mqttSettings.SharedGroup, f), MaximumQoS = MqttQualityOfService.AtLeastOnce })],
             stoppingToken);
         statistics.Subscribed();
-        LogConsuming(logger, string.Join(", ", filters), mqttSettings.SharedGroup, influxSettings.WritesInFlight);
+        LogConsuming(logger, string.Join(", ", filters), mqttSettings.SharedGroup, influxSettings.WritesInFlight, influxSettings.CompressWrites);
 
         var writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(1) { SingleReader = false, SingleWriter = true });
         var writers = Enumerable.Range(0, influxSettings.WritesInFlight).Select(_ => WriteLoopAsync(writes.Reader, stoppingToken)).ToList();
@@ -223,10 +223,21 @@ public sealed partial class IngestService(
         try
         {
             using var timer = new PeriodicTimer(StatisticsInterval, clock);
+            var (writeTimes, batchSizes) = (statistics.WriteMilliseconds, statistics.BatchPoints);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
                 statistics.UpdateRates();
                 LogStatistics(logger, statistics.MessagesPerSecond, statistics.PointsPerSecond, statistics.HeldMessages, statistics.HeldBytes, statistics.ReadingsStored);
+
+                // The distribution over the last interval only: what the service does now, not since it started.
+                var (times, sizes) = (statistics.WriteMilliseconds, statistics.BatchPoints);
+                var (recentTimes, recentSizes) = (times.Since(writeTimes), sizes.Since(batchSizes));
+                if (recentTimes.Count > 0)
+                {
+                    LogWrites(logger, recentTimes.Count, recentTimes.Quantile(0.5), recentTimes.Quantile(0.95), recentTimes.Quantile(0.99), recentSizes.Quantile(0.5), recentSizes.Quantile(0.95), recentSizes.Quantile(0.99));
+                }
+
+                (writeTimes, batchSizes) = (times, sizes);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -273,8 +284,8 @@ public sealed partial class IngestService(
         public void Dispose() => Batch?.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Filters} in shared group {Group} with {WritesInFlight} writes in flight")]
-    private static partial void LogConsuming(ILogger logger, string filters, string group, int writesInFlight);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Filters} in shared group {Group} with {WritesInFlight} writes in flight, gzip {Gzip}")]
+    private static partial void LogConsuming(ILogger logger, string filters, string group, int writesInFlight, bool gzip);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB refused a batch of {Points} points from {Messages} messages ({Reason}); writing them one message at a time")]
     private static partial void LogIsolating(ILogger logger, int points, int messages, string reason);
@@ -284,6 +295,9 @@ public sealed partial class IngestService(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessagesPerSecond:F0} messages/s in, {PointsPerSecond:F0} points/s out, {HeldMessages} messages ({HeldBytes} bytes) held, {ReadingsStored} readings stored")]
     private static partial void LogStatistics(ILogger logger, double messagesPerSecond, double pointsPerSecond, long heldMessages, long heldBytes, long readingsStored);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Writes} writes: took p50 {WriteP50:F0} p95 {WriteP95:F0} p99 {WriteP99:F0} ms; points per write p50 {PointsP50:F0} p95 {PointsP95:F0} p99 {PointsP99:F0}")]
+    private static partial void LogWrites(ILogger logger, long writes, double? writeP50, double? writeP95, double? writeP99, double? pointsP50, double? pointsP95, double? pointsP99);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping with {Held} messages unacknowledged; the broker keeps them")]
     private static partial void LogStopping(ILogger logger, long held);

@@ -11,6 +11,8 @@ namespace Telemetry.Ingest.Consuming;
 public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
 {
     private readonly ConcurrentDictionary<RejectionReason, long> _rejections = new();
+    private readonly FixedBucketHistogram _writeMilliseconds = FixedBucketHistogram.Milliseconds();
+    private readonly FixedBucketHistogram _batchPoints = FixedBucketHistogram.Points();
     private long _messagesReceived;
     private long _messagesAcknowledged;
     private long _readingsStored;
@@ -46,6 +48,12 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
 
     public double PointsPerSecond { get; private set; }
 
+    /// <summary>How long writes took (until InfluxDB answered, retries included), in milliseconds.</summary>
+    public HistogramSnapshot WriteMilliseconds => _writeMilliseconds.Snapshot();
+
+    /// <summary>How many points each write carried.</summary>
+    public HistogramSnapshot BatchPoints => _batchPoints.Snapshot();
+
     public long Rejections(RejectionReason reason) => _rejections.GetValueOrDefault(reason);
 
     public void BrokerConnected(bool connected) => Volatile.Write(ref _brokerConnected, connected ? 1 : 0);
@@ -74,6 +82,8 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
 
     public void Written(int points, int readings, TimeSpan took, TimeSpan? lag)
     {
+        _writeMilliseconds.Record(took.TotalMilliseconds);
+        _batchPoints.Record(points);
         Interlocked.Add(ref _pointsWritten, points);
         Interlocked.Add(ref _readingsStored, readings);
         Interlocked.Increment(ref _writes);
@@ -116,6 +126,10 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
         writer.WriteNumber("last_batch_points", Interlocked.Read(ref _lastBatchPoints));
         writer.WriteNumber("last_write_ms", Interlocked.Read(ref _lastWriteMilliseconds));
         writer.WriteNumber("lag_ms", Interlocked.Read(ref _lastLagMilliseconds));
+        writer.WritePropertyName("write_ms");
+        WriteMilliseconds.Write(writer);
+        writer.WritePropertyName("batch_points");
+        BatchPoints.Write(writer);
         writer.WriteNumber("held_messages", HeldMessages);
         writer.WriteNumber("held_bytes", HeldBytes);
         writer.WriteNumber("peak_held_bytes", Interlocked.Read(ref _peakHeldBytes));

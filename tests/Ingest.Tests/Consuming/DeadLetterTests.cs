@@ -69,6 +69,24 @@ public sealed class DeadLetterTests(BrokerAndDatabase servers) : IClassFixture<B
         Assert.Equal(4 * perBatch, counted.GetProperty("invalid_identifier").GetInt64());
         Assert.Equal(4 * perBatch, counted.GetProperty("timestamp_out_of_range").GetInt64());
 
+        // Every write is in both histograms, and the points per write add up to the points written. A write is
+        // counted and then recorded, so the document is read again until the last write is in both.
+        var document = await Eventually.ValueAsync(
+            async () => JsonDocument.Parse(await ingest.HealthAsync()),
+            d => d.RootElement.GetProperty("ingest").GetProperty("write_ms").GetProperty("count").GetInt64() == d.RootElement.GetProperty("ingest").GetProperty("writes").GetInt64(),
+            "the histograms hold every write");
+        using (document)
+        {
+            var figures = document.RootElement.GetProperty("ingest");
+            var writes = figures.GetProperty("writes").GetInt64();
+            Assert.InRange(writes, 1, messages);
+            Assert.Equal(writes, figures.GetProperty("write_ms").GetProperty("buckets").GetProperty("+Inf").GetInt64());
+            Assert.Equal(writes, figures.GetProperty("batch_points").GetProperty("count").GetInt64());
+            Assert.Equal(writes, figures.GetProperty("batch_points").GetProperty("buckets").GetProperty("+Inf").GetInt64());
+            Assert.Equal(figures.GetProperty("points_written").GetInt64(), figures.GetProperty("batch_points").GetProperty("sum").GetDouble());
+            Assert.True(figures.GetProperty("write_ms").GetProperty("p99").GetDouble() >= figures.GetProperty("write_ms").GetProperty("p50").GetDouble());
+        }
+
         var fileLines = Directory.GetFiles(Path.GetDirectoryName(deadLetterFile)!).SelectMany(File.ReadAllLines).ToList();
         Assert.Equal(badMessages, fileLines.Count);
         Assert.True(ingest.IsRunning);
