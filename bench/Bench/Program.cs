@@ -28,3 +28,9 @@ if (which is "all" or "modbus")
     await RtuPollBenchmark.RunAsync(cycles: Arg(1, 5));
     Console.WriteLine();
 }
+
+if (which is "all" or "rules")
+{
+    await RulesBenchmark.RunAsync(devices: Arg(1, 2_000), rounds: 250, probes: 200);
+    Console.WriteLine();
+}

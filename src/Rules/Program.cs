@@ -1,5 +1,72 @@
+using Quartz;
+using Telemetry.Contracts;
 using Telemetry.Hosting;
+using Telemetry.Maintenance.Notifications;
+using Telemetry.Maintenance.Storage;
+using Telemetry.Maintenance.Thresholds;
+using Telemetry.Maintenance.Tickets;
+using Telemetry.Mqtt;
+using Telemetry.Rules.Alerts;
+using Telemetry.Rules.Configuration;
+using Telemetry.Rules.Consuming;
+using Telemetry.Rules.Escalation;
+using Telemetry.Rules.Evaluation;
+using Telemetry.Rules.Health;
+using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Ticketing;
 
-var app = ServiceHost.CreateBuilder(args, "Rules").Build();
+var builder = ServiceHost.CreateBuilder(args, "Rules");
+var brokerSettings = builder.Configuration.GetSection("Mqtt").Get<BrokerSettings>() ?? new BrokerSettings();
+var settings = builder.Configuration.GetSection("Rules").Get<RulesSettings>() ?? new RulesSettings();
+var alertSettings = builder.Configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
+var ticketOptions = new TicketOptions
+{
+    ServiceUnit = settings.ServiceUnit,
+    TimeZone = settings.TimeZone,
+    SupervisorChannel = alertSettings.SupervisorChannel,
+};
+var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate())
+    .Concat(ticketOptions.Validate().Select(p => "Rules:" + p)).Distinct().ToList();
+if (problems.Count > 0)
+{
+    throw new InvalidConfigurationException(problems);
+}
+
+builder.Services.AddSingleton(brokerSettings);
+builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(alertSettings);
+builder.Services.AddSingleton(ticketOptions);
+builder.Services.AddSingleton(new Topics(brokerSettings.Root));
+builder.Services.AddSingleton<RulesStatistics>();
+builder.Services.AddSingleton<AlertSignal>();
+builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
+builder.Services.AddSingleton<SqliteTicketRepository>();
+builder.Services.AddSingleton<ITicketRepository>(sp => sp.GetRequiredService<SqliteTicketRepository>());
+builder.Services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<SqliteNotificationOutbox>());
+builder.Services.AddSingleton<SqliteNotificationOutbox>();
+builder.Services.AddSingleton<IThresholdStore, SqliteThresholdStore>();
+builder.Services.AddSingleton<ThresholdMonitor>();
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ThresholdMonitor>());
+builder.Services.AddSingleton<PlantFiles>();
+builder.Services.AddSingleton<RuleStateStore>();
+builder.Services.AddSingleton(sp => new RuleEngine(
+    sp.GetRequiredService<PlantFiles>().CreateDirectory(),
+    () => sp.GetRequiredService<ThresholdMonitor>().Current,
+    sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<TicketRecorder>();
+builder.Services.AddSingleton<EscalationSweep>();
+builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(
+    settings.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddHttpClient(AlertDispatcher.HttpClientName);
+builder.Services.AddHostedService<RuleInputService>();
+builder.Services.AddHostedService<AlertDispatcher>();
+builder.Services.AddQuartz(quartz => quartz.ScheduleJob<EscalationJob>(
+    trigger => trigger.WithIdentity("escalation-sweep").StartNow()
+        .WithSimpleSchedule(s => s.WithInterval(settings.EscalationInterval).RepeatForever()),
+    job => job.WithIdentity(EscalationJob.Key)));
+builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+
+var app = builder.Build();
+app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<RulesStatistics>());
 app.MapServiceHealth();
 await app.RunAsync();

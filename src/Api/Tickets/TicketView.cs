@@ -1,0 +1,125 @@
+using Telemetry.Devices.Sites;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.ServiceLevels;
+using Telemetry.Maintenance.Tickets;
+
+namespace Telemetry.Api.Tickets;
+
+/// <summary>A ticket as the API shows it: names in snake case, times in UTC, deadlines with their breach state now.</summary>
+public sealed record TicketView(
+    string Number,
+    string Status,
+    int Grade,
+    string Fault,
+    string Asset,
+    string Site,
+    string Gateway,
+    string? Device,
+    string? Circuit,
+    string Summary,
+    string? Crew,
+    string CrewZone,
+    string Origin,
+    DateTimeOffset OpenedAt,
+    DateTimeOffset FirstOccurrence,
+    DateTimeOffset LastOccurrence,
+    int Occurrences,
+    IReadOnlyDictionary<string, double> Evidence,
+    bool RepeatRepair,
+    string? RepeatOf,
+    bool ConditionActive,
+    DateTimeOffset? ConditionClearedAt,
+    string? ConditionClearedSummary,
+    IReadOnlyList<DeadlineView> Deadlines,
+    DateTimeOffset? AcknowledgedAt,
+    string? AcknowledgedBy,
+    DateTimeOffset? OnSiteAt,
+    string? OnSiteBy,
+    DateTimeOffset? ResolvedAt,
+    string? ResolvedBy,
+    ResolutionView? Resolution,
+    DateTimeOffset? ClosedAt,
+    string? ClosedBy,
+    string? ClosingNote,
+    IReadOnlyList<EscalationView> Escalations,
+    IReadOnlyList<StepView> History,
+    long Version)
+{
+    public static TicketView From(Ticket ticket, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return new TicketView(
+            ticket.Number.ToString(),
+            ticket.Status.ToName(),
+            (int)ticket.Grade,
+            ticket.Fault.ToName(),
+            ticket.Asset.Key,
+            ticket.Asset.Site,
+            ticket.Asset.Gateway,
+            ticket.Asset.Device,
+            ticket.Asset.Circuit,
+            ticket.Summary,
+            ticket.Crew,
+            ticket.Zone.ToJsonName(),
+            ticket.Origin.Kind == TicketOriginKind.Rule ? "rule" : $"operator:{ticket.Origin.Actor}",
+            ticket.OpenedAt,
+            ticket.FirstOccurrence,
+            ticket.LastOccurrence,
+            ticket.Occurrences,
+            ticket.Evidence,
+            ticket.RepeatRepair,
+            ticket.RepeatOf?.ToString(),
+            ticket.ConditionActive,
+            ticket.ConditionClearedAt,
+            ticket.ConditionClearedSummary,
+            [.. Enum.GetValues<DeadlineKind>()
+                .Where(k => ticket.Deadlines.For(k) is not null)
+                .Select(k => new DeadlineView(DeadlineName(k), ticket.Deadlines.For(k)!.Value, ticket.DoneAt(k), ticket.IsBreached(k, now), ticket.IsEscalated(k)))],
+            ticket.AcknowledgedAt,
+            ticket.AcknowledgedBy,
+            ticket.OnSiteAt,
+            ticket.OnSiteBy,
+            ticket.ResolvedAt,
+            ticket.ResolvedBy,
+            ticket.Resolution is { } r ? new ResolutionView(r.Cause, r.Action, r.PartsReplaced, r.Kind == RepairKind.Hardware ? "hardware" : "software") : null,
+            ticket.ClosedAt,
+            ticket.ClosedBy,
+            ticket.ClosingNote,
+            [.. ticket.Escalations.Select(e => new EscalationView(DeadlineName(e.Deadline), e.Due, e.At))],
+            [.. ticket.History.Select(s => new StepView(StepName(s.What), s.Actor, s.At, s.Detail))],
+            ticket.Version);
+    }
+
+    private static string DeadlineName(DeadlineKind kind) => kind switch
+    {
+        DeadlineKind.Response => "response",
+        DeadlineKind.Arrival => "arrival",
+        _ => "fix",
+    };
+
+    private static string StepName(TicketStepKind kind) => kind switch
+    {
+        TicketStepKind.Opened => "opened",
+        TicketStepKind.Occurred => "occurred",
+        TicketStepKind.ConditionCleared => "condition_cleared",
+        TicketStepKind.Acknowledged => "acknowledged",
+        TicketStepKind.ArrivedOnSite => "arrived_on_site",
+        TicketStepKind.Resolved => "resolved",
+        TicketStepKind.Closed => "closed",
+        TicketStepKind.Reassigned => "reassigned",
+        TicketStepKind.Escalated => "escalated",
+        _ => "regraded",
+    };
+}
+
+/// <summary>One service deadline: when it falls due, when its step was done, and whether it is breached now.</summary>
+public sealed record DeadlineView(string Kind, DateTimeOffset Due, DateTimeOffset? DoneAt, bool Breached, bool Escalated);
+
+public sealed record ResolutionView(string Cause, string Action, IReadOnlyList<string> PartsReplaced, string Kind);
+
+public sealed record EscalationView(string Deadline, DateTimeOffset Due, DateTimeOffset At);
+
+public sealed record StepView(string What, string Actor, DateTimeOffset At, string? Detail);
+
+/// <summary>A page of tickets, newest first.</summary>
+public sealed record TicketPage(IReadOnlyList<TicketView> Tickets, int Limit, int Offset);

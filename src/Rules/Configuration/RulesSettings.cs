@@ -1,0 +1,174 @@
+using Telemetry.Contracts;
+
+namespace Telemetry.Rules.Configuration;
+
+/// <summary>The <c>Rules</c> section: the plant to judge, where tickets live, and how often time-driven checks run.</summary>
+public sealed class RulesSettings
+{
+    /// <summary>Site files (hardware/sites/*.json) of the plant; readings from devices none of them lists are operator-side faults.</summary>
+    public List<string> SiteFiles { get; set; } = [];
+
+    /// <summary>Device profiles; defaults to <c>../profiles</c> beside the first site file.</summary>
+    public string? ProfilesDirectory { get; set; }
+
+    /// <summary>The SQLite file of tickets, thresholds and notifications, shared with Api.</summary>
+    public string Database { get; set; } = "";
+
+    /// <summary>The service unit's code, first part of every ticket number (<c>YW</c> in <c>YW2611-0007</c>).</summary>
+    public string ServiceUnit { get; set; } = "YW";
+
+    /// <summary>The service unit's time zone: ticket numbers restart each month of this zone.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>How often conditions that depend on time alone (silence, door open, gateway offline) are judged.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often the escalation job looks for breached deadlines.</summary>
+    public TimeSpan EscalationInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often learned state (current baselines) is saved, besides at shutdown.</summary>
+    public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often site files are checked for changes.</summary>
+    public TimeSpan SiteCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Largest message accepted from the broker.</summary>
+    public int MaxPayloadBytes { get; set; } = 4 * 1024 * 1024;
+
+    public string ResolvedProfilesDirectory => Path.GetFullPath(
+        ProfilesDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SiteFiles.FirstOrDefault() ?? "."))!, "..", "profiles"));
+
+    public TimeZoneInfo ResolvedTimeZone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>One message per invalid value, naming the key and its rule.</summary>
+    public IEnumerable<string> Validate()
+    {
+        if (SiteFiles.Count == 0)
+        {
+            yield return "Rules:SiteFiles must list at least one site file";
+        }
+
+        foreach (var file in SiteFiles.Where(f => !File.Exists(f)))
+        {
+            yield return $"Rules:SiteFiles '{Path.GetFullPath(file)}' does not exist";
+        }
+
+        if (SiteFiles.Count > 0 && !Directory.Exists(ResolvedProfilesDirectory))
+        {
+            yield return $"Rules:ProfilesDirectory '{ResolvedProfilesDirectory}' is not a folder";
+        }
+
+        if (string.IsNullOrWhiteSpace(Database))
+        {
+            yield return "Rules:Database must name the SQLite file of tickets";
+        }
+
+        if (ServiceUnit.Length is < 1 or > 8 || !ServiceUnit.All(c => c is (>= 'A' and <= 'Z') or (>= '0' and <= '9')))
+        {
+            yield return $"Rules:ServiceUnit '{ServiceUnit}' must be 1-8 upper-case letters or digits";
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return $"Rules:TimeZone '{TimeZone}' is not a known time zone";
+        }
+
+        foreach (var (name, value, least) in new[]
+        {
+            ("TickInterval", TickInterval, TimeSpan.FromMilliseconds(50)),
+            ("EscalationInterval", EscalationInterval, TimeSpan.FromSeconds(1)),
+            ("StateSaveInterval", StateSaveInterval, TimeSpan.FromSeconds(1)),
+            ("SiteCheckInterval", SiteCheckInterval, TimeSpan.FromMilliseconds(100)),
+        })
+        {
+            if (value < least || value > TimeSpan.FromHours(1))
+            {
+                yield return $"Rules:{name} {value} must be between {least} and 01:00:00";
+            }
+        }
+
+        if (MaxPayloadBytes is < 1024 or > 64 * 1024 * 1024)
+        {
+            yield return $"Rules:MaxPayloadBytes {MaxPayloadBytes} must be 1 KiB to 64 MiB";
+        }
+    }
+}
+
+/// <summary>One HTTP endpoint that receives crew notifications as JSON posts.</summary>
+public sealed class WebhookSettings
+{
+    /// <summary>Names the destination in the delivery records; an identifier.</summary>
+    public string Name { get; set; } = "";
+
+    public Uri? Url { get; set; }
+
+    /// <summary>Sent as a bearer token when set.</summary>
+    public string? Token { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The <c>Alerts</c> section: where crew notifications go and how failed deliveries are retried.</summary>
+public sealed class AlertSettings
+{
+    /// <summary>The channel escalations go to, besides the ticket's crew (<c>lighting/alerts/{channel}</c>).</summary>
+    public string SupervisorChannel { get; set; } = "supervisor";
+
+    public List<WebhookSettings> Webhooks { get; set; } = [];
+
+    /// <summary>How often due notifications are looked for, besides right after a ticket changes.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>First retry delay of a failed delivery; doubles on each failure up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan FirstRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    public IEnumerable<string> Validate()
+    {
+        if (!Identifiers.IsValid(SupervisorChannel))
+        {
+            yield return $"Alerts:SupervisorChannel '{SupervisorChannel}' is invalid: {Identifiers.Rule}";
+        }
+
+        foreach (var (hook, index) in Webhooks.Select((h, i) => (h, i)))
+        {
+            if (!Identifiers.IsValid(hook.Name) || hook.Name == AlertDestinations.Mqtt)
+            {
+                yield return $"Alerts:Webhooks:{index}:Name '{hook.Name}' is invalid: {Identifiers.Rule}, and not '{AlertDestinations.Mqtt}'";
+            }
+
+            if (hook.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                yield return $"Alerts:Webhooks:{index}:Url '{hook.Url}' must be an absolute http or https address";
+            }
+
+            if (hook.Timeout <= TimeSpan.Zero || hook.Timeout > TimeSpan.FromMinutes(5))
+            {
+                yield return $"Alerts:Webhooks:{index}:Timeout {hook.Timeout} must be between 0 and 00:05:00";
+            }
+        }
+
+        if (Webhooks.Select(h => h.Name).Distinct(StringComparer.Ordinal).Count() != Webhooks.Count)
+        {
+            yield return "Alerts:Webhooks names must be unique";
+        }
+
+        if (PollInterval < TimeSpan.FromMilliseconds(50) || PollInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"Alerts:PollInterval {PollInterval} must be between 00:00:00.05 and 00:05:00";
+        }
+
+        if (FirstRetryDelay <= TimeSpan.Zero || MaxRetryDelay < FirstRetryDelay)
+        {
+            yield return $"Alerts:FirstRetryDelay {FirstRetryDelay} must be positive and at most Alerts:MaxRetryDelay {MaxRetryDelay}";
+        }
+    }
+}
+
+/// <summary>Names of notification destinations besides the webhooks'.</summary>
+public static class AlertDestinations
+{
+    /// <summary>The broker: <c>lighting/alerts/{crew}</c>.</summary>
+    public const string Mqtt = "mqtt";
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Telemetry.Testing;
+
+namespace Telemetry.Rules.Tests.Integration;
+
+/// <summary>
+/// Faults made in the simulated plant become graded tickets through the whole pipeline: simulator, gateway,
+/// Mosquitto, Ingest and InfluxDB, Rules, the ticket store and Api.
+/// </summary>
+public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<RulesFixture>
+{
+    private static readonly TimeSpan Pipeline = TimeSpan.FromSeconds(45);
+
+    private PlantRig Rig => fixture.Rig;
+
+    [Fact]
+    public async Task Mast_lamps_dark_open_one_ticket_of_the_grade_their_share_deserves_and_the_repair_clears_it()
+    {
+        const string asset = "rig/gw-rig/mast-01";
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
+
+        // 4 of 12 dark: at or below the 40 % outage ratio.
+        await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 4 });
+        var single = await OneTicketAsync(asset, "single_lamps_dark");
+        Assert.Equal(3, single.Grade());
+        Assert.Empty(await TicketsAsync(asset, "mast_outage"));
+
+        // 5 of 12 dark: above the outage ratio.
+        await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 5 });
+        var outage = await OneTicketAsync(asset, "mast_outage");
+        Assert.Equal(2, outage.Grade());
+
+        // 12 of 12 dark.
+        await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 12 });
+        var dark = await OneTicketAsync(asset, "total_dark");
+        Assert.Equal(1, dark.Grade());
+
+        // Relamped: the condition clears on the ticket, which stays for the crew to close.
+        await Rig.ClearFaultAsync("mast-01", "lamps_dark");
+        await Eventually.TrueAsync(
+            async () => !(await TicketsAsync(asset, "total_dark")).Single().ConditionActive(),
+            "the total-dark condition clears on its ticket",
+            Pipeline);
+        Assert.Single(await TicketsAsync(asset, "mast_outage"));
+        Assert.Single(await TicketsAsync(asset, "single_lamps_dark"));
+        Assert.Single(await TicketsAsync(asset, "total_dark"));
+        Assert.Equal("open", (await TicketsAsync(asset, "total_dark")).Single().GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Insulation_falling_below_half_a_megohm_opens_one_grade2_ticket_and_oscillation_in_the_band_opens_no_other()
+    {
+        const string asset = "rig/gw-rig/box-01";
+        await Rig.InjectFaultAsync("box-01", new { fault = "low_insulation", mohm = 0.45 });
+        var ticket = await OneTicketAsync(asset, "low_insulation");
+        Assert.Equal(2, ticket.Grade());
+
+        // Around the 0.5 MΩ trip level, inside the band below the 0.6 MΩ clear level.
+        foreach (var mohm in new[] { 0.55, 0.45, 0.58, 0.47, 0.55, 0.46 })
+        {
+            await Rig.InjectFaultAsync("box-01", new { fault = "low_insulation", mohm });
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
+
+        var tickets = await TicketsAsync(asset, "low_insulation");
+        Assert.Single(tickets);
+        Assert.True(tickets[0].ConditionActive(), "the condition never cleared inside the band");
+    }
+
+    [Fact]
+    public async Task A_failed_duration_test_opens_a_grade2_failed_discharge_ticket_naming_the_runtime_reached()
+    {
+        const string asset = "rig/gw-rig/eps-01";
+        await Rig.InjectFaultAsync("eps-01", new { fault = "battery_aged", health = 0.4 });
+        var reply = await Rig.Recorder.CommandAsync("eps-01", """{"action":"start_duration_test"}""");
+        Assert.Equal("done", reply.GetProperty("result").GetString());
+
+        var finished = await Eventually.ValueAsync(
+            () => Task.FromResult(Rig.Events().FirstOrDefault(e => e.Kind == "battery_test_finished" && e.Device == "eps-01")),
+            e => e is not null,
+            "the duration test finishes",
+            TimeSpan.FromSeconds(90));
+        Assert.Equal("failed", finished!.Attributes!["outcome"]);
+        var runtime = finished.Values!["runtime_s"].AsDouble();
+
+        var ticket = await OneTicketAsync(asset, "failed_discharge");
+        Assert.Equal(2, ticket.Grade());
+        Assert.Equal(runtime, ticket.GetProperty("evidence").GetProperty("runtime_s").GetDouble(), 3);
+        var minutes = (runtime / 60).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(minutes, ticket.Summary(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ticket_is_served_with_its_deadlines_history_and_crew()
+    {
+        await Rig.InjectFaultAsync("box-01", new { fault = "high_leakage", ma = 45 });
+        var listed = await OneTicketAsync("rig/gw-rig/box-01", "high_leakage");
+        var ticket = await Rig.TicketAsync(listed.Number());
+
+        Assert.Matches(@"^YW\d{4}-\d{4}$", ticket.Number());
+        Assert.Equal("crew-central", ticket.GetProperty("crew").GetString());
+        Assert.Equal("open", ticket.GetProperty("status").GetString());
+        var deadlines = ticket.GetProperty("deadlines").EnumerateArray().Select(d => d.GetProperty("kind").GetString()).ToList();
+        Assert.Contains("response", deadlines);
+        Assert.Contains("arrival", deadlines);
+        Assert.Equal("opened", ticket.GetProperty("history")[0].GetProperty("what").GetString());
+
+        var alert = await Eventually.ValueAsync(
+            () => Task.FromResult(Rig.Recorder.Messages.FirstOrDefault(m => m.Topic == "lighting/alerts/crew-central" && JsonDocument.Parse(m.Payload).RootElement.ToString().Contains(ticket.Number(), StringComparison.Ordinal))),
+            m => m is not null,
+            "the crew is alerted",
+            Pipeline);
+        Assert.NotNull(alert);
+    }
+
+    private async Task<JsonElement> OneTicketAsync(string asset, string fault)
+    {
+        var tickets = await Eventually.ValueAsync(
+            () => TicketsAsync(asset, fault),
+            t => t.Count > 0,
+            $"a {fault} ticket on {asset}\n{Rig.Logs()}",
+            Pipeline);
+
+        // Give a duplicate the time to appear if the pipeline were to open one.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        tickets = await TicketsAsync(asset, fault);
+        Assert.Single(tickets);
+        return tickets[0];
+    }
+
+    private Task<IReadOnlyList<JsonElement>> TicketsAsync(string asset, string fault) =>
+        Rig.TicketsAsync($"asset={Uri.EscapeDataString(asset)}&fault={fault}");
+}

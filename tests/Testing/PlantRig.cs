@@ -1,0 +1,430 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Telemetry.Contracts;
+using Telemetry.Mqtt;
+
+namespace Telemetry.Testing;
+
+/// <summary>A device of a generated test site.</summary>
+/// <param name="Id">Device id.</param>
+/// <param name="Profile">Profile model, e.g. <c>jg-hmc24</c>.</param>
+/// <param name="Family">Contract family name.</param>
+/// <param name="OnBus">On the RS-485 bus rather than Modbus TCP.</param>
+/// <param name="Unit">Modbus unit id.</param>
+/// <param name="PollIntervalSeconds">Poll interval.</param>
+/// <param name="Crew">The crew the site file names for the device.</param>
+/// <param name="Lamps">Lamps installed (street controllers and masts).</param>
+public sealed record PlantDevice(string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds, string Crew = "crew-a", int Lamps = 12);
+
+/// <summary>What a <see cref="PlantRig"/> runs besides the broker, the simulator and the gateway.</summary>
+public sealed record PlantRigOptions
+{
+    public required IReadOnlyList<PlantDevice> Devices { get; init; }
+
+    /// <summary>The site's position: it decides day and night for the simulator's schedules and for the rules.</summary>
+    public double Latitude { get; init; } = 31.2304;
+
+    public double Longitude { get; init; } = 121.4737;
+
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+
+    public bool WithIngest { get; init; }
+
+    /// <summary>Rules and Api on a maintenance database in the rig's folder.</summary>
+    public bool WithRules { get; init; }
+
+    public IDictionary<string, string> GatewaySettings { get; init; } = new Dictionary<string, string>();
+
+    public IDictionary<string, string> SimulatorSettings { get; init; } = new Dictionary<string, string>();
+
+    public IDictionary<string, string> RulesSettings { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>
+/// A plant for one test, every part real: a generated site file (TCP devices on one link, RTU devices on a
+/// socat pty pair), the simulator playing it, Mosquitto, the gateway process, and optionally Ingest with
+/// InfluxDB and Rules with Api on their own SQLite file.
+/// </summary>
+public sealed class PlantRig : IAsyncDisposable
+{
+    public const string SiteId = "rig";
+    public const string GatewayId = "gw-rig";
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    private PlantRig(string directory, PlantRigOptions options)
+    {
+        Directory = directory;
+        Options = options;
+    }
+
+    public string Directory { get; }
+
+    public PlantRigOptions Options { get; }
+
+    public string SiteFile => Path.Combine(Directory, "site.json");
+
+    public string StateDirectory => Path.Combine(Directory, "state");
+
+    public string DatabasePath => Path.Combine(Directory, "maintenance.db");
+
+    public MosquittoServer Broker { get; private set; } = null!;
+
+    public InfluxServer? Influx { get; private set; }
+
+    public ServiceProcess? Ingest { get; private set; }
+
+    public SimulatorProcess Simulator { get; private set; } = null!;
+
+    public PseudoTerminalPair? Bus { get; private set; }
+
+    public ServiceProcess Gateway { get; private set; } = null!;
+
+    public ServiceProcess? Rules { get; private set; }
+
+    public ServiceProcess? Api { get; private set; }
+
+    public BrokerRecorder Recorder { get; private set; } = null!;
+
+    public int TcpPort { get; private set; }
+
+    public static async Task<PlantRig> StartAsync(PlantRigOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rig = new PlantRig(RepositoryPaths.NewScratchDirectory("plant-rig"), options);
+        try
+        {
+            await rig.InitializeAsync();
+            return rig;
+        }
+        catch
+        {
+            await rig.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task InitializeAsync()
+    {
+        TcpPort = FreePort.Next();
+        if (Options.Devices.Any(d => d.OnBus))
+        {
+            Bus = await PseudoTerminalPair.StartAsync(Path.Combine(Directory, "pty", "bus-gw"), Path.Combine(Directory, "pty", "bus-sim"));
+        }
+
+        await File.WriteAllTextAsync(SiteFile, SiteJson(Options, Bus?.A, TcpPort));
+        Broker = await MosquittoServer.StartAsync();
+        Recorder = await BrokerRecorder.StartAsync(Broker, "lighting/#");
+        var port = Broker.Port.ToString(CultureInfo.InvariantCulture);
+        if (Options.WithIngest)
+        {
+            Influx = await InfluxServer.StartAsync();
+            Ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
+            {
+                ["Mqtt:Port"] = port,
+                ["Mqtt:ClientId"] = "ingest-rig",
+                ["Influx:Url"] = Influx.Url.ToString(),
+                ["Influx:Linger"] = "00:00:00.050",
+                ["DeadLetters:File"] = Path.Combine(Directory, "deadletters", "ingest-.jsonl"),
+            });
+            await Eventually.TrueAsync(async () => (await Ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
+        }
+
+        if (Options.WithRules)
+        {
+            var rules = new Dictionary<string, string>
+            {
+                ["Mqtt:Port"] = port,
+                ["Mqtt:ClientId"] = "rules-rig",
+                ["Rules:SiteFiles:0"] = SiteFile,
+                ["Rules:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
+                ["Rules:Database"] = DatabasePath,
+                ["Rules:TimeZone"] = Options.TimeZone,
+                ["Rules:EscalationInterval"] = "00:00:02",
+                ["Rules:StateSaveInterval"] = "00:00:02",
+            };
+            foreach (var (key, value) in Options.RulesSettings)
+            {
+                rules[key] = value;
+            }
+
+            Rules = await ServiceProcess.StartAsync("Rules", rules);
+            await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
+            Api = await ServiceProcess.StartAsync("Api", new Dictionary<string, string>
+            {
+                ["Api:Database"] = DatabasePath,
+                ["Api:TimeZone"] = Options.TimeZone,
+            });
+        }
+
+        var simulator = new Dictionary<string, string>
+        {
+            ["Simulator:Profiles"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
+            ["Simulator:Tcp:tcp-1"] = TcpPort.ToString(CultureInfo.InvariantCulture),
+            ["Simulator:WireTiming"] = "false",
+        };
+        if (Bus is not null)
+        {
+            simulator["Simulator:Serial:bus-1"] = Bus.B;
+        }
+
+        foreach (var (key, value) in Options.SimulatorSettings)
+        {
+            simulator[key] = value;
+        }
+
+        Simulator = await SimulatorProcess.StartAsync(SiteFile, simulator);
+        var settings = new Dictionary<string, string>
+        {
+            ["Gateway:SiteFile"] = SiteFile,
+            ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
+            ["Gateway:StateDirectory"] = StateDirectory,
+            ["Gateway:Mqtt:Port"] = port,
+            ["Gateway:StatisticsInterval"] = "00:00:05",
+        };
+        foreach (var (key, value) in Options.GatewaySettings)
+        {
+            settings[key] = value;
+        }
+
+        Gateway = await ServiceProcess.StartAsync("Gateway", settings);
+    }
+
+    public static string SiteJson(PlantRigOptions options, string? busPath, int tcpPort)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var links = new JsonArray { new JsonObject { ["id"] = "tcp-1", ["tcp"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = tcpPort, ["response_timeout_ms"] = 1000 } } };
+        if (busPath is not null)
+        {
+            links.Add(new JsonObject
+            {
+                ["id"] = "bus-1",
+                ["rtu"] = new JsonObject { ["device"] = busPath, ["baud"] = 19200, ["parity"] = "none", ["data_bits"] = 8, ["stop_bits"] = 1, ["response_timeout_ms"] = 300, ["byte_timeout_ms"] = 100 },
+            });
+        }
+
+        var list = new JsonArray();
+        foreach (var d in options.Devices)
+        {
+            var device = new JsonObject
+            {
+                ["id"] = d.Id,
+                ["family"] = d.Family,
+                ["profile"] = d.Profile,
+                ["link"] = d.OnBus ? "bus-1" : "tcp-1",
+                ["unit"] = d.Unit,
+                ["poll_interval_s"] = d.PollIntervalSeconds,
+                ["crew_zone"] = "inner",
+                ["crew"] = d.Crew,
+            };
+            if (d.Family is "street_controller" or "high_mast")
+            {
+                device["lamps_installed"] = d.Lamps;
+            }
+
+            list.Add(device);
+        }
+
+        var site = new JsonObject
+        {
+            ["site"] = SiteId,
+            ["name"] = "Test rig",
+            ["latitude"] = options.Latitude,
+            ["longitude"] = options.Longitude,
+            ["time_zone"] = options.TimeZone,
+            ["gateways"] = new JsonArray { new JsonObject { ["id"] = GatewayId, ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = 1883 }, ["links"] = links, ["devices"] = list } },
+        };
+        return site.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// A longitude where the sun is high now (local solar time near noon), or low (near midnight), so that a test
+    /// can have day or night whatever the time it runs. On the equator day and night are twelve hours each.
+    /// </summary>
+    public static double LongitudeWhereItIs(bool day, DateTimeOffset now)
+    {
+        var hours = now.UtcDateTime.TimeOfDay.TotalHours;
+        var longitude = ((day ? 12 : 0) - hours) * 15;
+        while (longitude > 180)
+        {
+            longitude -= 360;
+        }
+
+        while (longitude <= -180)
+        {
+            longitude += 360;
+        }
+
+        return Math.Round(longitude, 4);
+    }
+
+    public async Task InjectFaultAsync(string device, object fault)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"), fault);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ClearFaultAsync(string device, string fault)
+    {
+        using var response = await Http.DeleteAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults/{fault}"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task ClearFaultsAsync(string device)
+    {
+        using var response = await Http.DeleteAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"));
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Writes a command into the simulated device as the gateway would.</summary>
+    public async Task CommandDeviceAsync(string device, string point, object value, int? circuit = null)
+    {
+        using var response = await Http.PostAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/commands"), new { point, circuit, value });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Makes a simulated value read as given until released.</summary>
+    public async Task SetValueAsync(string device, string name, object value)
+    {
+        using var response = await Http.PutAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/values/{name}"), new { value });
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The tickets Api serves (<c>GET /api/tickets</c> with the query given).</summary>
+    public async Task<IReadOnlyList<JsonElement>> TicketsAsync(string query = "")
+    {
+        var api = Api ?? throw new InvalidOperationException("the rig runs without Rules and Api");
+        var uri = new Uri(api.HealthUrl, "/api/tickets" + (query.Length > 0 ? "?" + query : ""));
+        using var document = JsonDocument.Parse(await Http.GetStringAsync(uri));
+        return [.. document.RootElement.GetProperty("tickets").EnumerateArray().Select(t => t.Clone())];
+    }
+
+    public async Task<JsonElement> TicketAsync(string number)
+    {
+        var api = Api ?? throw new InvalidOperationException("the rig runs without Rules and Api");
+        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(api.HealthUrl, "/api/tickets/" + number)));
+        return document.RootElement.Clone();
+    }
+
+    public IReadOnlyList<GatewayEvent> Events() =>
+        [.. Recorder.Messages.Where(m => m.Topic.EndsWith("/event", StringComparison.Ordinal))
+            .Select(m => JsonSerializer.Deserialize(m.Payload.Span, ContractsJson.Default.GatewayEvent)!)];
+
+    public string Logs() =>
+        $"gateway:\n{Tail(Gateway?.Output)}\nsimulator:\n{Tail(Simulator?.Output)}\ningest:\n{Tail(Ingest?.Output)}\nrules:\n{Tail(Rules?.Output)}\napi:\n{Tail(Api?.Output)}";
+
+    private static string Tail(string? text) => text is null ? "" : text[Math.Max(0, text.Length - 6000)..];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in new[] { Gateway, Rules, Api })
+        {
+            if (service is not null)
+            {
+                await service.DisposeAsync();
+            }
+        }
+
+        if (Recorder is not null)
+        {
+            await Recorder.DisposeAsync();
+        }
+
+        if (Simulator is not null)
+        {
+            await Simulator.DisposeAsync();
+        }
+
+        if (Ingest is not null)
+        {
+            await Ingest.DisposeAsync();
+        }
+
+        if (Influx is not null)
+        {
+            await Influx.DisposeAsync();
+        }
+
+        if (Broker is not null)
+        {
+            await Broker.DisposeAsync();
+        }
+
+        if (Bus is not null)
+        {
+            await Bus.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Subscribes to a filter and keeps everything that arrives; also sends commands with a response topic.</summary>
+public sealed class BrokerRecorder : IAsyncDisposable
+{
+    private readonly MqttClient _client;
+    private readonly ConcurrentQueue<MqttApplicationMessage> _messages = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    private BrokerRecorder(MqttClient client)
+    {
+        _client = client;
+        _loop = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in _client.Messages.ReadAllAsync(_stop.Token))
+                {
+                    _messages.Enqueue(message.Message);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public IReadOnlyList<MqttApplicationMessage> Messages => [.. _messages];
+
+    public static async Task<BrokerRecorder> StartAsync(MosquittoServer broker, string filter)
+    {
+        ArgumentNullException.ThrowIfNull(broker);
+        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
+        await client.ConnectAsync(CancellationToken.None);
+        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "replies/#" }], CancellationToken.None);
+        return new BrokerRecorder(client);
+    }
+
+    /// <summary>Sends a command to a device of the rig's gateway and waits for the answer with the same correlation data.</summary>
+    public async Task<JsonElement> CommandAsync(string device, string json, TimeSpan? timeout = null)
+    {
+        var correlation = Guid.NewGuid().ToByteArray();
+        await _client.PublishAsync(
+            new MqttApplicationMessage
+            {
+                Topic = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/cmd/{device}",
+                Payload = Encoding.UTF8.GetBytes(json),
+                QualityOfService = MqttQualityOfService.AtLeastOnce,
+                ResponseTopic = "replies/test",
+                CorrelationData = correlation,
+            },
+            CancellationToken.None);
+        var reply = await Eventually.ValueAsync(
+            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == "replies/test" && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
+            m => m is not null,
+            $"the answer to {json}",
+            timeout ?? TimeSpan.FromSeconds(20));
+        using var document = JsonDocument.Parse(reply!.Payload);
+        return document.RootElement.Clone();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _client.DisposeAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}
