@@ -113,6 +113,41 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
         Assert.NotNull(alert);
     }
 
+    [Fact]
+    public async Task Rules_killed_and_restarted_neither_misses_a_fault_that_began_while_it_was_down_nor_reopens_or_forgets_one()
+    {
+        const string asset = "rig/gw-rig/box-01";
+        var rules = Rig.Rules!;
+
+        // Down while the fault begins: the broker keeps the readings for Rules' session.
+        await KillAsync(rules);
+        await Rig.InjectFaultAsync("box-01", new { fault = "high_earth_resistance", ohm = 6.5 });
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        await rules.StartAgainAsync();
+        var ticket = await OneTicketAsync(asset, "high_earth_resistance");
+        Assert.Equal(3, ticket.Grade());
+
+        // Killed while the condition holds: back up, it knows the condition from the open ticket.
+        await KillAsync(rules);
+        await rules.StartAgainAsync();
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        Assert.Single(await TicketsAsync(asset, "high_earth_resistance"));
+
+        // And it still sees the condition end.
+        await Rig.ClearFaultAsync("box-01", "high_earth_resistance");
+        await Eventually.TrueAsync(
+            async () => !(await TicketsAsync(asset, "high_earth_resistance")).Single().ConditionActive(),
+            $"the earth fault clears on its ticket\n{Rig.Logs()}",
+            Pipeline);
+        Assert.Single(await TicketsAsync(asset, "high_earth_resistance"));
+    }
+
+    private static async Task KillAsync(ServiceProcess service)
+    {
+        service.Kill();
+        await Eventually.TrueAsync(() => Task.FromResult(!service.IsRunning), "the process exits");
+    }
+
     private async Task<JsonElement> OneTicketAsync(string asset, string fault)
     {
         var tickets = await Eventually.ValueAsync(
