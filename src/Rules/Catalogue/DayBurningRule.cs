@@ -23,8 +23,8 @@ internal sealed class DayBurningRule
         }
 
         var thresholds = device.Thresholds;
-        var margin = TimeSpan.FromMinutes(thresholds[ThresholdCatalogue.DayBurningMarginMin]);
-        var hold = TimeSpan.FromMinutes(thresholds[ThresholdCatalogue.DayBurningDebounceMin]);
+        var margin = TimeSpan.FromTicks((long)(thresholds[ThresholdCatalogue.DayBurningMarginMin] * TimeSpan.TicksPerMinute));
+        var hold = TimeSpan.FromTicks((long)(thresholds[ThresholdCatalogue.DayBurningDebounceMin] * TimeSpan.TicksPerMinute));
         var burning = lit && sun.IsDaylight(at, margin);
         var since = circuit.DayBurning.Since;
         switch (circuit.DayBurning.Observe(burning, at, hold))
@@ -47,9 +47,9 @@ internal sealed class DayBurningRule
                     evidence["current_a"] = sample.Current;
                 }
 
-                if (sample.HasLux)
+                if (ReadingValues.TryNumber(sample.Values, PointNames.AmbientLux, out var lux))
                 {
-                    evidence["ambient_lux"] = sample.AmbientLux;
+                    evidence["ambient_lux"] = lux;
                 }
 
                 output.Add(device.Detected(circuit.Asset, FaultType.DayBurning, FaultType.DayBurning.DefaultGrade(), at,

@@ -24,7 +24,7 @@ internal sealed class ManualOverrideRule
     public void Check(DeviceState device, DateTimeOffset now, ICollection<FaultTransition> output) =>
         Emit(device, device.ManualOverride.Check(now, Limit(device)), now, output);
 
-    private static TimeSpan Limit(DeviceState device) => TimeSpan.FromMinutes(device.Thresholds[ThresholdCatalogue.ManualOverrideLimitMin]);
+    private static TimeSpan Limit(DeviceState device) => TimeSpan.FromTicks((long)(device.Thresholds[ThresholdCatalogue.ManualOverrideLimitMin] * TimeSpan.TicksPerMinute));
 
     private static void Emit(DeviceState device, ConditionChange change, DateTimeOffset at, ICollection<FaultTransition> output)
     {

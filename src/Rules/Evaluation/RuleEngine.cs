@@ -303,19 +303,24 @@ public sealed class RuleEngine
             return;
         }
 
-        if (ReadingValues.TryFlag(values, PointNames.SupplyPresent, out var supply))
+        if (device.Family is DeviceFamily.HighMast or DeviceFamily.StreetController
+            && ReadingValues.TryFlag(values, PointNames.SupplyPresent, out var supply))
         {
             device.SupplyPresent = supply;
         }
 
-        doorOpen.Evaluate(device, values, at, output);
-        manualOverride.Evaluate(device, values, at, output);
         switch (device.Family)
         {
             case DeviceFamily.HighMast:
+                doorOpen.Evaluate(device, values, at, output);
                 EvaluateCircuit(device.Whole, values, at, output);
                 break;
+            case DeviceFamily.StreetController:
+                doorOpen.Evaluate(device, values, at, output);
+                manualOverride.Evaluate(device, values, at, output);
+                break;
             case DeviceFamily.DistributionBox:
+                doorOpen.Evaluate(device, values, at, output);
                 insulation.Evaluate(device, values, at, output);
                 leakage.Evaluate(device, values, at, output);
                 earth.Evaluate(device, values, at, output);
@@ -328,7 +333,7 @@ public sealed class RuleEngine
 
     private void EvaluateCircuit(CircuitState circuit, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
-        var sample = LightingSample.From(values);
+        var sample = LightingSample.From(values, circuit.Device.Family);
         if (circuit.Device.Family != DeviceFamily.LightTimeController)
         {
             // Lamps first: theft learns only from readings the lamp rule has seen healthy.
