@@ -60,24 +60,3 @@ internal abstract class ValueLimitRule
     /// <summary>The condition this rule keeps on the device.</summary>
     protected abstract DebouncedCondition Condition(DeviceState device);
 }
-
-/// <summary>Insulation resistance below its limit (0.5 MΩ at 500 V): <see cref="FaultType.LowInsulation"/>, grade 2.</summary>
-internal sealed class InsulationBelowLimit() : ValueLimitRule(PointNames.InsulationMohm, FaultType.LowInsulation,
-    ThresholdCatalogue.InsulationTripMohm, ThresholdCatalogue.InsulationDebounceReadings, "insulation resistance", "MΩ")
-{
-    protected override DebouncedCondition Condition(DeviceState device) => device.LowInsulation;
-}
-
-/// <summary>Residual (leakage) current above its limit (30 mA): <see cref="FaultType.HighLeakage"/>, grade 2.</summary>
-internal sealed class LeakageAboveLimit() : ValueLimitRule(PointNames.ResidualCurrentMa, FaultType.HighLeakage,
-    ThresholdCatalogue.LeakageTripMa, ThresholdCatalogue.LeakageDebounceReadings, "residual current", "mA")
-{
-    protected override DebouncedCondition Condition(DeviceState device) => device.HighLeakage;
-}
-
-/// <summary>Earth resistance above its limit (4 Ω): <see cref="FaultType.HighEarthResistance"/>, grade 3.</summary>
-internal sealed class EarthResistanceAboveLimit() : ValueLimitRule(PointNames.EarthResistanceOhm, FaultType.HighEarthResistance,
-    ThresholdCatalogue.EarthTripOhm, ThresholdCatalogue.EarthDebounceReadings, "earth resistance", "Ω")
-{
-    protected override DebouncedCondition Condition(DeviceState device) => device.HighEarthResistance;
-}

@@ -134,6 +134,20 @@ public sealed class SolarCalendarTests
         Assert.Equal(byMeridian, byZone);
     }
 
+    [Fact]
+    public void A_zone_a_day_ahead_of_its_meridian_takes_the_solar_day_whose_noon_falls_on_its_civil_date()
+    {
+        // Kiritimati (N1.87, W157.4) keeps UTC+14: its solar noon, about 22:30 UTC, is 12:30 the next civil day.
+        var zone = TimeZoneInfo.FindSystemTimeZoneById("Pacific/Kiritimati");
+        var civil = new DateOnly(2026, 3, 10);
+
+        var times = SolarCalendar.For(civil, 1.87, -157.4, zone);
+
+        Assert.Equal(civil, times.Date);
+        Assert.Equal(SolarCalendar.For(civil.AddDays(-1), 1.87, -157.4).Sunrise, times.Sunrise);
+        Assert.Equal(civil, DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(times.Sunrise!.Value, zone).DateTime));
+    }
+
     [Theory]
     [InlineData(91, 0)]
     [InlineData(-91, 0)]
