@@ -137,19 +137,22 @@ public sealed partial class PublishingService(
         {
             // Not cancelled by shutdown once sent: the wait ends but the delivery does not.
             var result = await mqtt.PublishAsync(message, cancellationToken);
-            if (result.IsSuccess)
+
+            // Checked before IsSuccess: MQTT 5 counts 0x10 among the success codes (below 0x80), yet the broker
+            // has dropped the message.
+            if (result.ReasonCode == MqttPublishReasonCode.NoMatchingSubscribers)
             {
-                Queue.Acknowledge(record.Id);
-                statistics.Published(opened.Kind, clock.GetUtcNow() - record.EnqueuedAt);
-            }
-            else if (result.ReasonCode == MqttPublishReasonCode.NoMatchingSubscribers)
-            {
-                // The broker dropped it: nobody is subscribed yet (Ingest still reconnecting, or a broker restart
-                // that lost the shared subscriptions, which Mosquitto 2.0 does not persist). Keep it; send it again.
+                // Nobody is subscribed yet (Ingest still reconnecting, or a broker restart that lost the shared
+                // subscriptions, which Mosquitto 2.0 does not persist). Keep it; send it again.
                 statistics.PublishUnheard();
                 LogUnheard(logger, record.Id);
                 await Task.Delay(NoSubscriberRetryDelay, clock, cancellationToken);
                 Interlocked.Exchange(ref _rewindRequested, 1);
+            }
+            else if (result.IsSuccess)
+            {
+                Queue.Acknowledge(record.Id);
+                statistics.Published(opened.Kind, clock.GetUtcNow() - record.EnqueuedAt);
             }
             else if (result.ReasonCode is MqttPublishReasonCode.PayloadFormatInvalid or MqttPublishReasonCode.TopicNameInvalid)
             {
