@@ -134,6 +134,11 @@ public sealed class GatewaySettings
             yield return $"Gateway:StatisticsInterval {StatisticsInterval} must be at least 1 s";
         }
 
+        if (Publishing.MaxBatchBytes >= Buffering.MaxRecordBytes)
+        {
+            yield return $"Gateway:Publishing:MaxBatchBytes {Publishing.MaxBatchBytes} must be below Gateway:Buffering:MaxRecordBytes {Buffering.MaxRecordBytes}: a batch is one queue record";
+        }
+
         foreach (var problem in Mqtt.Validate().Concat(Publishing.Validate()).Concat(BatteryTests.Validate()))
         {
             yield return problem;
@@ -196,6 +201,12 @@ public sealed class PublishingSettings
     /// </summary>
     public double MaxBatchesPerSecond { get; set; } = 50;
 
+    /// <summary>
+    /// The largest batch JSON; a cycle's readings beyond it go in several batches. Below Ingest's payload limit
+    /// (256 KiB by default), which refuses a larger batch whole.
+    /// </summary>
+    public int MaxBatchBytes { get; set; } = 192 * 1024;
+
     public IEnumerable<string> Validate()
     {
         if (MaxInFlight is < 1 or > 1000)
@@ -206,6 +217,11 @@ public sealed class PublishingSettings
         if (!(MaxBatchesPerSecond >= 1) || MaxBatchesPerSecond > 100_000)
         {
             yield return $"Gateway:Publishing:MaxBatchesPerSecond {MaxBatchesPerSecond} must be 1-100000";
+        }
+
+        if (MaxBatchBytes is < 4096 or > 16 << 20)
+        {
+            yield return $"Gateway:Publishing:MaxBatchBytes {MaxBatchBytes} must be 4 KiB to 16 MiB";
         }
     }
 }

@@ -52,6 +52,9 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 
     public long BatchesPublished => Interlocked.Read(ref _batchesPublished);
 
+    /// <summary>Readings the queue refused to take: they will never be delivered.</summary>
+    public long ReadingsLost => Interlocked.Read(ref _readingsLost);
+
     public bool BrokerIsConnected => Volatile.Read(ref _brokerConnected) == 1;
 
     public long Errors(ErrorKind kind) => _errors.GetValueOrDefault(kind);

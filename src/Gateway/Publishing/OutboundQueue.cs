@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics;
 using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.Gateway.Buffering;
@@ -19,18 +21,52 @@ public sealed class OutboundQueue(StoreAndForwardQueue queue, SequenceCounter se
 {
     private readonly Lock _appendGate = new();
 
+    // Reused for every batch: a cycle's batch of a large plant is well over the large object heap threshold,
+    // and a fresh array each second would keep the heap growing between gen 2 collections.
+    private readonly ArrayBufferWriter<byte> _record = new(64 * 1024);
+    private long _lastSentUnixMs;
+
     public StoreAndForwardQueue Queue => queue;
 
     public long LastSeq => sequence.Last;
 
-    /// <summary>Numbers the batch, appends it and returns its seq.</summary>
-    public long AppendBatch(string site, string gateway, IReadOnlyList<Reading> readings, DateTimeOffset sent)
+    /// <summary>
+    /// Numbers the batch and appends it, unless its JSON would be larger than <paramref name="maxBytes"/> and it
+    /// holds more than one reading: then nothing is appended, no seq is used, and the caller splits it.
+    /// </summary>
+    /// <returns>The batch's seq, or null when it is too large.</returns>
+    public long? TryAppendBatch(string site, string gateway, IReadOnlyList<Reading> readings, DateTimeOffset sent, int maxBytes)
     {
         lock (_appendGate)
         {
-            var batch = new ReadingBatch { Gateway = gateway, Site = site, Seq = sequence.Next(), Sent = sent, Readings = readings };
-            queue.Append(Envelope(OutboundKind.Telemetry, JsonSerializer.SerializeToUtf8Bytes(batch, ContractsJson.Default.ReadingBatch)));
-            return batch.Seq;
+            // Consumers key a batch by its sent time (InfluxDB's batches measurement), so two batches never share a millisecond.
+            var sentMs = Math.Max(sent.ToUnixTimeMilliseconds(), _lastSentUnixMs + 1);
+            var batch = new ReadingBatch
+            {
+                Gateway = gateway,
+                Site = site,
+                Seq = sequence.Last + 1,
+                Sent = DateTimeOffset.FromUnixTimeMilliseconds(sentMs),
+                Readings = readings,
+            };
+            _record.ResetWrittenCount();
+            _record.Write([(byte)OutboundKind.Telemetry]);
+            using (var writer = new Utf8JsonWriter(_record))
+            {
+                JsonSerializer.Serialize(writer, batch, ContractsJson.Default.ReadingBatch);
+            }
+
+            if (_record.WrittenCount - 1 > maxBytes && readings.Count > 1)
+            {
+                return null;
+            }
+
+            // Persisted before the batch is appended: a crash in between leaves an unused seq, never a repeated one.
+            var seq = sequence.Next();
+            Debug.Assert(seq == batch.Seq, "the seq counter has one writer");
+            queue.Append(_record.WrittenSpan);
+            _lastSentUnixMs = sentMs;
+            return seq;
         }
     }
 
