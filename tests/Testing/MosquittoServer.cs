@@ -119,6 +119,27 @@ public sealed class MosquittoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP: the broker hangs with every connection open, as on an overloaded host; publishes get no PUBACK
+    /// until <see cref="Resume"/>. Its state (sessions, shared subscriptions) is kept, unlike a restart.
+    /// </summary>
+    public void Pause()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Stop(process.Process.Id);
+        }
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Continue(process.Process.Id);
+        }
+    }
+
     /// <summary>SIGKILL: in-memory state since the last autosave is lost, as in a power cut.</summary>
     public void Kill() => _process?.Kill();
 

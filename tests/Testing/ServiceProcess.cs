@@ -10,6 +10,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly string _service;
     private readonly Dictionary<string, string> _environment;
     private RunningCommand? _process;
+    private string _earlierRuns = string.Empty;
 
     private ServiceProcess(string service, Dictionary<string, string> environment, int healthPort)
     {
@@ -23,6 +24,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public Uri HealthUrl => new($"http://127.0.0.1:{HealthPort}/healthz");
 
     public string Output => _process?.Output ?? string.Empty;
+
+    /// <summary>The output of every run since the first start, each run after the one before.</summary>
+    public string OutputOfAllRuns => _earlierRuns + Output;
 
     public bool IsRunning => _process is { HasExited: false };
 
@@ -53,6 +57,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"{dll} is not built; build the solution first", dll);
+        }
+
+        if (_process is not null)
+        {
+            _earlierRuns += _process.Output;
+            await _process.DisposeAsync();
         }
 
         _process = ExternalCommand.Start("dotnet", [dll], _environment);

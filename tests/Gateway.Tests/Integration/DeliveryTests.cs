@@ -1,98 +1,141 @@
-using System.Text.Json;
 using Telemetry.Testing;
 
 namespace Telemetry.Gateway.Tests.Integration;
 
 /// <summary>
-/// End to end through real Mosquitto, Ingest and InfluxDB: what the gateway read reaches InfluxDB once, across a
-/// broker outage and across a SIGKILL of the gateway. Each reading's timestamp and tags make it one point, so
-/// "exactly once" is: points stored = good readings the gateway made, and the batches measurement holds every seq.
+/// End to end through real Mosquitto, Ingest and InfluxDB: what the gateway queued reaches InfluxDB once, across a
+/// broker outage and across a SIGKILL of the gateway. The gateway's side of the account is its own log of every
+/// batch it queued (seq and readings) and, after a kill, the queue it left on disk; InfluxDB's side is the batches
+/// measurement (seq, readings stored) and the reading points. Each reading is one point (its series and time), so
+/// "each exactly once" is: every queued seq stored once with all its readings, and as many points as readings.
 /// </summary>
+/// <remarks>
+/// These rigs run without the message recorder. Mosquitto 2.0.11 does not keep shared subscriptions across its
+/// restart, so right after one only Ingest's resubscription makes the telemetry topic heard again; until then
+/// the broker answers the gateway "no matching subscribers" and the gateway keeps the batch. A second,
+/// non-shared subscriber back first would make the broker report those batches delivered while Ingest never
+/// gets them.
+/// </remarks>
 public sealed class DeliveryTests
 {
     private const string Counted = "SELECT COUNT(lamps_installed) FROM street_controller WHERE circuit = '1'";
 
-    [Fact(Skip = "Flaky in the full suite: the seq check can pass on the first batch alone while the gateway is still reconnecting, then the point count disagrees. Open in issue 4.")]
+    [Fact]
     public async Task Every_reading_polled_while_the_broker_was_down_for_30_s_is_stored_exactly_once()
     {
-        await using var rig = await GatewayRig.StartAsync(GatewayRig.Mixed(tcpDevices: 46, busDevices: 4, interval: 1, busInterval: 2), withIngest: true);
+        await using var rig = await GatewayRig.StartAsync(GatewayRig.Mixed(tcpDevices: 46, busDevices: 4, interval: 1, busInterval: 2), withIngest: true, record: false);
         await WaitForStoredAsync(rig, minimum: 20);
 
         await rig.Broker.StopAsync();
-        var queuedBefore = await QueueDepthAsync(rig);
+        var outageStarted = DateTimeOffset.UtcNow;
+        var seqWhenStopped = await LastSeqAsync(rig);
         await Task.Delay(TimeSpan.FromSeconds(30));
-        var queuedDuring = await QueueDepthAsync(rig);
-        Assert.True(queuedDuring > queuedBefore + 20, $"the queue grows while the broker is down ({queuedBefore} -> {queuedDuring})");
+        var seqWhenStarted = await LastSeqAsync(rig);
+        var outageEnded = DateTimeOffset.UtcNow;
         await rig.Broker.StartAgainAsync();
 
-        await AssertEverythingStoredOnceAsync(rig);
+        var outage = Enumerable.Range(1, (int)(seqWhenStarted - seqWhenStopped)).Select(i => seqWhenStopped + i).ToList();
+        Assert.True(outage.Count >= 5, $"the gateway queued batches during the outage (seq {seqWhenStopped}..{seqWhenStarted})\n{rig.Logs()}");
+
+        var (_, stored, points) = await AssertEverythingQueuedIsStoredOnceAsync(rig);
+
+        // The outage's own batches, each with all its readings, and a reading of every device from inside the window.
+        var missing = outage.Except(stored.Select(b => b.Seq)).ToList();
+        Assert.True(missing.Count == 0, $"batches queued during the outage missing from InfluxDB: seq {string.Join(' ', missing)}\n{rig.Logs()}");
+        var from = outageStarted.ToUnixTimeMilliseconds();
+        var to = outageEnded.ToUnixTimeMilliseconds();
+        var silent = rig.Devices.Select(d => d.Id).Except(points.Where(p => p.TimeMs >= from && p.TimeMs <= to).Select(p => p.Device)).ToList();
+        Assert.True(silent.Count == 0, $"no reading stored from inside the outage for {string.Join(", ", silent)}\n{rig.Logs()}");
     }
 
-    [Fact(Skip = "Flaky in the full suite: after the kill and a broker restart, batches the broker acknowledged as delivered (seq 2-7) are missing from InfluxDB; passes alone. Open in issue 4.")]
+    [Fact]
     public async Task A_gateway_killed_with_SIGKILL_loses_nothing_that_was_queued_and_seq_continues()
     {
-        await using var rig = await GatewayRig.StartAsync(GatewayRig.Mixed(tcpDevices: 20, busDevices: 0, interval: 1), withIngest: true);
+        await using var rig = await GatewayRig.StartAsync(GatewayRig.Mixed(tcpDevices: 20, busDevices: 0, interval: 1), withIngest: true, record: false);
         await WaitForStoredAsync(rig, minimum: 10);
 
-        // Kill while batches are queued and unpublished: stop the broker first so the queue holds some.
-        await rig.Broker.StopAsync();
-        await Task.Delay(TimeSpan.FromSeconds(5));
-        var seqBeforeKill = await LastSeqAsync(rig);
-        rig.Gateway.Kill();
-        await Task.Delay(TimeSpan.FromSeconds(1));
-        await rig.Broker.StartAgainAsync();
-        await rig.Gateway.StartAgainAsync();
+        // Kill it with batches in its queue, some sent and unacknowledged, some not sent: a hung broker (SIGSTOP)
+        // takes publishes and answers none. It stays up with its sessions and Ingest's subscription, because
+        // what is tested is the gateway's own crash.
+        rig.Broker.Pause();
+        IReadOnlyList<QueuedBatch> pendingAtKill;
+        long lastSeqBeforeKill;
+        try
+        {
+            await Eventually.TrueAsync(async () => await QueueDepthAsync(rig) >= 3, "batches waiting in the queue", TimeSpan.FromSeconds(30));
+            rig.Gateway.Kill();
+            (pendingAtKill, lastSeqBeforeKill) = rig.StateLeftBehind();
+        }
+        finally
+        {
+            rig.Broker.Resume();
+        }
 
-        await Eventually.TrueAsync(async () => await LastSeqAsync(rig) > seqBeforeKill + 3, "seq continues after the restart", TimeSpan.FromSeconds(30));
-        await AssertEverythingStoredOnceAsync(rig, seqBeforeKill);
+        Assert.True(pendingAtKill.Count >= 3, $"{pendingAtKill.Count} batches were left in the queue by the kill\n{rig.Logs()}");
+        var loggedBeforeKill = rig.QueuedBatches();
+        await rig.Gateway.StartAgainAsync();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(rig.QueuedBatches().Keys.Count(seq => seq > lastSeqBeforeKill) >= 3),
+            "the restarted gateway queues new batches",
+            TimeSpan.FromSeconds(30));
+
+        var (queued, _, _) = await AssertEverythingQueuedIsStoredOnceAsync(rig, pendingAtKill);
+
+        // seq continues where the killed process left it: the counter is on disk before a batch is appended.
+        var firstAfterRestart = queued.Keys.Where(seq => !loggedBeforeKill.ContainsKey(seq) && pendingAtKill.All(p => p.Seq != seq)).Min();
+        Assert.Equal(lastSeqBeforeKill + 1, firstAfterRestart);
     }
 
-    private static async Task AssertEverythingStoredOnceAsync(GatewayRig rig, long? seqSeenBeforeKill = null)
+    /// <summary>
+    /// Stops the gateway once its backlog is drained, then checks: every batch it queued (logged, or found in the
+    /// queue after a kill) is in InfluxDB once with all its readings, InfluxDB holds no other batch, seq has no
+    /// gap but a value handed out just before a kill, and there are exactly as many points as readings.
+    /// </summary>
+    private static async Task<(IReadOnlyDictionary<long, QueuedBatch> Queued, IReadOnlyList<QueuedBatch> Stored, IReadOnlyList<StoredPoint> Points)> AssertEverythingQueuedIsStoredOnceAsync(
+        GatewayRig rig, IReadOnlyList<QueuedBatch>? pendingAtKill = null)
     {
-        // Stop gracefully: the last readings are batched, queued and published before the process ends.
+        // Stopped gracefully: the last readings are batched, queued and published before the process ends.
         await Eventually.TrueAsync(async () => await QueueDepthAsync(rig) < 5, "the backlog drains", TimeSpan.FromSeconds(90));
         await rig.Gateway.StopAsync();
-        var output = rig.Gateway.Output;
+        var (leftQueued, _) = rig.StateLeftBehind();
 
-        // Every seq handed out since the first start is stored once; no gap.
-        long batches = 0, first = 0, last = 0;
+        var queued = new Dictionary<long, QueuedBatch>(rig.QueuedBatches());
+        foreach (var pending in pendingAtKill ?? [])
+        {
+            // Appended just before the kill, maybe before its log line was written.
+            Assert.True(queued.TryAdd(pending.Seq, pending) || queued[pending.Seq] == pending, $"batch {pending.Seq} in the queue differs from the log");
+        }
+
+        var expected = queued.Keys.Where(seq => leftQueued.All(l => l.Seq != seq)).ToHashSet();
+        IReadOnlyList<QueuedBatch> stored = [];
         await Eventually.TrueAsync(
             async () =>
             {
-                batches = await rig.InfluxCountAsync("SELECT COUNT(seq) FROM batches");
-                first = await rig.InfluxCountAsync("SELECT MIN(seq) FROM batches");
-                last = await rig.InfluxCountAsync("SELECT MAX(seq) FROM batches");
-                return batches > 0 && batches == last - first + 1 && (seqSeenBeforeKill is null || last > seqSeenBeforeKill);
+                stored = await rig.StoredBatchesAsync();
+                return expected.IsSubsetOf(stored.Select(b => b.Seq));
             },
-            "every batch stored without a gap in seq",
-            TimeSpan.FromSeconds(60)).ContinueWith(async t =>
-            {
-                if (t.IsFaulted)
-                {
-                    var seqs = (await rig.Influx!.RunCliAsync("-database", "telemetry", "-format", "csv", "-execute", "SELECT seq FROM batches")).StandardOutput;
-                    throw new Xunit.Sdk.XunitException($"{t.Exception!.InnerException!.Message}: {batches} batches, seq {first}..{last}\n{string.Join(' ', seqs.Split('\n').Select(l => l.Split(',').LastOrDefault()))}\n{output[Math.Max(0, output.Length - 5000)..]}");
-                }
-            }).Unwrap();
-        Assert.Equal(1, first);
+            "every queued batch stored",
+            TimeSpan.FromSeconds(60)).ContinueWith(
+                t => t.IsFaulted
+                    ? throw new Xunit.Sdk.XunitException($"missing from InfluxDB: seq {string.Join(' ', expected.Except(stored.Select(b => b.Seq)).Order())}; stored: {string.Join(' ', stored.Select(b => b.Seq).Order())}\n{rig.Logs()}")
+                    : t);
 
-        // Each batch's readings are all stored, each once (a redelivery overwrites its own point).
-        var readingsInBatches = await rig.InfluxCountAsync("SELECT SUM(readings) FROM batches");
-        var families = new[] { "street_controller", "distribution_box", "light_time_controller", "high_mast", "emergency_battery" };
-        long points = 0;
-        foreach (var family in families)
-        {
-            points += await SeriesPointsAsync(rig, family);
-        }
+        var context = $"queued: {queued.Count} batches, seq {queued.Keys.Min()}..{queued.Keys.Max()}; left in the queue: {leftQueued.Count}\n{rig.Logs()}";
+        var duplicated = stored.GroupBy(b => b.Seq).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicated.Count == 0, $"stored more than once: seq {string.Join(' ', duplicated)}\n{context}");
+        var unknown = stored.Select(b => b.Seq).Where(seq => !queued.ContainsKey(seq)).ToList();
+        Assert.True(unknown.Count == 0, $"stored but never queued: seq {string.Join(' ', unknown)}\n{context}");
+        var shortOnes = stored.Where(b => b.Readings != queued[b.Seq].Readings).Select(b => $"{b.Seq}: {b.Readings} of {queued[b.Seq].Readings}").ToList();
+        Assert.True(shortOnes.Count == 0, $"batches stored with another number of readings than queued: {string.Join(", ", shortOnes)}\n{context}");
 
-        Assert.True(readingsInBatches > 0);
-        Assert.True(points == readingsInBatches, $"{points} points stored, {readingsInBatches} readings in {batches} batches\n{output[Math.Max(0, output.Length - 4000)..]}");
-    }
+        // Only a seq persisted by a killed process just before it could append its batch may be missing.
+        var gaps = Enumerable.Range(1, (int)queued.Keys.Max()).Select(i => (long)i).Where(seq => !queued.ContainsKey(seq)).ToList();
+        Assert.True(gaps.Count <= (pendingAtKill is null ? 0 : 1), $"seq gaps: {string.Join(' ', gaps)}\n{context}");
 
-    /// <summary>Points of a measurement: one per (series, ts), whatever fields each carries.</summary>
-    private static async Task<long> SeriesPointsAsync(GatewayRig rig, string measurement)
-    {
-        var csv = (await rig.Influx!.RunCliAsync("-database", "telemetry", "-format", "csv", "-execute", $"SELECT * FROM {measurement}")).StandardOutput;
-        return csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Count(l => l.StartsWith(measurement + ",", StringComparison.Ordinal));
+        var points = await rig.StoredPointsAsync();
+        var readings = stored.Sum(b => (long)b.Readings);
+        Assert.True(points.Count == readings, $"{points.Count} points stored for {readings} readings in {stored.Count} batches\n{context}");
+        return (queued, stored, points);
     }
 
     private static Task WaitForStoredAsync(GatewayRig rig, long minimum) =>

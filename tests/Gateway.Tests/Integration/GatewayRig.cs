@@ -4,7 +4,11 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Telemetry.Contracts;
+using Telemetry.Gateway.Buffering;
+using Telemetry.Gateway.Publishing;
 using Telemetry.Mqtt;
 using Telemetry.Testing;
 
@@ -13,15 +17,26 @@ namespace Telemetry.Gateway.Tests.Integration;
 /// <summary>A device of a generated test site.</summary>
 internal sealed record RigDevice(string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds);
 
+/// <summary>A batch as the gateway queued it: its seq and how many readings it carries.</summary>
+internal sealed record QueuedBatch(long Seq, int Readings);
+
+/// <summary>One point InfluxDB holds for a reading.</summary>
+internal sealed record StoredPoint(string Measurement, string Device, string? Circuit, long TimeMs);
+
 /// <summary>
 /// A plant for one test: a generated site file (TCP devices on one link, RTU devices on a socat pty pair), the
 /// simulator playing it, a real Mosquitto, optionally Ingest and InfluxDB, and the real gateway process.
 /// </summary>
-internal sealed class GatewayRig : IAsyncDisposable
+internal sealed partial class GatewayRig : IAsyncDisposable
 {
+    /// <summary>The families a reading can be stored under (one measurement each).</summary>
+    public static readonly IReadOnlyList<string> Families = ["street_controller", "distribution_box", "light_time_controller", "high_mast", "emergency_battery"];
+
     public const string SiteId = "rig";
     public const string GatewayId = "gw-rig";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+
+    private MessageRecorder? _recorder;
 
     private GatewayRig(string directory) => Directory = directory;
 
@@ -43,7 +58,8 @@ internal sealed class GatewayRig : IAsyncDisposable
 
     public ServiceProcess Gateway { get; private set; } = null!;
 
-    public MessageRecorder Recorder { get; private set; } = null!;
+    /// <summary>Everything published under the gateway's topics, when the rig was started with a recorder.</summary>
+    public MessageRecorder Recorder => _recorder ?? throw new InvalidOperationException("this rig was started without a recorder");
 
     public IReadOnlyList<RigDevice> Devices { get; private set; } = [];
 
@@ -73,12 +89,14 @@ internal sealed class GatewayRig : IAsyncDisposable
         IReadOnlyList<RigDevice> devices,
         bool withIngest = false,
         IDictionary<string, string>? gatewaySettings = null,
-        IDictionary<string, string>? simulatorSettings = null)
+        IDictionary<string, string>? simulatorSettings = null,
+        bool record = true,
+        IReadOnlyList<RigDevice>? simulated = null)
     {
         var rig = new GatewayRig(RepositoryPaths.NewScratchDirectory("gateway-rig"));
         try
         {
-            await rig.InitializeAsync(devices, withIngest, gatewaySettings, simulatorSettings);
+            await rig.InitializeAsync(devices, simulated ?? devices, withIngest, gatewaySettings, simulatorSettings, record);
             return rig;
         }
         catch
@@ -88,16 +106,25 @@ internal sealed class GatewayRig : IAsyncDisposable
         }
     }
 
-    private async Task InitializeAsync(IReadOnlyList<RigDevice> devices, bool withIngest, IDictionary<string, string>? gatewaySettings, IDictionary<string, string>? simulatorSettings)
+    private async Task InitializeAsync(
+        IReadOnlyList<RigDevice> devices, IReadOnlyList<RigDevice> simulated, bool withIngest, IDictionary<string, string>? gatewaySettings, IDictionary<string, string>? simulatorSettings, bool record)
     {
         Devices = devices;
         TcpPort = FreePort.Next();
-        if (devices.Any(d => d.OnBus))
+        if (simulated.Any(d => d.OnBus))
         {
             Bus = await PseudoTerminalPair.StartAsync(Path.Combine(Directory, "pty", "bus-gw"), Path.Combine(Directory, "pty", "bus-sim"));
         }
 
         await File.WriteAllTextAsync(SiteFile, SiteJson(devices, Bus?.A, TcpPort));
+        var simulatedSite = SiteFile;
+        if (!ReferenceEquals(simulated, devices))
+        {
+            // The plant may hold devices the gateway is not (yet) told about.
+            simulatedSite = Path.Combine(Directory, "simulated-site.json");
+            await File.WriteAllTextAsync(simulatedSite, SiteJson(simulated, Bus?.A, TcpPort));
+        }
+
         Broker = await MosquittoServer.StartAsync();
         if (withIngest)
         {
@@ -129,8 +156,12 @@ internal sealed class GatewayRig : IAsyncDisposable
             simulator[key] = value;
         }
 
-        Simulator = await SimulatorProcess.StartAsync(SiteFile, simulator);
-        Recorder = await MessageRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
+        Simulator = await SimulatorProcess.StartAsync(simulatedSite, simulator);
+        if (record)
+        {
+            _recorder = await MessageRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
+        }
+
         var settings = new Dictionary<string, string>
         {
             ["Gateway:SiteFile"] = SiteFile,
@@ -138,6 +169,10 @@ internal sealed class GatewayRig : IAsyncDisposable
             ["Gateway:StateDirectory"] = StateDirectory,
             ["Gateway:Mqtt:Port"] = Broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Gateway:StatisticsInterval"] = "00:00:05",
+
+            // Each batch queued is logged, so that tests know from the gateway's side what entered its queue.
+            [$"Serilog:MinimumLevel:Override:{BatchAssemblerCategory}"] = "Debug",
+            [$"Logging:LogLevel:{BatchAssemblerCategory}"] = "Debug",
         };
         foreach (var (key, value) in gatewaySettings ?? new Dictionary<string, string>())
         {
@@ -192,6 +227,12 @@ internal sealed class GatewayRig : IAsyncDisposable
         return site.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 
+    /// <summary>Rewrites the gateway's site file in place, as an editor saving it would.</summary>
+    public Task EditSiteFileAsync(string json) => File.WriteAllTextAsync(SiteFile, json);
+
+    /// <summary>The site file for <paramref name="devices"/> on this rig's links.</summary>
+    public string SiteJsonFor(IReadOnlyList<RigDevice> devices) => SiteJson(devices, Bus?.A, TcpPort);
+
     public async Task<JsonDocument> GatewayHealthAsync() => JsonDocument.Parse(await Gateway.HealthAsync());
 
     public async Task<JsonElement> DeviceHealthAsync(string device)
@@ -235,9 +276,108 @@ internal sealed class GatewayRig : IAsyncDisposable
     }
 
     public string Logs() =>
-        $"gateway:\n{Tail(Gateway?.Output)}\nsimulator:\n{Tail(Simulator?.Output)}\ningest:\n{Tail(Ingest?.Output)}";
+        $"gateway:\n{Tail(Gateway?.OutputOfAllRuns)}\nsimulator:\n{Tail(Simulator?.Output)}\ningest:\n{Tail(Ingest?.OutputOfAllRuns)}\nbroker:\n{Tail(Broker?.Log)}";
 
-    private static string Tail(string? text) => text is null ? "" : text[Math.Max(0, text.Length - 6000)..];
+    /// <summary>Every batch the gateway queued since the rig started, across restarts, from its log.</summary>
+    public IReadOnlyDictionary<long, QueuedBatch> QueuedBatches() =>
+        QueuedLine().Matches(Gateway.OutputOfAllRuns)
+            .Select(m => new QueuedBatch(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)))
+            .ToDictionary(b => b.Seq);
+
+    /// <summary>
+    /// What a stopped gateway left in its state folder: the batches still in its queue (not acknowledged by the
+    /// broker) and the last seq it handed out. Reads the files the way the gateway reads them when it starts.
+    /// </summary>
+    public (IReadOnlyList<QueuedBatch> Pending, long LastSeq) StateLeftBehind()
+    {
+        if (Gateway.IsRunning)
+        {
+            throw new InvalidOperationException("the gateway is running; its state folder is in use");
+        }
+
+        var pending = new List<QueuedBatch>();
+        using (var queue = StoreAndForwardQueue.Open(new QueueOptions { Directory = Path.Combine(StateDirectory, "queue") }, NullLogger.Instance, TimeProvider.System))
+        {
+            foreach (var record in queue.ReadBatch(int.MaxValue))
+            {
+                if (OutboundQueue.Open(record.Payload) is (OutboundKind.Telemetry, var json))
+                {
+                    var batch = JsonSerializer.Deserialize(json.Span, ContractsJson.Default.ReadingBatch)!;
+                    pending.Add(new QueuedBatch(batch.Seq, batch.Readings.Count));
+                }
+            }
+        }
+
+        using var sequence = SequenceCounter.Open(Path.Combine(StateDirectory, "seq"), NullLogger.Instance, TimeProvider.System);
+        return (pending, sequence.Last);
+    }
+
+    /// <summary>The batches InfluxDB holds: seq and the readings Ingest stored with it, one entry per point.</summary>
+    public async Task<IReadOnlyList<QueuedBatch>> StoredBatchesAsync()
+    {
+        var rows = await QueryAsync("SELECT seq, readings FROM batches");
+        return [.. rows.Select(r => new QueuedBatch(long.Parse(r["seq"], CultureInfo.InvariantCulture), int.Parse(r["readings"], CultureInfo.InvariantCulture)))];
+    }
+
+    /// <summary>Every reading point InfluxDB holds, in every family's measurement.</summary>
+    public async Task<IReadOnlyList<StoredPoint>> StoredPointsAsync()
+    {
+        var points = new List<StoredPoint>();
+        foreach (var family in Families)
+        {
+            foreach (var row in await QueryAsync($"SELECT * FROM {family}"))
+            {
+                points.Add(new StoredPoint(family, row["device"], row.GetValueOrDefault("circuit") is { Length: > 0 } circuit ? circuit : null, long.Parse(row["time"], CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return points;
+    }
+
+    /// <summary>Rows of an InfluxQL query, by column name (time in Unix milliseconds).</summary>
+    private async Task<IReadOnlyList<Dictionary<string, string>>> QueryAsync(string query)
+    {
+        var result = await Influx!.RunCliAsync("-database", "telemetry", "-format", "csv", "-precision", "ms", "-execute", query);
+        result.EnsureSuccess($"influx {query}");
+        var rows = new List<Dictionary<string, string>>();
+        string[]? header = null;
+        foreach (var line in result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var cells = line.Split(',');
+            if (cells[0] == "name")
+            {
+                header = cells;
+                continue;
+            }
+
+            if (header is null || cells.Length != header.Length)
+            {
+                throw new InvalidOperationException($"unexpected line from influx for {query}: {line}");
+            }
+
+            rows.Add(header.Zip(cells).ToDictionary(c => c.First, c => c.Second, StringComparer.Ordinal));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The end of a log without stack frames, which would crowd out the lines that say what happened.</summary>
+    private static string Tail(string? text)
+    {
+        if (text is null)
+        {
+            return "";
+        }
+
+        var lines = text.Split('\n').Where(l => !l.StartsWith("   at ", StringComparison.Ordinal) && !l.StartsWith("--- End of", StringComparison.Ordinal));
+        var kept = string.Join('\n', lines);
+        return kept[Math.Max(0, kept.Length - 8000)..];
+    }
+
+    private const string BatchAssemblerCategory = "Telemetry.Gateway.Publishing.BatchAssembler";
+
+    [GeneratedRegex(@"Batch (\d+) queued with (\d+) readings")]
+    private static partial Regex QueuedLine();
 
     public async ValueTask DisposeAsync()
     {
@@ -246,9 +386,9 @@ internal sealed class GatewayRig : IAsyncDisposable
             await Gateway.DisposeAsync();
         }
 
-        if (Recorder is not null)
+        if (_recorder is not null)
         {
-            await Recorder.DisposeAsync();
+            await _recorder.DisposeAsync();
         }
 
         if (Simulator is not null)
