@@ -50,6 +50,7 @@ Directory.CreateDirectory(Path.GetFullPath(settings.StateDirectory));
 var statistics = app.Services.GetRequiredService<GatewayStatistics>();
 var queue = app.Services.GetRequiredService<StoreAndForwardQueue>();
 statistics.Queue = queue;
+statistics.Site = app.Services.GetRequiredService<SiteConfiguration>();
 var registry = app.Services.GetRequiredService<HealthRegistry>();
 registry.Add(statistics);
 registry.Add(new StoreAndForwardQueueHealth(queue));

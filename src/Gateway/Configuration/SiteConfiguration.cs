@@ -11,17 +11,27 @@ namespace Telemetry.Gateway.Configuration;
 /// every error listed), then watched; a changed file that validates replaces the plant for the next poll cycle,
 /// a broken one is logged and counted and the previous plant stays.
 /// </summary>
+/// <remarks>
+/// File notifications arrive while an editor is still writing, so a check waits until the file has stayed
+/// unchanged for <see cref="SettleTime"/>: a half-written file would otherwise be refused, and logged as an
+/// error, on its way to being a valid one.
+/// </remarks>
 public sealed partial class SiteConfiguration : BackgroundService
 {
+    /// <summary>How long the file must stay unchanged after a notification before it is read.</summary>
+    public static readonly TimeSpan SettleTime = TimeSpan.FromMilliseconds(300);
+
     private readonly GatewaySettings _settings;
     private readonly TimeProvider _clock;
     private readonly ILogger<SiteConfiguration> _logger;
     private readonly string _path;
+    private readonly Lock _checkGate = new();
+    private readonly SemaphoreSlim _notified = new(0, 1);
     private GatewayPlant _current;
-    private DateTime _lastWrite;
-    private long _length;
+    private (DateTime LastWrite, long Length) _stamp;
     private long _reloads;
     private long _rejectedReloads;
+    private string? _lastRefusal;
 
     public SiteConfiguration(GatewaySettings settings, TimeProvider clock, ILogger<SiteConfiguration> logger)
     {
@@ -29,7 +39,7 @@ public sealed partial class SiteConfiguration : BackgroundService
         _clock = clock;
         _logger = logger;
         _path = Path.GetFullPath(settings.SiteFile);
-        (_lastWrite, _length) = Stamp();
+        _stamp = Stamp();
         _current = Load(version: 1);
     }
 
@@ -39,6 +49,9 @@ public sealed partial class SiteConfiguration : BackgroundService
     public long Reloads => Interlocked.Read(ref _reloads);
 
     public long RejectedReloads => Interlocked.Read(ref _rejectedReloads);
+
+    /// <summary>Why the last refused version of the file was refused; null once a later version is taken.</summary>
+    public string? LastRefusal => Volatile.Read(ref _lastRefusal);
 
     /// <summary>Raised after a reload that changed the plant.</summary>
     public event Action<GatewayPlant>? Changed;
@@ -64,35 +77,41 @@ public sealed partial class SiteConfiguration : BackgroundService
         return new GatewayPlant(site, gateway, version);
     }
 
-    /// <summary>Checks the file now (the watcher calls this; tests may too).</summary>
+    /// <summary>Reads the file now if it changed since it was last read; true when that replaced the plant.</summary>
     public bool CheckNow()
     {
-        var stamp = Stamp();
-        if (stamp == (_lastWrite, _length))
+        // One check at a time: the periodic check and a notification must not both take the same change.
+        lock (_checkGate)
         {
-            return false;
-        }
-
-        (_lastWrite, _length) = stamp;
-        try
-        {
-            var next = Load(Current.Version + 1);
-            if (next.Gateway == Current.Gateway)
+            var stamp = Stamp();
+            if (stamp == _stamp)
             {
                 return false;
             }
 
-            Volatile.Write(ref _current, next);
-            Interlocked.Increment(ref _reloads);
-            LogReloaded(_logger, _path, next.Version, next.Gateway.Devices.Count, next.Gateway.Links.Count);
-            Changed?.Invoke(next);
-            return true;
-        }
-        catch (Exception ex) when (ex is SiteValidationException or InvalidConfigurationException or ProfileValidationException or IOException or UnauthorizedAccessException)
-        {
-            Interlocked.Increment(ref _rejectedReloads);
-            LogRejected(_logger, _path, ex.Message);
-            return false;
+            _stamp = stamp;
+            try
+            {
+                var next = Load(Current.Version + 1);
+                Volatile.Write(ref _lastRefusal, null);
+                if (next.Gateway == Current.Gateway)
+                {
+                    return false;
+                }
+
+                Volatile.Write(ref _current, next);
+                Interlocked.Increment(ref _reloads);
+                LogReloaded(_logger, _path, next.Version, next.Gateway.Devices.Count, next.Gateway.Links.Count);
+                Changed?.Invoke(next);
+                return true;
+            }
+            catch (Exception ex) when (ex is SiteValidationException or InvalidConfigurationException or ProfileValidationException or IOException or UnauthorizedAccessException)
+            {
+                Interlocked.Increment(ref _rejectedReloads);
+                Volatile.Write(ref _lastRefusal, ex.Message);
+                LogRejected(_logger, _path, ex.Message);
+                return false;
+            }
         }
     }
 
@@ -101,14 +120,77 @@ public sealed partial class SiteConfiguration : BackgroundService
         using var watcher = TryWatch();
         try
         {
-            using var timer = new PeriodicTimer(_settings.SiteCheckInterval, _clock);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                CheckNow();
+                using (var tick = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    // A notification, or the periodic check for file systems that send none.
+                    tick.CancelAfter(_settings.SiteCheckInterval);
+                    try
+                    {
+                        await _notified.WaitAsync(tick.Token);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                    {
+                    }
+                }
+
+                if (HasChanged())
+                {
+                    await SettleAsync(stoppingToken);
+                    CheckNow();
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+    }
+
+    public override void Dispose()
+    {
+        _notified.Dispose();
+        base.Dispose();
+    }
+
+    private bool HasChanged()
+    {
+        lock (_checkGate)
+        {
+            return Stamp() != _stamp;
+        }
+    }
+
+    /// <summary>Waits until the file has not changed for <see cref="SettleTime"/>.</summary>
+    private async Task SettleAsync(CancellationToken cancellationToken)
+    {
+        var stamp = Stamp();
+        while (true)
+        {
+            await Task.Delay(SettleTime, _clock, cancellationToken);
+            var now = Stamp();
+            if (now == stamp)
+            {
+                return;
+            }
+
+            stamp = now;
+        }
+    }
+
+    private void Notify()
+    {
+        try
+        {
+            _notified.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A check is already due.
+        }
+        catch (ObjectDisposedException)
+        {
+            // Stopping.
         }
     }
 
@@ -120,9 +202,9 @@ public sealed partial class SiteConfiguration : BackgroundService
             {
                 NotifyFilter = NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.FileName,
             };
-            watcher.Changed += (_, _) => CheckNow();
-            watcher.Created += (_, _) => CheckNow();
-            watcher.Renamed += (_, _) => CheckNow();
+            watcher.Changed += (_, _) => Notify();
+            watcher.Created += (_, _) => Notify();
+            watcher.Renamed += (_, _) => Notify();
             watcher.EnableRaisingEvents = true;
             return watcher;
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Telemetry.Gateway.Buffering;
+using Telemetry.Gateway.Configuration;
 using Telemetry.Gateway.Polling;
 using Telemetry.Gateway.Publishing;
 using Telemetry.Hosting;
@@ -38,7 +39,10 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     public StoreAndForwardQueue? Queue { get; set; }
 
     /// <summary>The devices and their health, from the pollers.</summary>
-    public Func<IEnumerable<(string Device, string Link, DeviceHealth Health)>>? Devices { get; set; }
+    public Func<IEnumerable<PolledDevice>>? Devices { get; set; }
+
+    /// <summary>The site file, for its version and the reloads taken and refused.</summary>
+    public SiteConfiguration? Site { get; set; }
 
     public double ReadingsPerSecond { get; private set; }
 
@@ -133,6 +137,17 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
             writer.WriteNumber("queue_corrupt", queue.Corrupt);
         }
 
+        if (Site is { } site)
+        {
+            writer.WriteNumber("site_version", site.Current.Version);
+            writer.WriteNumber("site_reloads", site.Reloads);
+            writer.WriteNumber("site_reloads_refused", site.RejectedReloads);
+            if (site.LastRefusal is { } refusal)
+            {
+                writer.WriteString("site_refusal", refusal);
+            }
+        }
+
         writer.WriteNumber("working_set_bytes", Environment.WorkingSet);
         writer.WriteStartObject("errors");
         foreach (var (kind, count) in _errors.OrderBy(e => e.Key))
@@ -149,10 +164,11 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 
         writer.WriteEndObject();
         writer.WriteStartObject("devices");
-        foreach (var (device, link, health) in Devices?.Invoke() ?? [])
+        foreach (var (device, link, interval, health) in Devices?.Invoke() ?? [])
         {
             writer.WriteStartObject(device);
             writer.WriteString("link", link);
+            writer.WriteNumber("poll_interval_s", interval.TotalSeconds);
             writer.WriteString("state", health.State);
             writer.WriteNumber("polls", health.Polls);
             writer.WriteNumber("failures", health.Failures);

@@ -6,6 +6,9 @@ using Telemetry.Gateway.Health;
 
 namespace Telemetry.Gateway.Polling;
 
+/// <summary>A device as its poller has it now.</summary>
+public sealed record PolledDevice(string Device, string Link, TimeSpan PollInterval, DeviceHealth Health);
+
 /// <summary>
 /// Runs one <see cref="LinkWorker"/> per link of the gateway (so one per RS-485 bus), and follows the site file:
 /// a reload adds, removes and re-creates workers whose link changed, and hands the others their new device lists.
@@ -39,7 +42,8 @@ public sealed partial class PollingService(
         }
     }
 
-    public IEnumerable<(string Device, string Link, DeviceHealth Health)> DeviceHealth()
+    /// <summary>The devices being polled now, as the pollers have them: link, interval and health.</summary>
+    public IEnumerable<PolledDevice> DeviceHealth()
     {
         List<LinkWorker> workers;
         lock (_gate)
@@ -47,7 +51,7 @@ public sealed partial class PollingService(
             workers = [.. _workers.Values];
         }
 
-        return workers.SelectMany(w => w.Devices.Select(d => (d.Device.Id, w.Link.Id, d.Health))).OrderBy(d => d.Item1, StringComparer.Ordinal).ToList();
+        return workers.SelectMany(w => w.Devices.Select(d => new PolledDevice(d.Device.Id, w.Link.Id, d.Device.PollInterval, d.Health))).OrderBy(d => d.Device, StringComparer.Ordinal).ToList();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
