@@ -22,7 +22,9 @@ namespace Telemetry.Ingest.Storage;
 /// message turns out to be refused as a whole, so the batch's fields may come in any order. Property names
 /// are matched exactly (case-sensitive); unknown properties are skipped; duplicates are malformed. Enumerations
 /// written otherwise than by their contract name (a number, a padded name) are read by the contract's own
-/// converter, and refused when they name no member. Not thread-safe: one per consumer.
+/// converter. Two things the records let through are malformed here: a family or quality that names no member,
+/// and a null reading (the first stopped the consumer, the second was dropped or failed later on).
+/// Not thread-safe: one per consumer.
 /// </remarks>
 public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
 {
