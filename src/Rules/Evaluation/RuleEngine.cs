@@ -327,6 +327,9 @@ public sealed class RuleEngine
                 break;
             case DeviceFamily.LightTimeController:
                 clockDrift.Evaluate(device, values, at, output);
+
+                // Single-output controllers report their output with the device rather than per circuit.
+                EvaluateCircuit(device.Whole, values, at, output);
                 break;
         }
     }

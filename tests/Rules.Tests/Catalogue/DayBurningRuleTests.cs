@@ -97,4 +97,25 @@ public sealed class DayBurningRuleTests
         Assert.Equal(new AssetRef(TestPlant.SiteId, TestPlant.GatewayId, "ltc-01", "3"), burning.Asset);
         Assert.Equal("crew-north", burning.Crew);
     }
+
+    [Fact]
+    public void A_controller_reporting_its_output_with_the_device_is_judged_as_a_whole()
+    {
+        var plant = new EngineHarness(TestPlant.Noon) { Step = TimeSpan.FromMinutes(2) };
+
+        for (var i = 0; i < 6; i++)
+        {
+            plant.Read("ltc-01", DeviceFamily.LightTimeController, new Dictionary<string, ReadingValue>(StringComparer.Ordinal)
+            {
+                ["output_on"] = true,
+                ["clock_unix_s"] = plant.Now.ToUnixTimeSeconds(),
+                ["ambient_lux"] = 30000.0,
+            });
+        }
+
+        var burning = Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Equal(FaultType.DayBurning, burning.Fault);
+        Assert.Equal(new AssetRef(TestPlant.SiteId, TestPlant.GatewayId, "ltc-01"), burning.Asset);
+        Assert.Equal(30000, burning.Evidence["ambient_lux"]);
+    }
 }
