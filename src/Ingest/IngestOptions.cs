@@ -1,65 +1,22 @@
+using Telemetry.Hosting;
 using System.Net;
 using Telemetry.Contracts;
 
 namespace Telemetry.Ingest;
 
-/// <summary>The <c>Mqtt</c> section: where the broker is and how Ingest joins the stream.</summary>
-public sealed class MqttSettings
+/// <summary>How Ingest joins the stream unless the <c>Mqtt</c> section says otherwise.</summary>
+public static class IngestBroker
 {
-    public string Host { get; set; } = "127.0.0.1";
-
-    public int Port { get; set; } = 1883;
-
-    public string? Username { get; set; }
-
-    public string? Password { get; set; }
-
-    /// <summary>The persistent session's identity: unacknowledged messages wait for it while it is away.</summary>
-    public string ClientId { get; set; } = $"ingest-{Environment.MachineName}";
-
-    /// <summary>Instances in the same group split the stream (MQTT 5 shared subscription).</summary>
-    public string SharedGroup { get; set; } = "ingest";
-
-    public string Root { get; set; } = Topics.DefaultRoot;
-
-    /// <summary>How long the broker keeps the session (and queues for it) while Ingest is away.</summary>
-    public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromDays(1);
-
-    /// <summary>Messages the broker may send before Ingest acknowledges any: the room batching has.</summary>
-    public int ReceiveMaximum { get; set; } = 20_000;
-
-    public IEnumerable<string> Validate()
+    /// <summary>
+    /// A persistent session named after the machine, in the shared group <c>ingest</c>, with room for thousands of
+    /// messages in flight so that batching works.
+    /// </summary>
+    public static BrokerSettings Defaults() => new()
     {
-        if (string.IsNullOrWhiteSpace(Host))
-        {
-            yield return "Mqtt:Host must be set";
-        }
-
-        if (Port is < 1 or > 65535)
-        {
-            yield return $"Mqtt:Port {Port} is not a TCP port (1-65535)";
-        }
-
-        if (!Identifiers.IsValid(SharedGroup))
-        {
-            yield return $"Mqtt:SharedGroup '{SharedGroup}' is invalid: {Identifiers.Rule}";
-        }
-
-        if (!Identifiers.IsValid(Root))
-        {
-            yield return $"Mqtt:Root '{Root}' is invalid: {Identifiers.Rule}";
-        }
-
-        if (string.IsNullOrWhiteSpace(ClientId) || ClientId.Length > 128)
-        {
-            yield return "Mqtt:ClientId must be 1 to 128 characters";
-        }
-
-        if (ReceiveMaximum is < 1 or > 65535)
-        {
-            yield return $"Mqtt:ReceiveMaximum {ReceiveMaximum} must be 1-65535";
-        }
-    }
+        ClientId = $"ingest-{Environment.MachineName}",
+        SharedGroup = "ingest",
+        ReceiveMaximum = 20_000,
+    };
 }
 
 /// <summary>The <c>Influx</c> section: where readings are stored.</summary>

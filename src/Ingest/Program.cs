@@ -9,7 +9,8 @@ using Telemetry.Ingest.Validation;
 using Telemetry.Mqtt;
 
 var builder = ServiceHost.CreateBuilder(args, "Ingest");
-var mqttSettings = builder.Configuration.GetSection("Mqtt").Get<MqttSettings>() ?? new MqttSettings();
+var mqttSettings = IngestBroker.Defaults();
+builder.Configuration.GetSection("Mqtt").Bind(mqttSettings);
 var influxSettings = builder.Configuration.GetSection("Influx").Get<InfluxSettings>() ?? new InfluxSettings();
 var limits = builder.Configuration.GetSection("Validation").Get<ValidationLimits>() ?? new ValidationLimits();
 var deadLetterSettings = builder.Configuration.GetSection("DeadLetters").Get<DeadLetterSettings>() ?? new DeadLetterSettings();
@@ -29,26 +30,8 @@ builder.Services.AddSingleton<GatewayMessageValidator>();
 builder.Services.AddSingleton<GatewayMessageEncoder>();
 builder.Services.AddSingleton(sp => new DeadLetterSink(
     sp.GetRequiredService<IMqttClient>(), deadLetterSettings, mqttSettings.Root, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeadLetterSink>>()));
-builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
-    new MqttClientOptions
-    {
-        Host = mqttSettings.Host,
-        Port = mqttSettings.Port,
-        ClientId = mqttSettings.ClientId,
-        Username = mqttSettings.Username,
-        Password = mqttSettings.Password,
-        CleanStart = false,
-        SessionExpiryInterval = mqttSettings.SessionExpiry,
-        ManualAcknowledgement = true,
-        ReceiveMaximum = (ushort)mqttSettings.ReceiveMaximum,
-        MessageQueueCapacity = mqttSettings.ReceiveMaximum,
-        MaximumPacketSize = limits.MaxPayloadBytes + 64 * 1024,
-
-        // Back soon after a broker restart: until Ingest subscribes again, gateways' batches find no subscriber.
-        Reconnect = new MqttReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(5) },
-    },
-    sp.GetRequiredService<ILogger<MqttClient>>(),
-    sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton<IMqttClient>(sp => mqttSettings.CreateConsumer(
+    limits.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new InfluxClient(
     new InfluxClientOptions
     {

@@ -16,7 +16,8 @@ using Telemetry.Rules.Persistence;
 using Telemetry.Rules.Ticketing;
 
 var builder = ServiceHost.CreateBuilder(args, "Rules");
-var brokerSettings = builder.Configuration.GetSection("Mqtt").Get<BrokerSettings>() ?? new BrokerSettings();
+var brokerSettings = new BrokerSettings { ClientId = "rules", SharedGroup = "rules" };
+builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var settings = builder.Configuration.GetSection("Rules").Get<RulesSettings>() ?? new RulesSettings();
 var alertSettings = builder.Configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
 var ticketOptions = new TicketOptions

@@ -8,7 +8,7 @@ public sealed class IngestOptionsTests
     [Fact]
     public void Defaults_are_valid()
     {
-        Assert.Empty(new MqttSettings().Validate());
+        Assert.Empty(IngestBroker.Defaults().Validate());
         Assert.Empty(new InfluxSettings().Validate());
         Assert.Empty(new ValidationLimits().Validate());
     }
@@ -16,7 +16,7 @@ public sealed class IngestOptionsTests
     [Fact]
     public void Every_hostile_setting_is_named_in_its_own_problem()
     {
-        var mqtt = new MqttSettings { Host = " ", Port = 70000, SharedGroup = "a/b", Root = "#", ClientId = "", ReceiveMaximum = 0 }.Validate().ToList();
+        var mqtt = new BrokerSettings { Host = " ", Port = 70000, SharedGroup = "a/b", Root = "#", ClientId = "", ReceiveMaximum = 0 }.Validate().ToList();
         var influx = new InfluxSettings { Url = new Uri("ftp://x/"), Database = "tele metry", BatchPoints = 0, BatchBytes = 10, Linger = TimeSpan.FromHours(1), WritesInFlight = 0 }.Validate().ToList();
         var limits = new ValidationLimits { MaxPayloadBytes = 1, MaxReadingsPerBatch = 0, MaxValuesPerReading = 0, MaxTextLength = 1, MaxFuture = TimeSpan.FromDays(2) }.Validate().ToList();
 

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
+using Telemetry.Hosting;
 using Telemetry.InfluxDb;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.DeadLetters;
@@ -23,7 +24,7 @@ public sealed partial class IngestService(
     InfluxClient influx,
     GatewayMessageEncoder encoder,
     DeadLetterSink deadLetters,
-    MqttSettings mqttSettings,
+    BrokerSettings mqttSettings,
     InfluxSettings influxSettings,
     IngestStatistics statistics,
     TimeProvider clock,
@@ -246,27 +247,11 @@ public sealed partial class IngestService(
     }
 
     /// <summary>Retries a transient failure with growing delays until it works or the service stops.</summary>
-    private async Task<T> UntilDoneAsync<T>(Func<CancellationToken, Task<T>> operation, string what, CancellationToken cancellationToken, Action<Exception>? onFailure = null)
-    {
-        var delay = TimeSpan.FromMilliseconds(250);
-        while (true)
-        {
-            try
-            {
-                return await operation(cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                onFailure?.Invoke(ex);
-                LogRetrying(logger, what, delay, ex.Message);
-                await Task.Delay(delay, clock, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
-    }
+    private Task<T> UntilDoneAsync<T>(Func<CancellationToken, Task<T>> operation, string what, CancellationToken cancellationToken, Action<Exception>? onFailure = null) =>
+        Persistently.UntilDoneAsync(operation, what, logger, clock, cancellationToken, MaxRetryDelay, onFailure);
 
     private Task UntilDoneAsync(Func<CancellationToken, Task> operation, string what, CancellationToken cancellationToken) =>
-        UntilDoneAsync(async ct => { await operation(ct); return true; }, what, cancellationToken);
+        Persistently.UntilDoneAsync(operation, what, logger, clock, cancellationToken);
 
     /// <summary>A message waiting for its points to be stored (bytes Start..End of the batch body) and its dead letter, if any.</summary>
     private sealed record HeldMessage(MqttReceivedMessage Message, int Start, int End, Task DeadLetter);
@@ -290,8 +275,6 @@ public sealed partial class IngestService(
     [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB refused a batch of {Points} points from {Messages} messages ({Reason}); writing them one message at a time")]
     private static partial void LogIsolating(ILogger logger, int points, int messages, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not {Operation}, retrying in {Delay}: {Reason}")]
-    private static partial void LogRetrying(ILogger logger, string operation, TimeSpan delay, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessagesPerSecond:F0} messages/s in, {PointsPerSecond:F0} points/s out, {HeldMessages} messages ({HeldBytes} bytes) held, {ReadingsStored} readings stored")]
     private static partial void LogStatistics(ILogger logger, double messagesPerSecond, double pointsPerSecond, long heldMessages, long heldBytes, long readingsStored);
