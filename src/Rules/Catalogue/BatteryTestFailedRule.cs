@@ -57,15 +57,69 @@ internal sealed class BatteryTestFailedRule
         }
     }
 
+    /// <summary>
+    /// The unit's own record of its last test (<c>last_test_result</c>), for tests the gateway did not run: the unit's
+    /// own schedule, a local button, another master. A failure not yet known is detected; a pass clears the kind of
+    /// test last seen running.
+    /// </summary>
+    public void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    {
+        if (ReadingValues.TryCount(values, "test_state", out var running) && running is RunningFunction or RunningDuration)
+        {
+            device.LastTestRunning = running;
+        }
+
+        if (!ReadingValues.TryCount(values, "last_test_result", out var result) || result == device.LastTestResult)
+        {
+            return;
+        }
+
+        var first = device.LastTestResult is null;
+        device.LastTestResult = result;
+        switch (result)
+        {
+            case FailedDuration when !device.FailedDischarge:
+            case FailedFunction when !device.FailedFunctionTest:
+                var duration = result == FailedDuration;
+                Set(device, duration, true);
+                double? runtime = ReadingValues.TryNumber(values, "last_test_runtime_s", out var r) ? r : null;
+                double? rated = ReadingValues.TryNumber(values, "rated_duration_min", out var m) ? m * 60 : null;
+                var (summary, evidence) = Describe(duration, runtime, rated, first ? "the unit's record of its last test" : null);
+                var fault = duration ? FaultType.FailedDischarge : FaultType.FailedFunctionTest;
+                output.Add(device.Detected(device.Asset, fault, fault.DefaultGrade(), at, summary, evidence));
+                break;
+            case Passed when device.LastTestRunning == RunningDuration && device.FailedDischarge:
+                Set(device, true, false);
+                output.Add(new FaultCleared(device.Asset, FaultType.FailedDischarge, at, "duration test passed"));
+                break;
+            case Passed when device.LastTestRunning == RunningFunction && device.FailedFunctionTest:
+                Set(device, false, false);
+                output.Add(new FaultCleared(device.Asset, FaultType.FailedFunctionTest, at, "function test passed"));
+                break;
+        }
+    }
+
+    // The unit's register codes (profile yd-eps1k: test_state, last_test_result).
+    private const long RunningFunction = 1;
+    private const long RunningDuration = 2;
+    private const long Passed = 1;
+    private const long FailedFunction = 2;
+    private const long FailedDuration = 3;
+
     private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, GatewayEvent gatewayEvent)
     {
-        var evidence = new Dictionary<string, double>(StringComparer.Ordinal);
         var values = gatewayEvent.Values;
         double? runtime = values is not null && ReadingValues.TryNumber(values, "runtime_s", out var r) ? r : null;
         double? rated = values is null ? null
             : ReadingValues.TryNumber(values, "rated_s", out var s) ? s
             : ReadingValues.TryNumber(values, "rated_duration_min", out var m) ? m * 60
             : null;
+        return Describe(duration, runtime, rated, string.IsNullOrWhiteSpace(gatewayEvent.Message) ? null : gatewayEvent.Message);
+    }
+
+    private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, double? runtime, double? rated, string? why)
+    {
+        var evidence = new Dictionary<string, double>(StringComparer.Ordinal);
         if (runtime is { } run)
         {
             evidence["runtime_s"] = run;
@@ -76,7 +130,7 @@ internal sealed class BatteryTestFailedRule
             evidence["rated_s"] = rate;
         }
 
-        var reason = string.IsNullOrWhiteSpace(gatewayEvent.Message) ? "" : $" ({gatewayEvent.Message})";
+        var reason = why is null ? "" : $" ({why})";
         if (!duration)
         {
             return ("function test failed" + reason, evidence);

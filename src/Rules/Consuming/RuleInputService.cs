@@ -189,9 +189,10 @@ public sealed partial class RuleInputService(
             return;
         }
 
+        var skippedBefore = engine.SkippedReadings;
         engine.OnReadings(topic.Site, topic.Gateway, batch, _transitions);
         var newest = batch.Readings.Count > 0 ? batch.Readings.Max(r => r.Ts) : batch.Sent;
-        statistics.Batch(batch.Readings.Count, 0, clock.GetUtcNow() - newest);
+        statistics.Batch(batch.Readings.Count, (int)(engine.SkippedReadings - skippedBefore), clock.GetUtcNow() - newest);
     }
 
     private void Reject(MqttApplicationMessage message, InputRejection reason, string detail)

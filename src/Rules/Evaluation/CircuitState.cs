@@ -18,6 +18,9 @@ internal sealed class CircuitState(DeviceState device, AssetRef asset, int numbe
 
     public LampClassTracker Lamps { get; } = new();
 
+    /// <summary>The newest reading of this circuit judged; an older or equal one is a redelivery or a replay.</summary>
+    public DateTimeOffset LastJudged { get; set; } = DateTimeOffset.MinValue;
+
     /// <summary>The class the last evaluated reading showed (before debounce), which decides what is healthy to learn from.</summary>
     public LampClass LastObserved { get; set; }
 

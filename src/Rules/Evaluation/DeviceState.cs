@@ -55,6 +55,15 @@ internal sealed class DeviceState
 
     public bool FailedDischarge { get; set; }
 
+    /// <summary>The newest device-level reading judged; an older or equal one is a redelivery or a replay and is not judged again.</summary>
+    public DateTimeOffset LastJudged { get; set; } = DateTimeOffset.MinValue;
+
+    /// <summary>The last <c>last_test_result</c> code read from an emergency unit, or null before the first.</summary>
+    public long? LastTestResult { get; set; }
+
+    /// <summary>The kind of test last seen running (<c>test_state</c> 1 function, 2 duration), 0 when none was seen.</summary>
+    public long LastTestRunning { get; set; }
+
     public bool FailedFunctionTest { get; set; }
 
     public bool ConfigurationRejected { get; set; }

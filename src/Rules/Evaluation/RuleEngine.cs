@@ -33,9 +33,13 @@ public sealed class RuleEngine
     private readonly UnknownDeviceRule unknownDevice = new();
     private readonly BatteryTestFailedRule batteryTest = new();
     private readonly ConfigurationRejectedRule configurationRejected = new();
+    private long skipped;
 
     private PlantDirectory plant;
     private GatewaySession? lastSession;
+
+    /// <summary>Readings not judged because one as new or newer of the same device or circuit was judged before.</summary>
+    public long SkippedReadings => Interlocked.Read(ref skipped);
 
     /// <param name="plant">The sites as their files describe them.</param>
     /// <param name="thresholds">The thresholds in force, read once per call so that a change applies from the next reading.</param>
@@ -290,16 +294,41 @@ public sealed class RuleEngine
             return;
         }
 
-        deviceSilence.Heard(device, received, reading.Ts, output);
-        device.Resolve(snapshot);
+        // At-least-once delivery and the gateways' replay after an outage bring readings twice or late: each
+        // device (and circuit) is judged in reading-time order, and what is not newer than the last judged is skipped.
         var at = reading.Ts;
-        if (reading.Circuit is { } circuitName)
+        var circuit = reading.Circuit is { } circuitName ? device.Circuit(circuitName) : null;
+        if (reading.Circuit is not null)
         {
-            if (device.Circuit(circuitName) is { } circuit)
+            if (circuit is null)
             {
-                EvaluateCircuit(circuit, values, at, output);
+                return;
             }
 
+            if (at <= circuit.LastJudged)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
+            circuit.LastJudged = at;
+        }
+        else
+        {
+            if (at <= device.LastJudged)
+            {
+                Interlocked.Increment(ref skipped);
+                return;
+            }
+
+            device.LastJudged = at;
+        }
+
+        deviceSilence.Heard(device, received, reading.Ts, output);
+        device.Resolve(snapshot);
+        if (circuit is not null)
+        {
+            EvaluateCircuit(circuit, values, at, output);
             return;
         }
 
@@ -324,6 +353,9 @@ public sealed class RuleEngine
                 insulation.Evaluate(device, values, at, output);
                 leakage.Evaluate(device, values, at, output);
                 earth.Evaluate(device, values, at, output);
+                break;
+            case DeviceFamily.EmergencyBattery:
+                batteryTest.OnReading(device, values, at, output);
                 break;
             case DeviceFamily.LightTimeController:
                 clockDrift.Evaluate(device, values, at, output);

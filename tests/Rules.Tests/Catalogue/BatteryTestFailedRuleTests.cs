@@ -50,6 +50,40 @@ public sealed class BatteryTestFailedRuleTests
         Assert.Single(plant.Cleared(FaultType.FailedDischarge));
     }
 
+    [Fact]
+    public void A_failed_duration_test_the_gateway_did_not_run_is_found_in_the_units_own_record()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Battery(testState: 0, lastResult: 1, runtimeS: 5400);
+        plant.Battery(testState: 2, lastResult: 1, runtimeS: 5400);
+
+        plant.Battery(testState: 0, lastResult: 3, runtimeS: 1860);
+        plant.Battery(testState: 0, lastResult: 3, runtimeS: 1860);
+
+        var failed = Assert.Single(plant.Detected(FaultType.FailedDischarge));
+        Assert.StartsWith("duration test failed after 31.0 min of the rated 90 min", failed.Summary, StringComparison.Ordinal);
+        Assert.Equal(1860, failed.Evidence["runtime_s"]);
+
+        // The gateway's event for the same test adds nothing; the next passed duration test clears it.
+        plant.Event(Finished("duration", "failed", runtimeS: 1860, ratedMin: 90));
+        plant.Battery(testState: 2, lastResult: 3, runtimeS: 1860);
+        plant.Battery(testState: 0, lastResult: 1, runtimeS: 5400);
+        Assert.Single(plant.Detected(FaultType.FailedDischarge));
+        Assert.Single(plant.Cleared(FaultType.FailedDischarge));
+    }
+
+    [Fact]
+    public void A_pass_after_a_function_test_does_not_clear_a_failed_discharge()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Battery(testState: 0, lastResult: 3, runtimeS: 1860);
+        plant.Battery(testState: 1, lastResult: 3, runtimeS: 1860);
+        plant.Battery(testState: 0, lastResult: 1, runtimeS: 30);
+
+        Assert.Single(plant.Detected(FaultType.FailedDischarge));
+        Assert.Empty(plant.Cleared(FaultType.FailedDischarge));
+    }
+
     [Theory]
     [InlineData("aborted")]
     [InlineData("could_not_start")]

@@ -90,6 +90,20 @@ internal sealed class EngineHarness
     public void Box(string point, double value) =>
         Read("box-01", DeviceFamily.DistributionBox, new Dictionary<string, ReadingValue>(StringComparer.Ordinal) { [point] = value, ["supply_present"] = true });
 
+    public void Battery(int testState, int lastResult, double runtimeS) =>
+        Read("eps-01", DeviceFamily.EmergencyBattery, new Dictionary<string, ReadingValue>(StringComparer.Ordinal)
+        {
+            ["mains_present"] = true,
+            ["test_state"] = testState,
+            ["last_test_result"] = lastResult,
+            ["last_test_runtime_s"] = runtimeS,
+            ["rated_duration_min"] = 90,
+        });
+
+    /// <summary>Sends one reading again, as the broker redelivers it or a gateway replays it, without moving time.</summary>
+    public void Again(string device, DeviceFamily family, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset ts, string? circuit = null) =>
+        Engine.OnReadings(TestPlant.SiteId, TestPlant.GatewayId, Batch(TestPlant.GatewayId, new Reading { Device = device, Family = family, Ts = ts, Circuit = circuit, Values = values }), Output);
+
     public void State(GatewayStatus status, string gateway = TestPlant.GatewayId) =>
         Engine.OnGatewayState(TestPlant.SiteId, gateway, new GatewayState { State = status, Ts = Now }, Output);
 

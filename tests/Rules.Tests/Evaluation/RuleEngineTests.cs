@@ -159,4 +159,24 @@ public sealed class RuleEngineTests
 
         Assert.Empty(plant.Output);
     }
+
+    [Fact]
+    public void A_redelivered_or_replayed_reading_is_not_judged_twice()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        var low = new Dictionary<string, ReadingValue>(StringComparer.Ordinal) { ["insulation_mohm"] = 0.3, ["supply_present"] = true };
+        var first = plant.Now;
+        plant.Box("insulation_mohm", 0.3);
+
+        // The same reading twice more (debounce is three readings) and an older one: none of them counts.
+        plant.Again("box-01", DeviceFamily.DistributionBox, low, first);
+        plant.Again("box-01", DeviceFamily.DistributionBox, low, first);
+        plant.Again("box-01", DeviceFamily.DistributionBox, low, first - TimeSpan.FromMinutes(5));
+        Assert.Empty(plant.Detected(FaultType.LowInsulation));
+        Assert.Equal(3, plant.Engine.SkippedReadings);
+
+        plant.Box("insulation_mohm", 0.3);
+        plant.Box("insulation_mohm", 0.3);
+        Assert.Single(plant.Detected(FaultType.LowInsulation));
+    }
 }
