@@ -21,20 +21,12 @@ public sealed class DayAndNightTests
         await using var rig = await StartAsync(day: true);
         await rig.InjectFaultAsync("sc-01", new { fault = "contactor_welded", circuit = 1 });
 
-        var burning = await Eventually.ValueAsync(
-            () => rig.TicketsAsync("fault=day_burning"),
-            t => t.Count > 0,
-            $"a day-burning ticket\n{rig.Logs()}",
-            Pipeline);
+        var burning = await TicketsOfAsync(rig, "day_burning");
         Assert.Equal(3, burning.Single().Grade());
         Assert.StartsWith("rig/gw-rig/sc-01", burning.Single().GetProperty("asset").GetString(), StringComparison.Ordinal);
 
         rig.Gateway.Kill();
-        var offline = await Eventually.ValueAsync(
-            () => rig.TicketsAsync("fault=gateway_offline"),
-            t => t.Count > 0,
-            $"a gateway-offline ticket\n{rig.Logs()}",
-            Pipeline);
+        var offline = await TicketsOfAsync(rig, "gateway_offline");
         Assert.Equal(2, offline.Single().Grade());
         Assert.Equal("rig/gw-rig", offline.Single().GetProperty("asset").GetString());
     }
@@ -48,15 +40,14 @@ public sealed class DayAndNightTests
         // Longer than day burning needs (6 s) by day.
         await Task.Delay(TimeSpan.FromSeconds(15));
         rig.Gateway.Kill();
-        var offline = await Eventually.ValueAsync(
-            () => rig.TicketsAsync("fault=gateway_offline"),
-            t => t.Count > 0,
-            $"a gateway-offline ticket\n{rig.Logs()}",
-            Pipeline);
+        var offline = await TicketsOfAsync(rig, "gateway_offline");
         Assert.Equal(1, offline.Single().Grade());
 
         Assert.Empty(await rig.TicketsAsync("fault=day_burning"));
     }
+
+    private static Task<IReadOnlyList<JsonElement>> TicketsOfAsync(PlantRig rig, string fault) =>
+        Eventually.ValueAsync(() => rig.TicketsAsync($"fault={fault}"), t => t.Count > 0, $"a {fault} ticket\n{rig.Logs()}", Pipeline);
 
     private static async Task<PlantRig> StartAsync(bool day)
     {
