@@ -336,8 +336,8 @@ internal static class RulesBenchmark
                 ["id"] = id,
                 ["family"] = Families[kind],
                 ["profile"] = profiles[kind],
-                ["link"] = onBus ? $"bus-{(i / 240) + 1}" : $"tcp-{(i / 250) + 1}",
-                ["unit"] = onBus ? (i % 240) + 1 : (i % 250) + 1,
+                ["link"] = onBus ? $"bus-{(i / 240) + 1}" : $"tcp-{(i / 240) + 1}",
+                ["unit"] = (i % 240) + 1,
                 ["poll_interval_s"] = 10,
                 ["crew_zone"] = "inner",
                 ["crew"] = "crew-bench",
@@ -355,7 +355,7 @@ internal static class RulesBenchmark
         }
 
         var links = new JsonArray();
-        var tcpLinks = (devices / 250) + 1;
+        var tcpLinks = (devices / 240) + 1;
         for (var l = 0; l < tcpLinks; l++)
         {
             links.Add(new JsonObject { ["id"] = $"tcp-{l + 1}", ["tcp"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = 15020 + l } });
