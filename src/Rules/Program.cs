@@ -1,4 +1,5 @@
 using Quartz;
+using Telemetry.InfluxDb;
 using Telemetry.Contracts;
 using Telemetry.Hosting;
 using Telemetry.Maintenance.Notifications;
@@ -20,13 +21,14 @@ var brokerSettings = new BrokerSettings { ClientId = "rules", SharedGroup = "rul
 builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var settings = builder.Configuration.GetSection("Rules").Get<RulesSettings>() ?? new RulesSettings();
 var alertSettings = builder.Configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
+var timelineSettings = builder.Configuration.GetSection("Influx").Get<TimelineSettings>() ?? new TimelineSettings();
 var ticketOptions = new TicketOptions
 {
     ServiceUnit = settings.ServiceUnit,
     TimeZone = settings.TimeZone,
     SupervisorChannel = alertSettings.SupervisorChannel,
 };
-var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate())
+var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate()).Concat(timelineSettings.Validate())
     .Concat(ticketOptions.Validate().Select(p => "Rules:" + p)).Distinct().ToList();
 if (problems.Count > 0)
 {
@@ -59,6 +61,21 @@ builder.Services.AddSingleton<EscalationSweep>();
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(
     settings.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddHttpClient(AlertDispatcher.HttpClientName);
+if (timelineSettings.Url is { } influxUrl)
+{
+    builder.Services.AddSingleton(sp => new TicketTimeline(
+        new InfluxClient(
+            new InfluxClientOptions
+            {
+                BaseAddress = influxUrl,
+                Database = timelineSettings.Database,
+                Username = timelineSettings.Username,
+                Password = timelineSettings.Password,
+            },
+            sp.GetRequiredService<ILogger<InfluxClient>>()),
+        timelineSettings.Database));
+}
+
 builder.Services.AddHostedService<RuleInputService>();
 builder.Services.AddHostedService<AlertDispatcher>();
 builder.Services.AddQuartz(quartz => quartz.ScheduleJob<EscalationJob>(

@@ -146,6 +146,11 @@ public sealed class PlantRig : IAsyncDisposable
                 ["Rules:EscalationInterval"] = "00:00:02",
                 ["Rules:StateSaveInterval"] = "00:00:02",
             };
+            if (Influx is not null)
+            {
+                rules["Influx:Url"] = Influx.Url.ToString();
+            }
+
             foreach (var (key, value) in Options.RulesSettings)
             {
                 rules[key] = value;

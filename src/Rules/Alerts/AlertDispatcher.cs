@@ -15,7 +15,8 @@ namespace Telemetry.Rules.Alerts;
 /// <c>{root}/alerts/{crew}</c> (QoS 1) and to every configured webhook. Each destination keeps its own
 /// delivery state, so a webhook that is down is retried with back-off without holding up the others, and a
 /// notification is never sent twice to a destination that took it (receivers can still dedupe by its id,
-/// which is stable per ticket and event).
+/// which is stable per ticket and event). With InfluxDB configured, the ticket events also go to its
+/// <c>events</c> measurement, through the same outbox.
 /// </summary>
 public sealed partial class AlertDispatcher(
     INotificationOutbox outbox,
@@ -26,7 +27,8 @@ public sealed partial class AlertDispatcher(
     AlertSignal signal,
     RulesStatistics statistics,
     TimeProvider clock,
-    ILogger<AlertDispatcher> logger) : BackgroundService
+    ILogger<AlertDispatcher> logger,
+    TicketTimeline? timeline = null) : BackgroundService
 {
     public const string HttpClientName = "alerts";
     private const int BatchSize = 100;
@@ -60,6 +62,11 @@ public sealed partial class AlertDispatcher(
         foreach (var hook in settings.Webhooks)
         {
             await DeliverAsync(hook.Name, (n, ct) => PostAsync(hook, n, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        if (timeline is not null)
+        {
+            await DeliverAsync(AlertDestinations.Influx, timeline.WriteAsync, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -133,9 +133,9 @@ public sealed class AlertSettings
 
         foreach (var (hook, index) in Webhooks.Select((h, i) => (h, i)))
         {
-            if (!Identifiers.IsValid(hook.Name) || hook.Name == AlertDestinations.Mqtt)
+            if (!Identifiers.IsValid(hook.Name) || hook.Name is AlertDestinations.Mqtt or AlertDestinations.Influx)
             {
-                yield return $"Alerts:Webhooks:{index}:Name '{hook.Name}' is invalid: {Identifiers.Rule}, and not '{AlertDestinations.Mqtt}'";
+                yield return $"Alerts:Webhooks:{index}:Name '{hook.Name}' is invalid: {Identifiers.Rule}, and not '{AlertDestinations.Mqtt}' or '{AlertDestinations.Influx}'";
             }
 
             if (hook.Url is not { IsAbsoluteUri: true } url || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
@@ -166,9 +166,37 @@ public sealed class AlertSettings
     }
 }
 
+/// <summary>The <c>Influx</c> section: where ticket events are drawn beside the readings; off without a URL.</summary>
+public sealed class TimelineSettings
+{
+    public Uri? Url { get; set; }
+
+    public string Database { get; set; } = "telemetry";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Url is not null && (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"Influx:Url '{Url}' must be an absolute http or https address";
+        }
+
+        if (!Identifiers.IsValid(Database))
+        {
+            yield return $"Influx:Database '{Database}' is invalid: {Identifiers.Rule}";
+        }
+    }
+}
+
 /// <summary>Names of notification destinations besides the webhooks'.</summary>
 public static class AlertDestinations
 {
     /// <summary>The broker: <c>lighting/alerts/{crew}</c>.</summary>
     public const string Mqtt = "mqtt";
+
+    /// <summary>InfluxDB's <c>events</c> measurement.</summary>
+    public const string Influx = "influx";
 }

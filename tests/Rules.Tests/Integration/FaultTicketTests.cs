@@ -111,6 +111,13 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
             "the crew is alerted",
             Pipeline);
         Assert.NotNull(alert);
+
+        // Drawn on the readings' time axis too.
+        await Eventually.TrueAsync(
+            async () => (await Rig.Influx!.RunCliAsync("-database", "telemetry", "-format", "csv", "-execute",
+                $"SELECT grade FROM events WHERE kind = 'ticket_opened' AND ticket = '{ticket.Number()}'")).StandardOutput.Contains(",2", StringComparison.Ordinal),
+            "the ticket's opening in InfluxDB's events measurement",
+            Pipeline);
     }
 
     [Fact]
