@@ -34,3 +34,9 @@ if (which is "all" or "rules")
     await RulesBenchmark.RunAsync(devices: Arg(1, 2_000), rounds: 250, probes: 200);
     Console.WriteLine();
 }
+
+if (which is "all" or "gateway")
+{
+    await GatewayMemoryBenchmark.RunAsync(seconds: Arg(1, 90));
+    Console.WriteLine();
+}

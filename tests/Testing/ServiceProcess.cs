@@ -30,6 +30,9 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>The operating system's id of the running process (for <c>/proc/{id}/status</c>), null before the first start.</summary>
+    public int? ProcessId => _process?.Process.Id;
+
     /// <summary>
     /// Starts <c>src/{service}</c> as built for the same configuration as the tests, with settings given as
     /// configuration keys (<c>Mqtt:Port</c>), and waits until its health endpoint answers.
