@@ -188,7 +188,8 @@ internal static class RulesBenchmark
             {
                 while (await timer.WaitForNextTickAsync(stop.Token))
                 {
-                    var readings = Enumerable.Range(0, 100).Select(_ => BoxReading($"box-{(next++ % boxes) + 1:D4}", 80, DateTimeOffset.UtcNow)).ToArray();
+                    // The background boxes are not the probes: a device's readings come in order from its one gateway.
+                var readings = Enumerable.Range(0, 100).Select(_ => BoxReading($"box-{probes + (next++ % (boxes - probes)) + 1:D4}", 80, DateTimeOffset.UtcNow)).ToArray();
                     await PublishAsync(client, topic, Interlocked.Increment(ref seqCounter), readings);
                 }
             }
