@@ -36,7 +36,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     public const string GatewayId = "gw-rig";
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
-    private MessageRecorder? _recorder;
+    private BrokerRecorder? _recorder;
 
     private GatewayRig(string directory) => Directory = directory;
 
@@ -59,7 +59,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     public ServiceProcess Gateway { get; private set; } = null!;
 
     /// <summary>Everything published under the gateway's topics, when the rig was started with a recorder.</summary>
-    public MessageRecorder Recorder => _recorder ?? throw new InvalidOperationException("this rig was started without a recorder");
+    public BrokerRecorder Recorder => _recorder ?? throw new InvalidOperationException("this rig was started without a recorder");
 
     public IReadOnlyList<RigDevice> Devices { get; private set; } = [];
 
@@ -159,7 +159,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         Simulator = await SimulatorProcess.StartAsync(simulatedSite, simulator);
         if (record)
         {
-            _recorder = await MessageRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
+            _recorder = await BrokerRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
         }
 
         var settings = new Dictionary<string, string>
@@ -182,50 +182,12 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         Gateway = await ServiceProcess.StartAsync("Gateway", settings);
     }
 
-    public static string SiteJson(IReadOnlyList<RigDevice> devices, string? busPath, int tcpPort)
-    {
-        var links = new JsonArray { new JsonObject { ["id"] = "tcp-1", ["tcp"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = tcpPort, ["response_timeout_ms"] = 1000 } } };
-        if (busPath is not null)
-        {
-            links.Add(new JsonObject
-            {
-                ["id"] = "bus-1",
-                ["rtu"] = new JsonObject { ["device"] = busPath, ["baud"] = 19200, ["parity"] = "none", ["data_bits"] = 8, ["stop_bits"] = 1, ["response_timeout_ms"] = 300, ["byte_timeout_ms"] = 100 },
-            });
-        }
-
-        var list = new JsonArray();
-        foreach (var d in devices)
-        {
-            var device = new JsonObject
-            {
-                ["id"] = d.Id,
-                ["family"] = d.Family,
-                ["profile"] = d.Profile,
-                ["link"] = d.OnBus ? "bus-1" : "tcp-1",
-                ["unit"] = d.Unit,
-                ["poll_interval_s"] = d.PollIntervalSeconds,
-                ["crew_zone"] = "inner",
-            };
-            if (d.Family is "street_controller" or "high_mast")
-            {
-                device["lamps_installed"] = 12;
-            }
-
-            list.Add(device);
-        }
-
-        var site = new JsonObject
-        {
-            ["site"] = SiteId,
-            ["name"] = "Gateway test rig",
-            ["latitude"] = 31.2304,
-            ["longitude"] = 121.4737,
-            ["time_zone"] = "Asia/Shanghai",
-            ["gateways"] = new JsonArray { new JsonObject { ["id"] = GatewayId, ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = 1883 }, ["links"] = links, ["devices"] = list } },
-        };
-        return site.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
+    /// <summary>The shared test site (<see cref="PlantRig.SiteJson"/>) with these devices.</summary>
+    public static string SiteJson(IReadOnlyList<RigDevice> devices, string? busPath, int tcpPort) =>
+        PlantRig.SiteJson(
+            new PlantRigOptions { Devices = [.. devices.Select(d => new PlantDevice(d.Id, d.Profile, d.Family, d.OnBus, d.Unit, d.PollIntervalSeconds))] },
+            busPath,
+            tcpPort);
 
     /// <summary>Rewrites the gateway's site file in place, as an editor saving it would.</summary>
     public Task EditSiteFileAsync(string json) => File.WriteAllTextAsync(SiteFile, json);
@@ -415,73 +377,5 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         {
             await Bus.DisposeAsync();
         }
-    }
-}
-
-/// <summary>Subscribes to a filter and keeps everything that arrives; also sends commands with a response topic.</summary>
-internal sealed class MessageRecorder : IAsyncDisposable
-{
-    private readonly MqttClient _client;
-    private readonly ConcurrentQueue<MqttApplicationMessage> _messages = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
-    private MessageRecorder(MqttClient client)
-    {
-        _client = client;
-        _loop = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var message in _client.Messages.ReadAllAsync(_stop.Token))
-                {
-                    _messages.Enqueue(message.Message);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        });
-    }
-
-    public IReadOnlyList<MqttApplicationMessage> Messages => [.. _messages];
-
-    public static async Task<MessageRecorder> StartAsync(MosquittoServer broker, string filter)
-    {
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
-        await client.ConnectAsync(CancellationToken.None);
-        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "replies/#" }], CancellationToken.None);
-        return new MessageRecorder(client);
-    }
-
-    /// <summary>Sends a command and waits for the answer with the same correlation data.</summary>
-    public async Task<JsonElement> CommandAsync(string device, string json, TimeSpan? timeout = null)
-    {
-        var correlation = Guid.NewGuid().ToByteArray();
-        await _client.PublishAsync(
-            new MqttApplicationMessage
-            {
-                Topic = $"lighting/{GatewayRig.SiteId}/{GatewayRig.GatewayId}/cmd/{device}",
-                Payload = Encoding.UTF8.GetBytes(json),
-                QualityOfService = MqttQualityOfService.AtLeastOnce,
-                ResponseTopic = "replies/test",
-                CorrelationData = correlation,
-            },
-            CancellationToken.None);
-        var reply = await Eventually.ValueAsync(
-            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == "replies/test" && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
-            m => m is not null,
-            $"the answer to {json}",
-            timeout ?? TimeSpan.FromSeconds(20));
-        using var document = JsonDocument.Parse(reply!.Payload);
-        return document.RootElement.Clone();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _client.DisposeAsync();
-        await _loop;
-        _stop.Dispose();
     }
 }
