@@ -25,17 +25,21 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
         Assert.Equal(3, single.Grade());
         Assert.Empty(await TicketsAsync(asset, "mast_outage"));
 
-        // 5 of 12 dark: above the outage ratio.
+        // 5 of 12 dark: above the outage ratio. Commanded on again at each step: the mast holds a command only
+        // until its schedule next switches.
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
         await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 5 });
         var outage = await OneTicketAsync(asset, "mast_outage");
         Assert.Equal(2, outage.Grade());
 
         // 12 of 12 dark.
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
         await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 12 });
         var dark = await OneTicketAsync(asset, "total_dark");
         Assert.Equal(1, dark.Grade());
 
         // Relamped: the condition clears on the ticket, which stays for the crew to close.
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
         await Rig.ClearFaultAsync("mast-01", "lamps_dark");
         await Eventually.TrueAsync(
             async () => !(await TicketsAsync(asset, "total_dark")).Single().ConditionActive(),
@@ -71,7 +75,7 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     public async Task A_failed_duration_test_opens_a_grade2_failed_discharge_ticket_naming_the_runtime_reached()
     {
         const string asset = "rig/gw-rig/eps-01";
-        await Rig.InjectFaultAsync("eps-01", new { fault = "battery_aged", health = 0.4 });
+        await Rig.InjectFaultAsync("eps-01", new { fault = "battery_aged", health = 0.05 });
         var reply = await Rig.Recorder.CommandAsync("eps-01", """{"action":"start_duration_test"}""");
         Assert.Equal("done", reply.GetProperty("result").GetString());
 

@@ -5,7 +5,8 @@ namespace Telemetry.Rules.Tests.Integration;
 
 /// <summary>
 /// One plant with every service running for real: simulator, gateway, Mosquitto, Ingest with InfluxDB, Rules
-/// and Api. Lamps do not fail by themselves, so a test knows exactly how many are dark.
+/// and Api. Lamps do not fail by themselves, so a test knows exactly how many are dark. Simulated time runs ten
+/// times real time, so a battery test ends within a minute while the lighting schedule switches only hours apart.
 /// </summary>
 public sealed class RulesFixture : IAsyncLifetime
 {
@@ -28,7 +29,7 @@ public sealed class RulesFixture : IAsyncLifetime
             SimulatorSettings = new Dictionary<string, string>
             {
                 ["Simulator:Physics:LampMtbfHours"] = "1000000000",
-                ["Simulator:Clock:Speed"] = "600",
+                ["Simulator:Clock:Speed"] = "10",
                 ["Simulator:Tick"] = "00:00:00.050",
             },
             GatewaySettings = new Dictionary<string, string> { ["Gateway:BatteryTests:SampleInterval"] = "00:00:00.250" },
