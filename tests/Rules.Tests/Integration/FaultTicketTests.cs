@@ -1,4 +1,7 @@
+using System.Net;
+using System.Text;
 using System.Text.Json;
+using Telemetry.Mqtt;
 using Telemetry.Testing;
 
 namespace Telemetry.Rules.Tests.Integration;
@@ -152,6 +155,65 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
             Pipeline);
         Assert.Single(await TicketsAsync(asset, "high_earth_resistance"));
     }
+
+    [Theory]
+    [InlineData("grade=9", "grade")]
+    [InlineData("status=lost", "status")]
+    [InlineData("fault=alien_abduction", "fault")]
+    [InlineData("asset=%3Cscript%3E", "asset")]
+    [InlineData("site=a%2Fb", "site")]
+    [InlineData("limit=100000", "limit")]
+    [InlineData("offset=-1", "offset")]
+    public async Task A_hostile_ticket_query_gets_a_problem_naming_the_parameter(string query, string parameter)
+    {
+        using var response = await Api.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets?" + query));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(parameter, out _), problem.RootElement.ToString());
+    }
+
+    [Theory]
+    [InlineData("not-a-ticket", HttpStatusCode.BadRequest)]
+    [InlineData("YW2611-9999", HttpStatusCode.NotFound)]
+    public async Task An_unknown_or_malformed_ticket_number_gets_a_problem(string number, HttpStatusCode expected)
+    {
+        using var response = await Api.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets/" + number));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Hostile_messages_are_counted_by_reason_and_Rules_keeps_judging()
+    {
+        await using var client = new MqttClient(new MqttClientOptions { Host = Rig.Broker.Host, Port = Rig.Broker.Port, ClientId = "hostile" });
+        await client.ConnectAsync(CancellationToken.None);
+        async Task SendAsync(string topic, string payload) => await client.PublishAsync(
+            new MqttApplicationMessage { Topic = topic, Payload = Encoding.UTF8.GetBytes(payload), QualityOfService = MqttQualityOfService.AtLeastOnce },
+            CancellationToken.None);
+
+        await SendAsync("lighting/rig/gw-rig/telemetry", "{not json");
+        await SendAsync("lighting/rig/gw-rig/telemetry", """{"v":99,"gateway":"gw-rig","site":"rig","seq":1,"sent":"2026-11-25T00:00:00.000Z","readings":[]}""");
+        await SendAsync("lighting/rig/gw-rig/telemetry", """{"v":1,"gateway":"gw-other","site":"rig","seq":1,"sent":"2026-11-25T00:00:00.000Z","readings":[]}""");
+        await SendAsync("lighting/rig/gw-rig/event", """{"kind":"battery_test_finished","ts":"yesterday"}""");
+
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var health = JsonDocument.Parse(await Rig.Rules!.HealthAsync());
+                var rejected = health.RootElement.GetProperty("rules").GetProperty("rejected");
+                return rejected.GetProperty("malformed_payload").GetInt64() >= 2
+                    && rejected.GetProperty("unsupported_version").GetInt64() >= 1
+                    && rejected.GetProperty("topic_mismatch").GetInt64() >= 1;
+            },
+            "each hostile message counted by its reason",
+            Pipeline);
+        Assert.Contains("\"status\": \"healthy\"", await Rig.Rules!.HealthAsync(), StringComparison.Ordinal);
+    }
+
+    private static readonly HttpClient Api = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     private static async Task KillAsync(ServiceProcess service)
     {
