@@ -10,8 +10,9 @@ namespace Telemetry.Bench;
 /// links of 45 devices (street controllers, distribution boxes, light/time controllers) and one RS-485 bus of 20
 /// (high masts, emergency batteries, light/time controllers, boxes), publishing to a real Mosquitto with a
 /// consumer on the telemetry. VmRSS and VmHWM are read from /proc/{pid}/status once a second after a warm-up.
-/// The limit measured in the same run is the same gateway polling one device: what the runtime, the host and
-/// our libraries cost before the plant adds anything.
+/// The gateway is measured as it ships, compiled to native code (<c>scripts/build gateway</c>). The limit measured in
+/// the same run is the same gateway polling one device: what the runtime, the host and our libraries cost before
+/// the plant adds anything. The managed build polling the 200 devices is measured too, for comparison.
 /// </summary>
 internal static class GatewayMemoryBenchmark
 {
@@ -29,14 +30,22 @@ internal static class GatewayMemoryBenchmark
             "mosquitto_sub",
             ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "$share/bench/lighting/+/+/telemetry", "-t", "$share/bench/lighting/+/+/event", "-F", "%l"]);
 
-        var plant = await MeasureAsync(broker, Plant(tcpLinks: 4, devicesPerLink: 45, busDevices: 20), seconds, "bench-200");
-        var floor = await MeasureAsync(broker, Plant(tcpLinks: 1, devicesPerLink: 1, busDevices: 0), seconds / 2, "bench-1");
+        var native = Path.Combine(RepositoryPaths.Root, "artifacts", "gateway", "Telemetry.Gateway");
+        if (!File.Exists(native))
+        {
+            throw new FileNotFoundException($"{native} is not published; run scripts/build gateway", native);
+        }
+
+        var plant = await MeasureAsync(broker, Plant(tcpLinks: 4, devicesPerLink: 45, busDevices: 20), seconds, "bench-200", native);
+        var floor = await MeasureAsync(broker, Plant(tcpLinks: 1, devicesPerLink: 1, busDevices: 0), seconds / 2, "bench-1", native);
+        var managed = await MeasureAsync(broker, Plant(tcpLinks: 4, devicesPerLink: 45, busDevices: 20), seconds / 2, "bench-200-managed", executable: null);
 
         Figures.Value("200 devices: peak resident (VmHWM)", plant.PeakMiB, "MiB");
         Figures.Value("200 devices: steady resident (median VmRSS, 2nd half)", plant.SteadyMiB, "MiB");
         Figures.Value("200 devices: readings made", plant.Readings, "");
         Figures.Value("limit: the same gateway with 1 device, peak (VmHWM)", floor.PeakMiB, "MiB");
         Figures.Value("limit: the same gateway with 1 device, steady", floor.SteadyMiB, "MiB");
+        Figures.Value("for comparison: the managed (JIT) build with 200 devices, peak", managed.PeakMiB, "MiB");
         Figures.Ratio("peak / 80 MiB target", plant.PeakMiB / TargetMiB, 1.0, higherIsBetter: false);
         Figures.Ratio("steady / 80 MiB target", plant.SteadyMiB / TargetMiB, 1.0, higherIsBetter: false);
         Figures.Value("what 200 devices add to the 1-device gateway (steady)", plant.SteadyMiB - floor.SteadyMiB, "MiB");
@@ -44,7 +53,7 @@ internal static class GatewayMemoryBenchmark
 
     private sealed record Measurement(double PeakMiB, double SteadyMiB, long Readings);
 
-    private static async Task<Measurement> MeasureAsync(MosquittoServer broker, Func<int[], string?, JsonObject> plant, int seconds, string name)
+    private static async Task<Measurement> MeasureAsync(MosquittoServer broker, Func<int[], string?, JsonObject> plant, int seconds, string name, string? executable)
     {
         var folder = RepositoryPaths.NewScratchDirectory(name);
         try
@@ -78,7 +87,7 @@ internal static class GatewayMemoryBenchmark
                 ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
                 ["Gateway:StateDirectory"] = Path.Combine(folder, "state"),
                 ["Gateway:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
-            });
+            }, executable);
             var pid = gateway.ProcessId ?? throw new InvalidOperationException("the gateway has no process id");
 
             await Task.Delay(WarmUp);

@@ -13,7 +13,7 @@ if (which is "all" or "mqtt")
 
 if (which is "all" or "ingest")
 {
-    await IngestBenchmark.RunAsync(batches: Arg(1, 3_000), readingsPerBatch: 100);
+    await IngestBenchmark.RunAsync(batches: Arg(1, 20_000), readingsPerBatch: 100);
     Console.WriteLine();
 }
 

@@ -9,7 +9,7 @@ using Telemetry.Gateway.Publishing;
 using Telemetry.Hosting;
 using Telemetry.Mqtt;
 
-var builder = ServiceHost.CreateBuilder(args, "Gateway");
+var builder = ServiceHost.CreateNativeBuilder(args, "Gateway");
 var settings = builder.Configuration.GetSection(GatewaySettings.SectionName).Get<GatewaySettings>() ?? new GatewaySettings();
 var problems = settings.Validate().ToList();
 if (problems.Count > 0)

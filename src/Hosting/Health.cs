@@ -50,8 +50,13 @@ public static class HealthEndpoints
     /// <summary>Maps <c>GET /healthz</c>: 200 when every source is healthy, 503 otherwise; the body lists each source.</summary>
     public static IEndpointRouteBuilder MapServiceHealth(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/healthz", async (HttpContext context, HealthRegistry registry, ServiceIdentity identity, TimeProvider clock) =>
+        // A plain request delegate, not a lambda with bound parameters: nothing to generate at run time, so it also
+        // serves in a natively compiled service.
+        endpoints.MapGet("/healthz", async context =>
         {
+            var registry = context.RequestServices.GetRequiredService<HealthRegistry>();
+            var identity = context.RequestServices.GetRequiredService<ServiceIdentity>();
+            var clock = context.RequestServices.GetRequiredService<TimeProvider>();
             var sources = registry.Sources;
             var healthy = sources.All(s => s.IsHealthy);
             context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;

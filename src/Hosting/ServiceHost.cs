@@ -12,9 +12,20 @@ public static class ServiceHost
 {
     /// <summary>
     /// A web host builder reading appsettings.json, appsettings.{Environment}.json and environment
-    /// variables (<c>Section__Key</c>), logging through Serilog as configured under <c>Serilog</c>.
+    /// variables (<c>Section__Key</c>), logging through Serilog as configured under <c>Serilog</c>, with any
+    /// sink Serilog can load by name.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string[] args, string serviceName)
+    public static WebApplicationBuilder CreateBuilder(string[] args, string serviceName) =>
+        Create(args, serviceName, configuration => new LoggerConfiguration().ReadFrom.Configuration(configuration));
+
+    /// <summary>
+    /// The same for a natively compiled service, which cannot load sinks by name: the <c>Serilog</c> section is read
+    /// by <see cref="CompiledLogging"/>, which offers the console and file sinks.
+    /// </summary>
+    public static WebApplicationBuilder CreateNativeBuilder(string[] args, string serviceName) =>
+        Create(args, serviceName, CompiledLogging.FromConfiguration);
+
+    private static WebApplicationBuilder Create(string[] args, string serviceName, Func<IConfiguration, LoggerConfiguration> logging)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -23,8 +34,7 @@ public static class ServiceHost
         });
         builder.Configuration.AddEnvironmentVariables();
 
-        var logger = new LoggerConfiguration()
-            .ReadFrom.Configuration(builder.Configuration)
+        var logger = logging(builder.Configuration)
             .Enrich.WithProperty("Service", serviceName)
             .Enrich.FromLogContext()
             .CreateLogger();

@@ -18,6 +18,9 @@ public sealed class InfluxServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The operating system's id of the server process while it runs (for its CPU time in /proc).</summary>
+    public int? ProcessId => _process is { HasExited: false } ? _process.Process.Id : null;
+
     public Uri Url => new($"http://127.0.0.1:{Port}/");
 
     public string Directory { get; }

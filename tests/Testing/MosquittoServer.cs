@@ -34,6 +34,9 @@ public sealed class MosquittoServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The operating system's id of the server process while it runs (for its CPU time in /proc).</summary>
+    public int? ProcessId => _process is { HasExited: false } ? _process.Process.Id : null;
+
     public int? TlsPort { get; }
 
     /// <summary>The PEM certificate of the CA that signed the TLS listener's certificate.</summary>

@@ -196,6 +196,17 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         Gateway = await ServiceProcess.StartAsync("Gateway", settings);
+        await UntilListeningForCommandsAsync(Gateway);
+    }
+
+    /// <summary>
+    /// Waits until the gateway has subscribed to its command topic: its health answers before that, and a command
+    /// sent in between would reach no one.
+    /// </summary>
+    public static Task UntilListeningForCommandsAsync(ServiceProcess gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        return Eventually.TrueAsync(async () => (await gateway.HealthAsync()).Contains("\"commands_listening\": true", StringComparison.Ordinal), "the gateway listens for commands");
     }
 
     public static string SiteJson(PlantRigOptions options, string? busPath, int tcpPort)

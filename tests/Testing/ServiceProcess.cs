@@ -12,11 +12,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     private RunningCommand? _process;
     private string _earlierRuns = string.Empty;
 
-    private ServiceProcess(string service, Dictionary<string, string> environment, int healthPort)
+    private readonly string? _executable;
+
+    private ServiceProcess(string service, Dictionary<string, string> environment, int healthPort, string? executable)
     {
         _service = service;
         _environment = environment;
         HealthPort = healthPort;
+        _executable = executable;
     }
 
     public int HealthPort { get; }
@@ -34,19 +37,28 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int? ProcessId => _process?.Process.Id;
 
     /// <summary>
-    /// Starts <c>src/{service}</c> as built for the same configuration as the tests, with settings given as
-    /// configuration keys (<c>Mqtt:Port</c>), and waits until its health endpoint answers.
+    /// Starts <c>src/{service}</c> with settings given as configuration keys (<c>Mqtt:Port</c>), and waits until its
+    /// health endpoint answers. It runs <paramref name="executable"/> if given, else the natively compiled program
+    /// named by <c>TELEMETRY_{SERVICE}_EXECUTABLE</c> (the test command publishes the gateway so, as it ships), else
+    /// the managed build for the same configuration as the tests.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> settings)
+    public static async Task<ServiceProcess> StartAsync(string service, IReadOnlyDictionary<string, string> settings, string? executable = null)
     {
         var port = FreePort.Next();
         var environment = settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
         environment["ASPNETCORE_URLS"] = string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}");
         environment["DOTNET_ENVIRONMENT"] = "Production";
-        var process = new ServiceProcess(service, environment, port);
+        executable ??= NativeExecutable(service);
+        var process = new ServiceProcess(service, environment, port, executable);
         await process.StartAgainAsync();
         return process;
     }
+
+    /// <summary>Whether this process runs a natively compiled program rather than the managed build.</summary>
+    public bool IsNative => _executable is not null;
+
+    private static string? NativeExecutable(string service) =>
+        Environment.GetEnvironmentVariable($"TELEMETRY_{service.ToUpperInvariant()}_EXECUTABLE") is { Length: > 0 } path ? path : null;
 
     public async Task StartAgainAsync()
     {
@@ -57,9 +69,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var dll = Path.Combine(RepositoryPaths.Root, "src", _service, "bin", configuration, "net10.0", $"Telemetry.{_service}.dll");
-        if (!File.Exists(dll))
+        var program = _executable ?? dll;
+        if (!File.Exists(program))
         {
-            throw new FileNotFoundException($"{dll} is not built; build the solution first", dll);
+            throw new FileNotFoundException($"{program} is not built; build the solution (or publish the service) first", program);
         }
 
         if (_process is not null)
@@ -68,7 +81,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        _process = ExternalCommand.Start("dotnet", [dll], _environment);
+        _process = _executable is null ? ExternalCommand.Start("dotnet", [dll], _environment) : ExternalCommand.Start(_executable, [], _environment);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {

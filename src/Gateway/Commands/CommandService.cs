@@ -40,6 +40,7 @@ public sealed partial class CommandService(
             var plant = site.Current;
             var filter = $"{topics.Root}/{plant.SiteId}/{plant.GatewayId}/cmd/+";
             await mqtt.SubscribeAsync([new MqttSubscription { TopicFilter = filter, MaximumQoS = MqttQualityOfService.AtLeastOnce }], stoppingToken);
+            statistics.ListeningForCommands();
             LogSubscribed(logger, filter);
             await foreach (var received in mqtt.Messages.ReadAllAsync(stoppingToken))
             {

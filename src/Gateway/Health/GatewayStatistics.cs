@@ -28,6 +28,7 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     private long _reconnects;
     private long _lastDeliveryLagMs;
     private int _brokerConnected;
+    private int _listeningForCommands;
     private (long Timestamp, long Readings) _rateMark = (clock.GetTimestamp(), 0);
 
     public string Name => "gateway";
@@ -99,6 +100,9 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 
     public void Command(string result) => _commands.AddOrUpdate(result, 1, (_, n) => n + 1);
 
+    /// <summary>The command topic is subscribed (in the broker's session, so it holds across reconnections).</summary>
+    public void ListeningForCommands() => Volatile.Write(ref _listeningForCommands, 1);
+
     public void UpdateRates()
     {
         var now = (clock.GetTimestamp(), ReadingsGood + ReadingsError);
@@ -115,6 +119,7 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     {
         writer.WriteBoolean("broker_connected", BrokerIsConnected);
         writer.WriteNumber("reconnects", Interlocked.Read(ref _reconnects));
+        writer.WriteBoolean("commands_listening", Volatile.Read(ref _listeningForCommands) == 1);
         writer.WriteNumber("readings_good", ReadingsGood);
         writer.WriteNumber("readings_error", ReadingsError);
         writer.WriteNumber("readings_per_second", Math.Round(ReadingsPerSecond, 1));

@@ -180,6 +180,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         }
 
         Gateway = await ServiceProcess.StartAsync("Gateway", settings);
+        await PlantRig.UntilListeningForCommandsAsync(Gateway);
     }
 
     /// <summary>The shared test site (<see cref="PlantRig.SiteJson"/>) with these devices.</summary>
