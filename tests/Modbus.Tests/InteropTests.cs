@@ -40,6 +40,9 @@ public sealed partial class InteropTests
 
         await RunMbpollAsync(["-m", "tcp", "-p", Port(server.Port), "-a", "1", "-0", "-r", "5", "-t", "4", "-1", "127.0.0.1", "11", "22", "33"]);
         Assert.Equal([11, 22, 33], map.GetRegisters(ModbusTable.HoldingRegisters, 5, 3));
+
+        // WriteApplied is raised after the answer has gone out, so possibly after mbpoll has already exited.
+        await Eventually.TrueAsync(() => Task.FromResult(!writes.IsEmpty), "the write is reported");
         var write = Assert.Single(writes);
         Assert.Equal((ModbusTable.HoldingRegisters, 5), (write.Table, write.Address));
         Assert.Equal([11, 22, 33], write.RegisterValues);

@@ -155,6 +155,9 @@ public sealed class TcpServerBehaviourTests
         Assert.Equal(0, Volatile.Read(ref applied));
 
         await master.WriteMultipleRegistersAsync(1, 0, [5, 50]);
+
+        // WriteApplied is raised after the answer has gone out; the connection's next request is served after it.
+        Assert.Equal([5, 50], await master.ReadHoldingRegistersAsync(1, 0, 2));
         Assert.Equal([5, 50], map.GetRegisters(ModbusTable.HoldingRegisters, 0, 2));
         Assert.Equal(1, Volatile.Read(ref applied));
     }
