@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -122,15 +121,7 @@ public sealed class PlantRig : IAsyncDisposable
         if (Options.WithIngest)
         {
             Influx = await InfluxServer.StartAsync();
-            Ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
-            {
-                ["Mqtt:Port"] = port,
-                ["Mqtt:ClientId"] = "ingest-rig",
-                ["Influx:Url"] = Influx.Url.ToString(),
-                ["Influx:Linger"] = "00:00:00.050",
-                ["DeadLetters:File"] = Path.Combine(Directory, "deadletters", "ingest-.jsonl"),
-            });
-            await Eventually.TrueAsync(async () => (await Ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
+            Ingest = await PlantProcesses.StartIngestAsync(Broker, Influx, Directory);
         }
 
         if (Options.WithRules)
@@ -165,48 +156,8 @@ public sealed class PlantRig : IAsyncDisposable
             });
         }
 
-        var simulator = new Dictionary<string, string>
-        {
-            ["Simulator:Profiles"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-            ["Simulator:Tcp:tcp-1"] = TcpPort.ToString(CultureInfo.InvariantCulture),
-            ["Simulator:WireTiming"] = "false",
-        };
-        if (Bus is not null)
-        {
-            simulator["Simulator:Serial:bus-1"] = Bus.B;
-        }
-
-        foreach (var (key, value) in Options.SimulatorSettings)
-        {
-            simulator[key] = value;
-        }
-
-        Simulator = await SimulatorProcess.StartAsync(SiteFile, simulator);
-        var settings = new Dictionary<string, string>
-        {
-            ["Gateway:SiteFile"] = SiteFile,
-            ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-            ["Gateway:StateDirectory"] = StateDirectory,
-            ["Gateway:Mqtt:Port"] = port,
-            ["Gateway:StatisticsInterval"] = "00:00:05",
-        };
-        foreach (var (key, value) in Options.GatewaySettings)
-        {
-            settings[key] = value;
-        }
-
-        Gateway = await ServiceProcess.StartAsync("Gateway", settings);
-        await UntilListeningForCommandsAsync(Gateway);
-    }
-
-    /// <summary>
-    /// Waits until the gateway has subscribed to its command topic: its health answers before that, and a command
-    /// sent in between would reach no one.
-    /// </summary>
-    public static Task UntilListeningForCommandsAsync(ServiceProcess gateway)
-    {
-        ArgumentNullException.ThrowIfNull(gateway);
-        return Eventually.TrueAsync(async () => (await gateway.HealthAsync()).Contains("\"commands_listening\": true", StringComparison.Ordinal), "the gateway listens for commands");
+        Simulator = await PlantProcesses.StartSimulatorAsync(SiteFile, TcpPort, Bus, Options.SimulatorSettings);
+        Gateway = await PlantProcesses.StartGatewayAsync(SiteFile, StateDirectory, Broker, Options.GatewaySettings);
     }
 
     public static string SiteJson(PlantRigOptions options, string? busPath, int tcpPort)
@@ -277,37 +228,17 @@ public sealed class PlantRig : IAsyncDisposable
         return Math.Round(longitude, 4);
     }
 
-    public async Task InjectFaultAsync(string device, object fault)
-    {
-        using var response = await Http.PostAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"), fault);
-        response.EnsureSuccessStatusCode();
-    }
+    public Task InjectFaultAsync(string device, object fault) => Simulator.InjectFaultAsync(device, fault);
 
-    public async Task ClearFaultAsync(string device, string fault)
-    {
-        using var response = await Http.DeleteAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults/{fault}"));
-        response.EnsureSuccessStatusCode();
-    }
+    public Task ClearFaultAsync(string device, string fault) => Simulator.ClearFaultAsync(device, fault);
 
-    public async Task ClearFaultsAsync(string device)
-    {
-        using var response = await Http.DeleteAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"));
-        response.EnsureSuccessStatusCode();
-    }
+    public Task ClearFaultsAsync(string device) => Simulator.ClearFaultsAsync(device);
 
     /// <summary>Writes a command into the simulated device as the gateway would.</summary>
-    public async Task CommandDeviceAsync(string device, string point, object value, int? circuit = null)
-    {
-        using var response = await Http.PostAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/commands"), new { point, circuit, value });
-        response.EnsureSuccessStatusCode();
-    }
+    public Task CommandDeviceAsync(string device, string point, object value, int? circuit = null) => Simulator.CommandDeviceAsync(device, point, value, circuit);
 
     /// <summary>Makes a simulated value read as given until released.</summary>
-    public async Task SetValueAsync(string device, string name, object value)
-    {
-        using var response = await Http.PutAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/values/{name}"), new { value });
-        response.EnsureSuccessStatusCode();
-    }
+    public Task SetValueAsync(string device, string name, object value) => Simulator.SetValueAsync(device, name, value);
 
     /// <summary>The tickets Api serves (<c>GET /api/tickets</c> with the query given).</summary>
     public async Task<IReadOnlyList<JsonElement>> TicketsAsync(string query = "")
@@ -334,49 +265,9 @@ public sealed class PlantRig : IAsyncDisposable
 
     private static string Tail(string? text) => text is null ? "" : text[Math.Max(0, text.Length - 6000)..];
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var service in new[] { Gateway, Rules, Api })
-        {
-            if (service is not null)
-            {
-                await service.DisposeAsync();
-            }
-        }
-
-        if (Recorder is not null)
-        {
-            await Recorder.DisposeAsync();
-        }
-
-        if (Simulator is not null)
-        {
-            await Simulator.DisposeAsync();
-        }
-
-        if (Ingest is not null)
-        {
-            await Ingest.DisposeAsync();
-        }
-
-        if (Influx is not null)
-        {
-            await Influx.DisposeAsync();
-        }
-
-        if (Broker is not null)
-        {
-            await Broker.DisposeAsync();
-        }
-
-        if (Bus is not null)
-        {
-            await Bus.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => PlantProcesses.DisposeAllAsync(Gateway, Rules, Api, Recorder, Simulator, Ingest, Influx, Broker, Bus);
 }
 
-/// <summary>Subscribes to a filter and keeps everything that arrives; also sends commands with a response topic.</summary>
 public sealed class BrokerRecorder : IAsyncDisposable
 {
     private readonly MqttClient _client;

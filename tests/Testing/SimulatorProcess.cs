@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using System.Reflection;
+using System.Text.Json;
 
 namespace Telemetry.Testing;
 
@@ -9,6 +11,7 @@ namespace Telemetry.Testing;
 /// </summary>
 public sealed class SimulatorProcess : IAsyncDisposable
 {
+    private static readonly HttpClient Control = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly RunningCommand _process;
 
     private SimulatorProcess(RunningCommand process, int port)
@@ -72,6 +75,34 @@ public sealed class SimulatorProcess : IAsyncDisposable
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>Breaks a device as the control API's fault document says (<c>{ fault = "lamp_dark", ... }</c>).</summary>
+    public Task InjectFaultAsync(string device, object fault) => SendAsync(HttpMethod.Post, $"devices/{device}/faults", fault);
+
+    public Task ClearFaultAsync(string device, string fault) => SendAsync(HttpMethod.Delete, $"devices/{device}/faults/{fault}");
+
+    public Task ClearFaultsAsync(string device) => SendAsync(HttpMethod.Delete, $"devices/{device}/faults");
+
+    /// <summary>Writes a command into the simulated device as the gateway would.</summary>
+    public Task CommandDeviceAsync(string device, string point, object value, int? circuit = null) =>
+        SendAsync(HttpMethod.Post, $"devices/{device}/commands", new { point, circuit, value });
+
+    /// <summary>Makes a simulated value read as given until released.</summary>
+    public Task SetValueAsync(string device, string name, object value) => SendAsync(HttpMethod.Put, $"devices/{device}/values/{name}", new { value });
+
+    /// <summary>The simulated device as the control API shows it (model values, faults).</summary>
+    public async Task<JsonElement> DeviceAsync(string device)
+    {
+        using var document = JsonDocument.Parse(await Control.GetStringAsync(new Uri(BaseAddress, $"devices/{device}")));
+        return document.RootElement.Clone();
+    }
+
+    private async Task SendAsync(HttpMethod method, string path, object? body = null)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(BaseAddress, path)) { Content = body is null ? null : JsonContent.Create(body) };
+        using var response = await Control.SendAsync(request);
+        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>SIGTERM: graceful shutdown (ports closed).</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -34,7 +33,6 @@ internal sealed partial class GatewayRig : IAsyncDisposable
 
     public const string SiteId = "rig";
     public const string GatewayId = "gw-rig";
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
     private BrokerRecorder? _recorder;
 
@@ -129,34 +127,10 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         if (withIngest)
         {
             Influx = await InfluxServer.StartAsync();
-            Ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
-            {
-                ["Mqtt:Port"] = Broker.Port.ToString(CultureInfo.InvariantCulture),
-                ["Mqtt:ClientId"] = "ingest-rig",
-                ["Influx:Url"] = Influx.Url.ToString(),
-                ["Influx:Linger"] = "00:00:00.050",
-                ["DeadLetters:File"] = Path.Combine(Directory, "deadletters", "ingest-.jsonl"),
-            });
-            await Eventually.TrueAsync(async () => (await Ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
+            Ingest = await PlantProcesses.StartIngestAsync(Broker, Influx, Directory);
         }
 
-        var simulator = new Dictionary<string, string>
-        {
-            ["Simulator:Profiles"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-            ["Simulator:Tcp:tcp-1"] = TcpPort.ToString(CultureInfo.InvariantCulture),
-            ["Simulator:WireTiming"] = "false",
-        };
-        if (Bus is not null)
-        {
-            simulator["Simulator:Serial:bus-1"] = Bus.B;
-        }
-
-        foreach (var (key, value) in simulatorSettings ?? new Dictionary<string, string>())
-        {
-            simulator[key] = value;
-        }
-
-        Simulator = await SimulatorProcess.StartAsync(simulatedSite, simulator);
+        Simulator = await PlantProcesses.StartSimulatorAsync(simulatedSite, TcpPort, Bus, simulatorSettings ?? new Dictionary<string, string>());
         if (record)
         {
             _recorder = await BrokerRecorder.StartAsync(Broker, $"lighting/{SiteId}/{GatewayId}/#");
@@ -164,12 +138,6 @@ internal sealed partial class GatewayRig : IAsyncDisposable
 
         var settings = new Dictionary<string, string>
         {
-            ["Gateway:SiteFile"] = SiteFile,
-            ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-            ["Gateway:StateDirectory"] = StateDirectory,
-            ["Gateway:Mqtt:Port"] = Broker.Port.ToString(CultureInfo.InvariantCulture),
-            ["Gateway:StatisticsInterval"] = "00:00:05",
-
             // Each batch queued is logged, so that tests know from the gateway's side what entered its queue.
             [$"Serilog:MinimumLevel:Override:{BatchAssemblerCategory}"] = "Debug",
             [$"Logging:LogLevel:{BatchAssemblerCategory}"] = "Debug",
@@ -179,8 +147,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
             settings[key] = value;
         }
 
-        Gateway = await ServiceProcess.StartAsync("Gateway", settings);
-        await PlantRig.UntilListeningForCommandsAsync(Gateway);
+        Gateway = await PlantProcesses.StartGatewayAsync(SiteFile, StateDirectory, Broker, settings);
     }
 
     /// <summary>The shared test site (<see cref="PlantRig.SiteJson"/>) with these devices.</summary>
@@ -204,23 +171,11 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         return health.RootElement.GetProperty("gateway").GetProperty("devices").GetProperty(device).Clone();
     }
 
-    public async Task InjectFaultAsync(string device, object fault)
-    {
-        using var response = await Http.PostAsJsonAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"), fault);
-        response.EnsureSuccessStatusCode();
-    }
+    public Task InjectFaultAsync(string device, object fault) => Simulator.InjectFaultAsync(device, fault);
 
-    public async Task ClearFaultsAsync(string device)
-    {
-        using var response = await Http.DeleteAsync(new Uri(Simulator.BaseAddress, $"devices/{device}/faults"));
-        response.EnsureSuccessStatusCode();
-    }
+    public Task ClearFaultsAsync(string device) => Simulator.ClearFaultsAsync(device);
 
-    public async Task<JsonElement> SimulatedDeviceAsync(string device)
-    {
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(Simulator.BaseAddress, $"devices/{device}")));
-        return document.RootElement.Clone();
-    }
+    public Task<JsonElement> SimulatedDeviceAsync(string device) => Simulator.DeviceAsync(device);
 
     /// <summary>Every reading batch recorded so far.</summary>
     public IReadOnlyList<ReadingBatch> Batches() =>
@@ -342,41 +297,5 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     [GeneratedRegex(@"Batch (\d+) queued with (\d+) readings")]
     private static partial Regex QueuedLine();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Gateway is not null)
-        {
-            await Gateway.DisposeAsync();
-        }
-
-        if (_recorder is not null)
-        {
-            await _recorder.DisposeAsync();
-        }
-
-        if (Simulator is not null)
-        {
-            await Simulator.DisposeAsync();
-        }
-
-        if (Ingest is not null)
-        {
-            await Ingest.DisposeAsync();
-        }
-
-        if (Influx is not null)
-        {
-            await Influx.DisposeAsync();
-        }
-
-        if (Broker is not null)
-        {
-            await Broker.DisposeAsync();
-        }
-
-        if (Bus is not null)
-        {
-            await Bus.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => PlantProcesses.DisposeAllAsync(Gateway, _recorder, Simulator, Ingest, Influx, Broker, Bus);
 }
