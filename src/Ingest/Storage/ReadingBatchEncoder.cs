@@ -42,6 +42,14 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
     private static readonly SearchValues<byte> NumberMarks = SearchValues.Create(".eE"u8);
     private static readonly byte[][] UnitSuffixes = [.. ValueNames.UnitSuffixes.Select(Encoding.UTF8.GetBytes)];
 
+    // Contract names, the most frequent first.
+    private static readonly (byte[] Name, DeviceFamily Value)[] FamilyNames =
+        [.. new[] { DeviceFamily.HighMast, DeviceFamily.StreetController, DeviceFamily.DistributionBox, DeviceFamily.EmergencyBattery, DeviceFamily.LightTimeController }
+            .Select(f => (Encoding.UTF8.GetBytes(f.ToContractName()), f))];
+
+    private static readonly (byte[] Name, ReadingQuality Value)[] QualityNames =
+        [("good"u8.ToArray(), ReadingQuality.Good), ("stale"u8.ToArray(), ReadingQuality.Stale), ("error"u8.ToArray(), ReadingQuality.Error)];
+
     private readonly Dictionary<int, int> _namesByHash = [];
     private byte[] _scratch = new byte[1024];
     private int _scratchLength;
@@ -463,62 +471,29 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
         return false;
     }
 
-    private static DeviceFamily ReadFamily(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index)
+    private static DeviceFamily ReadFamily(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index) =>
+        ReadNamed(ref reader, payload, FamilyNames, ContractsJson.Default.DeviceFamily, index, "family");
+
+    private static ReadingQuality ReadQuality(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index) =>
+        ReadNamed(ref reader, payload, QualityNames, ContractsJson.Default.ReadingQuality, index, "quality");
+
+    /// <summary>An enumeration written as its contract name (the usual case, matched on the bytes), or otherwise.</summary>
+    private static T ReadNamed<T>(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, (byte[] Name, T Value)[] names, JsonTypeInfo<T> type, int index, string property)
+        where T : struct, Enum
     {
         if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
         {
             var name = reader.ValueSpan;
-            if (name.SequenceEqual("high_mast"u8))
+            foreach (var (candidate, value) in names)
             {
-                return DeviceFamily.HighMast;
-            }
-
-            if (name.SequenceEqual("street_controller"u8))
-            {
-                return DeviceFamily.StreetController;
-            }
-
-            if (name.SequenceEqual("distribution_box"u8))
-            {
-                return DeviceFamily.DistributionBox;
-            }
-
-            if (name.SequenceEqual("emergency_battery"u8))
-            {
-                return DeviceFamily.EmergencyBattery;
-            }
-
-            if (name.SequenceEqual("light_time_controller"u8))
-            {
-                return DeviceFamily.LightTimeController;
+                if (name.SequenceEqual(candidate))
+                {
+                    return value;
+                }
             }
         }
 
-        return ReadOtherwise(ref reader, payload, ContractsJson.Default.DeviceFamily, index, "family");
-    }
-
-    private static ReadingQuality ReadQuality(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index)
-    {
-        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
-        {
-            var name = reader.ValueSpan;
-            if (name.SequenceEqual("good"u8))
-            {
-                return ReadingQuality.Good;
-            }
-
-            if (name.SequenceEqual("stale"u8))
-            {
-                return ReadingQuality.Stale;
-            }
-
-            if (name.SequenceEqual("error"u8))
-            {
-                return ReadingQuality.Error;
-            }
-        }
-
-        return ReadOtherwise(ref reader, payload, ContractsJson.Default.ReadingQuality, index, "quality");
+        return ReadOtherwise(ref reader, payload, type, index, property);
     }
 
     /// <summary>An enumeration not written as its contract name, read by the contract's converter itself.</summary>
