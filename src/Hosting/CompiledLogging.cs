@@ -33,25 +33,19 @@ public static class CompiledLogging
             problems.Add($"{child.Path} is not a setting this service reads; it takes {string.Join(", ", KnownKeys.Take(2))}");
         }
 
+        // The level may be the section's own value or its Default; unset, Serilog's own default (Information) holds.
         var minimum = section.GetSection("MinimumLevel");
-        var level = minimum.Value ?? minimum["Default"];
-        if (level is not null)
+        var (level, levelKey) = minimum.Value is { } value ? (value, minimum.Path) : (minimum["Default"], $"{minimum.Path}:Default");
+        if (level is not null && Level(level, levelKey, problems) is { } parsed)
         {
-            if (Level(level, minimum.Value is null ? $"{minimum.Path}:Default" : minimum.Path, problems) is { } parsed)
-            {
-                logger.MinimumLevel.Is(parsed);
-            }
-        }
-        else
-        {
-            logger.MinimumLevel.Information();
+            logger.MinimumLevel.Is(parsed);
         }
 
         foreach (var entry in minimum.GetSection("Override").GetChildren())
         {
-            if (Level(entry.Value, entry.Path, problems) is { } parsed)
+            if (Level(entry.Value, entry.Path, problems) is { } overridden)
             {
-                logger.MinimumLevel.Override(entry.Key, parsed);
+                logger.MinimumLevel.Override(entry.Key, overridden);
             }
         }
 

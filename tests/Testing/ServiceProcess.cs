@@ -54,9 +54,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         return process;
     }
 
-    /// <summary>Whether this process runs a natively compiled program rather than the managed build.</summary>
-    public bool IsNative => _executable is not null;
-
     private static string? NativeExecutable(string service) =>
         Environment.GetEnvironmentVariable($"TELEMETRY_{service.ToUpperInvariant()}_EXECUTABLE") is { Length: > 0 } path ? path : null;
 
