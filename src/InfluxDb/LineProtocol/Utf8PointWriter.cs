@@ -69,6 +69,18 @@ public ref struct Utf8PointWriter
             return;
         }
 
+        if (IsPlainKey(key) && IsPlain(value))
+        {
+            // Nothing to check or escape: copied as it stands.
+            var plain = buffer.GetSpan(2 + key.Length + value.Length);
+            plain[0] = (byte)',';
+            key.CopyTo(plain[1..]);
+            plain[1 + key.Length] = (byte)'=';
+            value.CopyTo(plain[(2 + key.Length)..]);
+            buffer.Advance(2 + key.Length + value.Length);
+            return;
+        }
+
         Check(LineProtocolElement.TagKey, key, key);
         Check(LineProtocolElement.TagValue, key, value);
         var span = buffer.GetSpan(2 + (2 * (key.Length + value.Length)));
@@ -110,6 +122,37 @@ public ref struct Utf8PointWriter
         var span = StartField(key, LineProtocolEncoder.MaxFloatBytes, out var buffer, out var position);
         position += LineProtocolEncoder.WriteFloat(value, span[position..]);
         buffer.Advance(position);
+    }
+
+    /// <summary>
+    /// Adds a number field from its decimal text, copied as it stands, when that text is exactly what
+    /// <see cref="Field(ReadOnlySpan{byte}, long)"/> (<paramref name="integer"/>) or <see cref="Field(ReadOnlySpan{byte}, double)"/>
+    /// would write for its value: the same line, without parsing the number and formatting it again. Text in any
+    /// other form (an exponent, trailing zeros in the fraction, more digits than round-trip) is left to those.
+    /// </summary>
+    /// <param name="key">The field key, UTF-8.</param>
+    /// <param name="number">The number's decimal text, such as a JSON number token: <c>-12</c>, <c>229.5</c>.</param>
+    /// <param name="integer">Whether the field is an integer (written with the <c>i</c> suffix) rather than a float.</param>
+    /// <returns>True when the field was written; false, with nothing written, when the text is not in that form.</returns>
+    /// <exception cref="InfluxValueException">The key cannot be written; the point is dropped.</exception>
+    /// <exception cref="InvalidOperationException">The point is finished.</exception>
+    public bool TryFieldText(scoped ReadOnlySpan<byte> key, scoped ReadOnlySpan<byte> number, bool integer)
+    {
+        if (!(integer ? IsIntegerAsWritten(number) : IsFloatAsWritten(number)))
+        {
+            return false;
+        }
+
+        var span = StartField(key, number.Length + 1, out var buffer, out var position);
+        number.CopyTo(span[position..]);
+        position += number.Length;
+        if (integer)
+        {
+            span[position++] = (byte)'i';
+        }
+
+        buffer.Advance(position);
+        return true;
     }
 
     /// <summary>Adds a Boolean field.</summary>
@@ -195,10 +238,24 @@ public ref struct Utf8PointWriter
     private Span<byte> StartField(scoped ReadOnlySpan<byte> key, int valueBound, out PooledByteBufferWriter buffer, out int position)
     {
         buffer = Open();
-        Check(LineProtocolElement.FieldKey, key, key);
+        var plain = IsPlainKey(key);
+        if (!plain)
+        {
+            Check(LineProtocolElement.FieldKey, key, key);
+        }
+
         var span = buffer.GetSpan(2 + (2 * key.Length) + valueBound);
         span[0] = _fields == 0 ? (byte)' ' : (byte)',';
-        position = 1 + CopyEscaped(key, KeySpecials, span[1..]);
+        if (plain)
+        {
+            key.CopyTo(span[1..]);
+            position = 1 + key.Length;
+        }
+        else
+        {
+            position = 1 + CopyEscaped(key, KeySpecials, span[1..]);
+        }
+
         span[position++] = (byte)'=';
         _fields++;
         return span;
@@ -286,6 +343,73 @@ public ref struct Utf8PointWriter
         }
 
         return Utf8.IsValid(name) ? null : "is not valid UTF-8 text";
+    }
+
+    /// <summary>
+    /// Text made only of ASCII letters, digits, <c>_</c>, <c>-</c> and <c>.</c>, not starting with <c>_</c>: it breaks no
+    /// rule of a tag value, and none of a key either unless reserved (see <see cref="IsPlainKey"/>), and needs no escaping.
+    /// Identifiers and value names are such text, so most points skip the general checks.
+    /// </summary>
+    private static bool IsPlain(ReadOnlySpan<byte> text)
+    {
+        if (text.IsEmpty || text[0] == '_')
+        {
+            return false;
+        }
+
+        foreach (var b in text)
+        {
+            if (!char.IsAsciiLetterOrDigit((char)b) && b is not (byte)'_' and not (byte)'-' and not (byte)'.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary><see cref="IsPlain"/> and not reserved by InfluxDB (<c>_field</c> and <c>_measurement</c> already fail the first).</summary>
+    private static bool IsPlainKey(ReadOnlySpan<byte> key) => IsPlain(key) && !key.SequenceEqual("time"u8);
+
+    /// <summary>Integer text as <see cref="long.TryFormat(Span{byte}, out int, ReadOnlySpan{char}, IFormatProvider?)"/> writes it: no leading zeros, no <c>-0</c>, at most 18 digits (always in range).</summary>
+    private static bool IsIntegerAsWritten(ReadOnlySpan<byte> number)
+    {
+        var digits = number.Length > 0 && number[0] == '-' ? number[1..] : number;
+        return digits.Length is > 0 and <= 18
+            && (digits[0] != '0' || (digits.Length == 1 && digits.Length == number.Length))
+            && !digits.ContainsAnyExceptInRange((byte)'0', (byte)'9');
+    }
+
+    /// <summary>
+    /// Float text as <see cref="LineProtocolEncoder.WriteFloat"/> writes it: an integer below 10^15 without a fraction
+    /// (as <see cref="IsIntegerAsWritten"/>), or at most 15 significant digits with a fraction that does not end in 0 and,
+    /// below 1, at most three zeros after the point (smaller values are written with an exponent). Any decimal of at most
+    /// 15 significant digits is the shortest text that reads back as its double, which is what round-trip formatting writes.
+    /// </summary>
+    private static bool IsFloatAsWritten(ReadOnlySpan<byte> number)
+    {
+        var unsigned = number.Length > 0 && number[0] == '-' ? number[1..] : number;
+        var point = unsigned.IndexOf((byte)'.');
+        if (point < 0)
+        {
+            return unsigned.Length <= 15 && IsIntegerAsWritten(number);
+        }
+
+        var whole = unsigned[..point];
+        var fraction = unsigned[(point + 1)..];
+        if (whole.IsEmpty || fraction.IsEmpty || fraction[^1] == '0' || (whole[0] == '0' && whole.Length > 1)
+            || whole.ContainsAnyExceptInRange((byte)'0', (byte)'9') || fraction.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
+        {
+            return false;
+        }
+
+        if (whole[0] != '0')
+        {
+            return whole.Length + fraction.Length <= 15;
+        }
+
+        var zeros = fraction.IndexOfAnyExcept((byte)'0');
+        return zeros <= 3 && fraction.Length - zeros <= 15;
     }
 
     private static int CopyEscaped(ReadOnlySpan<byte> text, SearchValues<byte> specials, Span<byte> destination)

@@ -308,14 +308,20 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
                 JsonTokenType.Number => ReadNumber(ref reader),
                 _ => throw Malformed(Path(index, "values"), $"a reading value must be a number or a boolean, not {reader.TokenType}"),
             };
-            if (_valueCount == _values.Length)
-            {
-                Array.Resize(ref _values, _values.Length * 2);
-            }
-
-            _values[_valueCount++] = new ParsedValue(name, value);
+            var text = reader.TokenType == JsonTokenType.Number ? new Utf8Slice((int)reader.TokenStartIndex, reader.ValueSpan.Length, Unescaped: false) : default;
+            AddValue(new ParsedValue(name, value, text));
             CheckUnique(payload, index);
         }
+    }
+
+    private void AddValue(ParsedValue value)
+    {
+        if (_valueCount == _values.Length)
+        {
+            Array.Resize(ref _values, _values.Length * 2);
+        }
+
+        _values[_valueCount++] = value;
     }
 
     /// <summary>Refuses a name the reading's values already have, as a dictionary would.</summary>
@@ -422,16 +428,25 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
 
             // A field keeps one type in InfluxDB: a count written with a fraction stays a float (and is refused if the
             // field is an integer), but a measurement (a name with a unit) written without one (230) is still a float.
+            // The number's own text when it is what formatting its value would write (the usual case), saving the work.
             switch (value.Value.Kind)
             {
                 case ReadingValueKind.Boolean:
                     point.Field(name, value.Value.AsBoolean());
                     break;
                 case ReadingValueKind.Integer when !IsMeasurement(name):
-                    point.Field(name, value.Value.AsInteger());
+                    if (!point.TryFieldText(name, reading.Text(value), integer: true))
+                    {
+                        point.Field(name, value.Value.AsInteger());
+                    }
+
                     break;
                 default:
-                    point.Field(name, value.Value.AsDouble());
+                    if (!point.TryFieldText(name, reading.Text(value), integer: false))
+                    {
+                        point.Field(name, value.Value.AsDouble());
+                    }
+
                     break;
             }
         }

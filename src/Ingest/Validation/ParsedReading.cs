@@ -10,8 +10,11 @@ public readonly record struct Utf8Slice(int Offset, int Length, bool Unescaped)
         (Unescaped ? scratch : payload).Slice(Offset, Length);
 }
 
-/// <summary>One value of a reading as read from a payload: its name and its value, not yet checked.</summary>
-public readonly record struct ParsedValue(Utf8Slice Name, ReadingValue Value);
+/// <summary>
+/// One value of a reading as read from a payload: its name, its value and, for a number, its text in the payload
+/// (so that it can be written as it stands); not yet checked.
+/// </summary>
+public readonly record struct ParsedValue(Utf8Slice Name, ReadingValue Value, Utf8Slice Text = default);
 
 /// <summary>
 /// A <see cref="Reading"/> as read from its payload, without copying its text out: the spans point into the payload
@@ -45,6 +48,9 @@ public readonly ref struct ParsedReading
     public ReadOnlySpan<ParsedValue> Values { get; init; }
 
     public ReadOnlySpan<byte> Name(in ParsedValue value) => value.Name.In(Payload, Scratch);
+
+    /// <summary>A number's text as the payload has it (empty for a Boolean).</summary>
+    public ReadOnlySpan<byte> Text(in ParsedValue value) => value.Text.In(Payload, Scratch);
 
     /// <summary>The device as text, for messages (the rules have checked it is an identifier by then).</summary>
     public string DeviceText => Encoding.UTF8.GetString(Device);

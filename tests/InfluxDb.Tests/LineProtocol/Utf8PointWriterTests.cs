@@ -63,6 +63,81 @@ public sealed class Utf8PointWriterTests
         return (Encoding.UTF8.GetString(batch.Body.Span) == LineProtocolEncoder.ToLine(new Point("m").Field("f", number).Field("i", integer).Timestamp(1L)) + "\n").ToProperty();
     }
 
+    private static readonly Gen<string> NumberTexts =
+        from mantissa in Gen.Choose(-2_000_000_000, 2_000_000_000)
+        from scale in Gen.Choose(-12, 12)
+        from format in Gen.Elements("R", "F0", "F1", "F3", "F6", "E3", "G17", "0.00####")
+        from padding in Gen.Elements(string.Empty, "0", "00")
+        let value = mantissa * Math.Pow(10, scale)
+        let text = value.ToString(format, System.Globalization.CultureInfo.InvariantCulture)
+        select text.Contains('.', StringComparison.Ordinal) && !text.Contains('E', StringComparison.Ordinal) ? text + padding : text;
+
+    private static readonly Gen<string> OddNumberTexts = Gen.Elements(
+        "0", "-0", "007", "-007", "0.0", "-0.0", "0.0001", "0.00001", "1.50", "230", "230.0", "999999999999999", "1000000000000000",
+        "123456789012345.6", "0.123456789012345", "0.1234567890123456", "9223372036854775807", "123456789012345678", "-123456789012345678",
+        "1e5", "1.5E+20", ".5", "5.", "+1", "1,5", "0x10", "--1", "", "-");
+
+    [Property(MaxTest = 2000)]
+    public Property Number_text_is_copied_only_when_it_is_what_formatting_its_value_writes() =>
+        Prop.ForAll(Gen.Frequency((6, NumberTexts), (1, OddNumberTexts)).ToArbitrary(), Gen.Elements(true, false).ToArbitrary(), (text, integer) =>
+        {
+            using var builder = new PointBatchBuilder();
+            var writer = builder.StartPoint("m"u8);
+            var copied = writer.TryFieldText("f"u8, Encoding.UTF8.GetBytes(text), integer);
+            if (!copied)
+            {
+                return true.Label("left to formatting");
+            }
+
+            writer.End(1L);
+            using var batch = builder.TakeBatch();
+            var point = integer
+                ? new Point("m").Field("f", long.Parse(text, System.Globalization.CultureInfo.InvariantCulture))
+                : new Point("m").Field("f", double.Parse(text, System.Globalization.CultureInfo.InvariantCulture));
+            var expected = LineProtocolEncoder.ToLine(point.Timestamp(1L)) + "\n";
+            return (Encoding.UTF8.GetString(batch.Body.Span) == expected).Label($"{text}: {Encoding.UTF8.GetString(batch.Body.Span)} instead of {expected}");
+        });
+
+    [Theory]
+    [InlineData("229.5", false)]
+    [InlineData("-0.0001", false)]
+    [InlineData("230", false)]
+    [InlineData("12345678901234.5", false)]
+    [InlineData("7", true)]
+    [InlineData("-123456789012345678", true)]
+    public void Number_text_in_the_written_form_is_copied(string text, bool integer)
+    {
+        using var builder = new PointBatchBuilder();
+        var writer = builder.StartPoint("m"u8);
+
+        Assert.True(writer.TryFieldText("f"u8, Encoding.UTF8.GetBytes(text), integer));
+        writer.End(1L);
+        using var batch = builder.TakeBatch();
+        Assert.Equal($"m f={text}{(integer ? "i" : string.Empty)} 1\n", Encoding.UTF8.GetString(batch.Body.Span));
+    }
+
+    [Theory]
+    [InlineData("229.50", false)]
+    [InlineData("0.00001", false)]
+    [InlineData("1e5", false)]
+    [InlineData("1000000000000000", false)]
+    [InlineData("-0", false)]
+    [InlineData("007", true)]
+    [InlineData("9223372036854775807", true)]
+    [InlineData("1.5", true)]
+    [InlineData("", true)]
+    public void Number_text_in_another_form_is_left_to_formatting_and_writes_nothing(string text, bool integer)
+    {
+        using var builder = new PointBatchBuilder();
+        var writer = builder.StartPoint("m"u8);
+
+        Assert.False(writer.TryFieldText("f"u8, Encoding.UTF8.GetBytes(text), integer));
+        writer.Field("g"u8, 1L);
+        writer.End(1L);
+        using var batch = builder.TakeBatch();
+        Assert.Equal("m g=1i 1\n", Encoding.UTF8.GetString(batch.Body.Span));
+    }
+
     [Fact]
     public void A_refused_point_leaves_nothing_behind_and_the_batch_goes_on()
     {
