@@ -26,7 +26,7 @@ namespace Telemetry.Ingest.Storage;
 /// and a null reading (the first stopped the consumer, the second was dropped or failed later on).
 /// Not thread-safe: one per consumer.
 /// </remarks>
-public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
+public sealed partial class ReadingBatchEncoder(GatewayMessageValidator validator)
 {
     private const string Rethrowable = "System.Text.Json.Rethrowable"; // what System.Text.Json marks as a JSON error in disguise
     private const int LinearDuplicateSearch = 16;
@@ -84,6 +84,12 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
         Error = 4096,
     }
 
+    /// <summary>
+    /// Messages read along the general path because they were not in the form gateways write (or broke a rule):
+    /// correct either way, only slower.
+    /// </summary>
+    public long GeneralPathMessages { get; private set; }
+
     /// <summary>Adds the points of one telemetry message to <paramref name="batch"/>, or nothing when it is refused as a whole.</summary>
     /// <param name="topic">The message's topic.</param>
     /// <param name="site">The topic's site, UTF-8.</param>
@@ -93,6 +99,14 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
     public EncodedMessage Encode(GatewayTopic topic, ReadOnlySpan<byte> site, ReadOnlySpan<byte> gateway, ReadOnlySpan<byte> payload, PointBatchBuilder batch)
     {
         var start = batch.Position;
+        _scratchLength = 0;
+        if (TryEncodeCanonical(topic, site, gateway, payload, batch, out var canonical))
+        {
+            return canonical;
+        }
+
+        GeneralPathMessages++;
+        batch.RollBack(start);
         _scratchLength = 0;
         try
         {
@@ -216,13 +230,19 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
             return new(0, 0, null, [refused]);
         }
 
+        WriteBatchPoint(batch, site, gateway, seq, stored, sent);
+        return new(stored + 1, stored, oldest, rejections ?? (IReadOnlyList<Rejection>)[]);
+    }
+
+    /// <summary>The batch's own point: its sequence number and how many of its readings were stored.</summary>
+    private static void WriteBatchPoint(PointBatchBuilder batch, ReadOnlySpan<byte> site, ReadOnlySpan<byte> gateway, long seq, int stored, DateTimeOffset sent)
+    {
         var point = batch.StartPoint("batches"u8);
         point.Tag("gateway"u8, gateway);
         point.Tag("site"u8, site);
         point.Field("seq"u8, seq);
         point.Field("readings"u8, (long)stored);
         point.End(sent.ToUnixTimeMilliseconds());
-        return new(stored + 1, stored, oldest, rejections ?? (IReadOnlyList<Rejection>)[]);
     }
 
     private void ReadReading(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index)
@@ -234,11 +254,7 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
         }
 
         var seen = Seen.None;
-        _quality = ReadingQuality.Good;
-        _circuit = null;
-        _error = null;
-        _hasValues = false;
-        _valueCount = 0;
+        StartReading();
         while (true)
         {
             reader.Read();
@@ -284,6 +300,16 @@ public sealed class ReadingBatchEncoder(GatewayMessageValidator validator)
         }
 
         Require(seen, Seen.Device | Seen.Family | Seen.Ts, index);
+    }
+
+    /// <summary>Forgets the last reading: what a reading leaves out takes its default.</summary>
+    private void StartReading()
+    {
+        _quality = ReadingQuality.Good;
+        _circuit = null;
+        _error = null;
+        _hasValues = false;
+        _valueCount = 0;
     }
 
     private void ReadValues(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, int index)

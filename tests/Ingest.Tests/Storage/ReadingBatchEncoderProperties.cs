@@ -99,6 +99,55 @@ public sealed class ReadingBatchEncoderProperties
             ],
             order);
 
+    /// <summary>Batches in the form gateways write them, which the encoder reads along its fast path.</summary>
+    private static readonly Gen<JsonObject> GatewayFormBatches =
+        from seq in Gen.Choose(0, int.MaxValue).Select(s => (long)s * 3)
+        from sent in GatewayFormTimes
+        from count in Gen.Choose(0, 5)
+        from readings in Gen.ListOf(GatewayFormReadings, count)
+        from order in Gen.ListOf(Gen.Choose(0, 1 << 20), 8)
+        select Shuffle(
+            [
+                (new JsonText("v"), new JsonRaw("1")),
+                (new JsonText("gateway"), new JsonText("gw-1")),
+                (new JsonText("site"), new JsonText("north")),
+                (new JsonText("seq"), new JsonRaw(seq.ToString(CultureInfo.InvariantCulture))),
+                (new JsonText("sent"), sent),
+                (new JsonText("readings"), new JsonArray([.. readings])),
+            ],
+            order);
+
+    private static Gen<JsonText> GatewayFormTimes =>
+        from milliseconds in Gen.Choose(-3_600_000, 240_000)
+        from format in Gen.Elements("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", "yyyy-MM-dd'T'HH:mm:ss'Z'")
+        select new JsonText(Now.AddMilliseconds(milliseconds).UtcDateTime.ToString(format, CultureInfo.InvariantCulture));
+
+    private static Gen<JsonObject> GatewayFormReadings =>
+        from device in Gen.Elements("mast-07", "box-3", "c.1", "A_9", "x", "9", new string('d', 64))
+        from family in Gen.Elements(Families)
+        from ts in GatewayFormTimes
+        from quality in Gen.Frequency((4, Gen.Constant("")), (4, Gen.Constant("good")), (1, Gen.Constant("stale")), (2, Gen.Constant("error")))
+        from circuit in Gen.Frequency((4, Gen.Constant<Json?>(null)), (1, Gen.Constant<Json?>(new JsonRaw("null"))), (1, Gen.Elements<Json?>(new JsonText("1"), new JsonText("c-2"))))
+        from names in Gen.SubListOf(ValueNames)
+        from count in Gen.Choose(1, 5)
+        from values in Gen.ListOf(Values.Where(v => v is not JsonRaw { Text: var text } || IntegerDigits(text) <= 18), count)
+        from error in Gen.Elements("modbus timeout", "unit 3 said no", " x ", "a,b=c d")
+        from order in Gen.ListOf(Gen.Choose(0, 1 << 20), 8)
+        select Shuffle(
+            [
+                (new JsonText("device"), new JsonText(device)),
+                (new JsonText("family"), new JsonText(family)),
+                (new JsonText("ts"), ts),
+                .. quality.Length == 0 ? [] : new[] { (new JsonText("quality"), (Json)new JsonText(quality)) },
+                .. circuit is null ? [] : new[] { (new JsonText("circuit"), circuit) },
+                .. quality == "error"
+                    ? new[] { (new JsonText("error"), (Json)new JsonText(error)) }
+                    : [(new JsonText("values"), new JsonObject([.. names.Take(count).Select((name, i) => (new JsonText(name), values[i]))]))],
+            ],
+            order);
+
+    private static int IntegerDigits(string number) => number.TrimStart('-').Split('.', 'e', 'E')[0].Length;
+
     private static readonly Gen<JsonObject> Batches = BatchesOf(Gen.Constant(true));
 
     private static readonly Gen<JsonObject> BatchesMaybeWithoutVersion = BatchesOf(Gen.Frequency((8, Gen.Constant(true)), (1, Gen.Constant(false))));
@@ -282,6 +331,18 @@ public sealed class ReadingBatchEncoderProperties
         {
             var (expected, actual) = Both(payload.Bytes);
             return (expected.Message.Rejections.Count == 0 && Same(expected, actual)).Label(Describe(expected, actual));
+        });
+
+    [Property(MaxTest = 2000)]
+    public Property Batches_in_the_gateways_form_take_the_fast_path_to_the_same_lines() =>
+        Prop.ForAll(GatewayFormBatches.Select(b => new Payload(b.ToUtf8())).ToArbitrary(), payload =>
+        {
+            var clock = new FixedClock(Now);
+            var encoder = new ReadingBatchEncoder(new GatewayMessageValidator(Limits, clock));
+            var expected = Run(builder => new RecordBasedEncoder(Limits, clock).Encode(Topic, payload.Bytes, builder));
+            var actual = Run(builder => encoder.Encode(Topic, "north"u8, "gw-1"u8, payload.Bytes, builder));
+            return (expected.Message.Rejections.Count == 0 && Same(expected, actual) && encoder.GeneralPathMessages == 0)
+                .Label($"general path taken {encoder.GeneralPathMessages} times\n{Describe(expected, actual)}");
         });
 
     [Property(MaxTest = 4000)]

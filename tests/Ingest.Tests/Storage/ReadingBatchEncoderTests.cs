@@ -51,6 +51,26 @@ public sealed class ReadingBatchEncoderTests
         Assert.StartsWith("street_controller,circuit=2,device=c-1,gateway=gw-1,site=north voltage_v=230,power_factor=1,lamps_lit=7i ", lines, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"device":"mast-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}}""", false)]
+    [InlineData(""" { "device" : "mast-07" ,"values":{ "lamps_lit" : 7 } , "ts":"2026-11-22T19:00:04Z","family":"high_mast"}""", false)]
+    [InlineData("""{"device":"mast-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"voltage_v":2.3e2,"lamps_lit":-0}}""", false)]
+    [InlineData("""{"device":"mast\u002d07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}}""", true)]
+    [InlineData("""{"device":"mast-07","family":"high_mast","ts":"2026-11-22T20:00:04.981+01:00","values":{"lamps_lit":7}}""", true)]
+    [InlineData("""{"device":"mast-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7},"vendor":1}""", true)]
+    [InlineData("""{"device":"mast-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":9223372036854775807}}""", true)]
+    [InlineData("""{"device":"mäst-07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}}""", true)]
+    [InlineData("""{"device":"mast 07","family":"high_mast","ts":"2026-11-22T19:00:04.981Z","values":{"lamps_lit":7}}""", true)]
+    public void Batches_in_the_gateways_form_take_the_fast_path_and_anything_else_the_general_one(string reading, bool general)
+    {
+        var encoder = new ReadingBatchEncoder(new GatewayMessageValidator(new ValidationLimits(), new FixedClock(Now)));
+        using var builder = new PointBatchBuilder();
+
+        encoder.Encode(Topic, "north"u8, "gw-1"u8, Encoding.UTF8.GetBytes(Batch(reading)), builder);
+
+        Assert.Equal(general ? 1 : 0, encoder.GeneralPathMessages);
+    }
+
     [Fact]
     public void Error_reading_keeps_its_reason()
     {
