@@ -23,6 +23,9 @@ public sealed partial class ReadingBatchEncoder
 {
     private const int MaxCanonicalValues = 64;
 
+    private static readonly int[] DaysToMonthCommon = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334, 365];
+    private static readonly int[] DaysToMonthLeap = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335, 366];
+
     private static readonly double[] PowersOfTen = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
     private bool TryEncodeCanonical(GatewayTopic topic, ReadOnlySpan<byte> site, ReadOnlySpan<byte> gateway, ReadOnlySpan<byte> payload, PointBatchBuilder batch, out EncodedMessage encoded)
@@ -423,13 +426,23 @@ public sealed partial class ReadingBatchEncoder
             var minute = Digits(text, 14, 2);
             var second = Digits(text, 17, 2);
             var millisecond = text.Length == 24 ? Digits(text, 20, 3) : 0;
-            if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month)
-                || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59 || millisecond < 0)
+            if (year < 1 || month is < 1 or > 12 || day < 1 || hour is < 0 or > 23 || minute is < 0 or > 59 || second is < 0 or > 59 || millisecond < 0)
             {
                 return false;
             }
 
-            time = new DateTimeOffset(year, month, day, hour, minute, second, millisecond, TimeSpan.Zero);
+            // Days since 0001-01-01 by the proleptic Gregorian calendar, as DateTime counts them, without its checks.
+            var leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+            var daysToMonth = leap ? DaysToMonthLeap : DaysToMonthCommon;
+            if (day > daysToMonth[month] - daysToMonth[month - 1])
+            {
+                return false;
+            }
+
+            var before = year - 1;
+            long days = (before * 365) + (before / 4) - (before / 100) + (before / 400) + daysToMonth[month - 1] + day - 1;
+            var ticks = ((((days * 24) + hour) * 60 + minute) * 60 + second) * TimeSpan.TicksPerSecond + (millisecond * TimeSpan.TicksPerMillisecond);
+            time = new DateTimeOffset(ticks, TimeSpan.Zero);
             return true;
         }
 

@@ -117,10 +117,12 @@ public sealed class ReadingBatchEncoderProperties
             ],
             order);
 
+    // Back to 2002 now and then, across leap days and month ends.
     private static Gen<JsonText> GatewayFormTimes =>
         from milliseconds in Gen.Choose(-3_600_000, 240_000)
+        from days in Gen.Frequency((3, Gen.Constant(0)), (1, Gen.Choose(-9000, 0)))
         from format in Gen.Elements("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", "yyyy-MM-dd'T'HH:mm:ss'Z'")
-        select new JsonText(Now.AddMilliseconds(milliseconds).UtcDateTime.ToString(format, CultureInfo.InvariantCulture));
+        select new JsonText(Now.AddDays(days).AddMilliseconds(milliseconds).UtcDateTime.ToString(format, CultureInfo.InvariantCulture));
 
     private static Gen<JsonObject> GatewayFormReadings =>
         from device in Gen.Elements("mast-07", "box-3", "c.1", "A_9", "x", "9", new string('d', 64))
