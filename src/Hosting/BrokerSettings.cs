@@ -32,6 +32,13 @@ public sealed class BrokerSettings
     /// <summary>Messages the broker may send before any is acknowledged.</summary>
     public int ReceiveMaximum { get; set; } = 1_000;
 
+    /// <summary>
+    /// Payload bytes received and not yet taken by the service; beyond them the client stops reading and the broker
+    /// keeps the rest. With <see cref="ReceiveMaximum"/> it bounds memory in bytes whatever the message size: many small
+    /// messages in flight for batching, a few large ones no more than this. 0: no limit but the message count.
+    /// </summary>
+    public long MessageQueueBytes { get; set; } = 16 << 20;
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Host))
@@ -64,6 +71,11 @@ public sealed class BrokerSettings
             yield return $"Mqtt:ReceiveMaximum {ReceiveMaximum} must be 1-65535";
         }
 
+        if (MessageQueueBytes is < 0 or > 1L << 30)
+        {
+            yield return $"Mqtt:MessageQueueBytes {MessageQueueBytes} must be 0 (no limit) to 1 GiB";
+        }
+
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue)
         {
             yield return $"Mqtt:SessionExpiry {SessionExpiry} must be between 0 and {uint.MaxValue} s";
@@ -87,6 +99,7 @@ public sealed class BrokerSettings
             ManualAcknowledgement = true,
             ReceiveMaximum = (ushort)ReceiveMaximum,
             MessageQueueCapacity = ReceiveMaximum,
+            MessageQueueBytes = MessageQueueBytes,
             MaximumPacketSize = maximumPacketSize,
 
             // Back soon after a broker restart: until the service subscribes again, gateways' messages find no subscriber.

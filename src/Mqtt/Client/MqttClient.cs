@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -37,6 +38,9 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
     private readonly ReadOnlyMemory<byte>? _password;
     private readonly MqttClientCounters _counters = new();
     private readonly Channel<MqttReceivedMessage> _messages;
+    private readonly QueueReader _messagesReader;
+    private readonly SemaphoreSlim _messageTaken = new(0, int.MaxValue);
+    private long _queuedBytes;
     private readonly Channel<MqttConnectionStateChangedEventArgs> _events;
     private readonly Lock _sync = new();
 
@@ -93,6 +97,7 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             SingleReader = false,
             AllowSynchronousContinuations = false,
         });
+        _messagesReader = new QueueReader(this, _messages.Reader);
         _events = Channel.CreateUnbounded<MqttConnectionStateChangedEventArgs>(new UnboundedChannelOptions { SingleReader = true });
         _ = Task.Run(PumpEventsAsync);
     }
@@ -104,7 +109,7 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
     public MqttConnectionState State => _state;
 
     /// <inheritdoc />
-    public ChannelReader<MqttReceivedMessage> Messages => _messages.Reader;
+    public ChannelReader<MqttReceivedMessage> Messages => _messagesReader;
 
     /// <summary>The client identifier in use (the server-assigned one once connected, if <see cref="MqttClientOptions.ClientId"/> was empty).</summary>
     public string ClientId
@@ -1101,6 +1106,51 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
         }
     }
 
+    /// <summary>Whether a message of <paramref name="size"/> payload bytes may join the queue now (see <see cref="MqttClientOptions.MessageQueueBytes"/>).</summary>
+    private bool HasQueueRoom(int size)
+    {
+        var limit = _options.MessageQueueBytes;
+        var queued = Volatile.Read(ref _queuedBytes);
+        return limit <= 0 || queued == 0 || queued + size <= limit;
+    }
+
+    /// <summary>The application took a message: its bytes leave the queue, and a reader waiting for room looks again.</summary>
+    private void OnMessageTaken(MqttReceivedMessage message)
+    {
+        Interlocked.Add(ref _queuedBytes, -message.Message.Payload.Length);
+        if (_options.MessageQueueBytes > 0 && _messageTaken.CurrentCount == 0)
+        {
+            _messageTaken.Release();
+        }
+    }
+
+    /// <summary><see cref="Messages"/>: the queue's own reader, counting the bytes the application takes out.</summary>
+    private sealed class QueueReader(MqttClient owner, ChannelReader<MqttReceivedMessage> inner) : ChannelReader<MqttReceivedMessage>
+    {
+        public override Task Completion => inner.Completion;
+
+        public override bool CanCount => inner.CanCount;
+
+        public override int Count => inner.Count;
+
+        public override bool CanPeek => inner.CanPeek;
+
+        public override bool TryPeek([MaybeNullWhen(false)] out MqttReceivedMessage item) => inner.TryPeek(out item);
+
+        public override bool TryRead([MaybeNullWhen(false)] out MqttReceivedMessage item)
+        {
+            if (!inner.TryRead(out item))
+            {
+                return false;
+            }
+
+            owner.OnMessageTaken(item);
+            return true;
+        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
+    }
+
     private async ValueTask OnPublishReceivedAsync(MqttConnection connection, PublishPacket publish, CancellationToken cancellationToken)
     {
         MqttClientCounters.Increment(ref _counters.PublishesReceived);
@@ -1143,12 +1193,35 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             }
         }
 
+        var size = received.Message.Payload.Length;
+        if (!HasQueueRoom(size))
+        {
+            connection.ReaderBlockedOnApplication = true;
+            try
+            {
+                while (!HasQueueRoom(size))
+                {
+                    await _messageTaken.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                connection.ReaderBlockedOnApplication = false;
+            }
+        }
+
+        Interlocked.Add(ref _queuedBytes, size);
         if (!_messages.Writer.TryWrite(received))
         {
             connection.ReaderBlockedOnApplication = true;
             try
             {
                 await _messages.Writer.WriteAsync(received, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                Interlocked.Add(ref _queuedBytes, -size);
+                throw;
             }
             finally
             {

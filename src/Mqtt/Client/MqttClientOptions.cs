@@ -86,6 +86,14 @@ public sealed record MqttClientOptions
     /// </summary>
     public int MessageQueueCapacity { get; init; } = 1024;
 
+    /// <summary>
+    /// How many payload bytes may wait in <see cref="IMqttClient.Messages"/>, so that memory is bounded in bytes as well
+    /// as in messages: a message that would go over waits, and the client stops reading from the network, until the
+    /// application has taken enough (a message is always let into an empty queue, however large). 0 (default): no
+    /// limit but <see cref="MessageQueueCapacity"/>.
+    /// </summary>
+    public long MessageQueueBytes { get; init; }
+
     /// <summary>Automatic reconnection after an unexpected connection loss.</summary>
     public MqttReconnectOptions Reconnect { get; init; } = new();
 
@@ -184,6 +192,11 @@ public sealed record MqttClientOptions
         if (MessageQueueCapacity < 1)
         {
             throw new ArgumentException("MessageQueueCapacity must be at least 1.", nameof(MessageQueueCapacity));
+        }
+
+        if (MessageQueueBytes < 0)
+        {
+            throw new ArgumentException("MessageQueueBytes must be 0 (no limit) or more.", nameof(MessageQueueBytes));
         }
 
         if (Reconnect is null)

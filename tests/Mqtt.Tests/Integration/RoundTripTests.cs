@@ -56,6 +56,35 @@ public sealed class RoundTripTests(PlainBrokerFixture broker, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task A_byte_limit_on_the_message_queue_holds_the_rest_back_until_taken_and_still_lets_a_large_message_through()
+    {
+        await using var subscriber = await TestClients.ConnectAsync(TestClients.Options(broker.Server, "sub-bytes") with { MessageQueueBytes = 10_000 }, output);
+        await using var publisher = await TestClients.ConnectAsync(TestClients.Options(broker.Server, "pub-bytes"), output);
+        await subscriber.SubscribeAsync([new MqttSubscription { TopicFilter = "bytes/#", MaximumQoS = MqttQualityOfService.AtLeastOnce }], TestClients.Cancel());
+        var texts = Enumerable.Range(0, 50).Select(i => i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture) + new string('x', 996)).ToList();
+
+        foreach (var text in texts)
+        {
+            Assert.True((await publisher.PublishAsync(TestClients.Message("bytes/small", text), TestClients.Cancel())).IsSuccess);
+        }
+
+        // Ten 1,000-byte messages fill the queue; the rest wait at the broker (or in the socket) until some are taken.
+        for (var waited = 0; subscriber.Messages.Count < 10 && waited < 100; waited++)
+        {
+            await Task.Delay(50);
+        }
+
+        await Task.Delay(300);
+        Assert.Equal(10, subscriber.Messages.Count);
+        var received = await subscriber.ReceiveAsync(texts.Count);
+        Assert.Equal(texts, received.Select(m => m.Text()));
+
+        var large = new string('y', 30_000);
+        Assert.True((await publisher.PublishAsync(TestClients.Message("bytes/large", large), TestClients.Cancel())).IsSuccess);
+        Assert.Equal(large, (await subscriber.ReceiveAsync()).Text());
+    }
+
+    [Fact]
     public async Task Thousands_of_pipelined_qos1_publishes_all_complete_and_arrive_in_order()
     {
         const int count = 5000;
