@@ -3,12 +3,13 @@ using System.Diagnostics;
 using System.Text.Json;
 using Telemetry.Hosting;
 using Telemetry.Ingest.DeadLetters;
+using Telemetry.Ingest.Storage;
 using Telemetry.Ingest.Validation;
 
 namespace Telemetry.Ingest.Consuming;
 
 /// <summary>What Ingest has done since it started, for <c>/healthz</c> and the periodic log line.</summary>
-public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
+public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder encoder) : IHealthSource
 {
     private readonly ConcurrentDictionary<RejectionReason, long> _rejections = new();
     private readonly FixedBucketHistogram _writeMilliseconds = FixedBucketHistogram.Milliseconds();
@@ -117,6 +118,10 @@ public sealed class IngestStatistics(TimeProvider clock) : IHealthSource
         writer.WriteBoolean("subscribed", Volatile.Read(ref _subscribed) == 1);
         writer.WriteNumber("messages_received", MessagesReceived);
         writer.WriteNumber("messages_acknowledged", Interlocked.Read(ref _messagesAcknowledged));
+
+        // Telemetry not in the form gateways write (or refused) is read by the slower, general path: a gateway that
+        // sends it all the time costs Ingest more CPU per reading.
+        writer.WriteNumber("messages_general_path", encoder.GeneralPathMessages);
         writer.WriteNumber("messages_per_second", Math.Round(MessagesPerSecond, 1));
         writer.WriteNumber("readings_stored", ReadingsStored);
         writer.WriteNumber("points_written", PointsWritten);

@@ -25,6 +25,9 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
     private readonly ReadingBatchEncoder _readings = new(validator);
     private readonly EventPoints _events = new();
 
+    /// <summary>Telemetry messages read along the general path, not in the form gateways write (see <see cref="ReadingBatchEncoder"/>).</summary>
+    public long GeneralPathMessages => _readings.GeneralPathMessages;
+
     public EncodedMessage Encode(string topicName, ReadOnlySpan<byte> payload, PointBatchBuilder batch)
     {
         if (Known(topicName) is not { } known)

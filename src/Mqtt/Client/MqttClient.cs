@@ -451,6 +451,9 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             var other => other,
         };
         _requests.Add(identifier, request);
+
+        // Its answer may arrive behind messages a full queue is holding back: the reader must go on to read it.
+        WakeQueueWaiter();
     }
 
     private void ThrowIfNotUsable()
@@ -1106,18 +1109,36 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
         }
     }
 
-    /// <summary>Whether a message of <paramref name="size"/> payload bytes may join the queue now (see <see cref="MqttClientOptions.MessageQueueBytes"/>).</summary>
+    /// <summary>
+    /// Whether a message of <paramref name="size"/> payload bytes may join the queue now (see
+    /// <see cref="MqttClientOptions.MessageQueueBytes"/>). While a SUBSCRIBE or UNSUBSCRIBE waits for its answer the
+    /// byte limit is lifted (the message count still holds): the answer may come behind messages sent as soon as a
+    /// persistent session resumed, before the application, still subscribing, takes any.
+    /// </summary>
     private bool HasQueueRoom(int size)
     {
         var limit = _options.MessageQueueBytes;
         var queued = Volatile.Read(ref _queuedBytes);
-        return limit <= 0 || queued == 0 || queued + size <= limit;
+        if (limit <= 0 || queued == 0 || queued + size <= limit)
+        {
+            return true;
+        }
+
+        lock (_sync)
+        {
+            return _requests.Count > 0;
+        }
     }
 
     /// <summary>The application took a message: its bytes leave the queue, and a reader waiting for room looks again.</summary>
     private void OnMessageTaken(MqttReceivedMessage message)
     {
         Interlocked.Add(ref _queuedBytes, -message.Message.Payload.Length);
+        WakeQueueWaiter();
+    }
+
+    private void WakeQueueWaiter()
+    {
         if (_options.MessageQueueBytes > 0 && _messageTaken.CurrentCount == 0)
         {
             _messageTaken.Release();

@@ -69,6 +69,10 @@ public sealed class DeadLetterTests(BrokerAndDatabase servers) : IClassFixture<B
         Assert.Equal(4 * perBatch, counted.GetProperty("invalid_identifier").GetInt64());
         Assert.Equal(4 * perBatch, counted.GetProperty("timestamp_out_of_range").GetInt64());
 
+        // The good batches take the fast path; the 16 bad telemetry messages that reach the encoder (too large ones
+        // are refused before it) take the general one, which says why.
+        Assert.Equal(16, health.RootElement.GetProperty("ingest").GetProperty("messages_general_path").GetInt64());
+
         // Every write is in both histograms, and the points per write add up to the points written. A write is
         // counted and then recorded, so the document is read again until the last write is in both.
         var document = await Eventually.ValueAsync(

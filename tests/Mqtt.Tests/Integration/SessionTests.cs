@@ -57,6 +57,35 @@ public sealed class SessionTests(PlainBrokerFixture broker, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task A_resumed_session_can_subscribe_again_while_its_queued_messages_fill_the_byte_limit()
+    {
+        var options = TestClients.Options(broker.Server, "byte-limited-subscriber") with
+        {
+            SessionExpiryInterval = TimeSpan.FromHours(1),
+            ManualAcknowledgement = true,
+            MessageQueueBytes = 4_000,
+        };
+        var subscription = new MqttSubscription { TopicFilter = "byte-limited/#", MaximumQoS = MqttQualityOfService.AtLeastOnce };
+        var subscriber = await TestClients.ConnectAsync(options, output);
+        await subscriber.SubscribeAsync([subscription], TestClients.Cancel());
+        await subscriber.DisconnectAsync(TestClients.Cancel());
+        await subscriber.DisposeAsync();
+        await using var publisher = await TestClients.ConnectAsync(TestClients.Options(broker.Server, "byte-limited-publisher"), output);
+        for (var i = 0; i < 40; i++)
+        {
+            await publisher.PublishAsync(TestClients.Message("byte-limited/x", $"{i:D4}" + new string('x', 996)), TestClients.Cancel());
+        }
+
+        // The broker sends the 40 queued messages right after CONNACK; the SUBACK comes behind them, past the 4 kB.
+        await using var back = TestClients.Create(options with { CleanStart = false }, output);
+        Assert.True((await back.ConnectAsync(TestClients.Cancel())).SessionPresent);
+        await back.SubscribeAsync([subscription], TestClients.Cancel());
+
+        var received = await back.ReceiveAsync(40);
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => $"{i:D4}"), received.Select(m => m.Text()[..4]));
+    }
+
+    [Fact]
     public async Task Messages_published_while_a_persistent_subscriber_is_offline_are_delivered_when_it_returns()
     {
         var options = TestClients.Options(broker.Server, "offline-subscriber") with { SessionExpiryInterval = TimeSpan.FromHours(1) };
