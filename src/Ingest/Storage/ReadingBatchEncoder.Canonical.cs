@@ -67,7 +67,7 @@ public sealed partial class ReadingBatchEncoder
                     return false;
                 }
 
-                var property = BatchProperty(payload.Slice(name.Offset, name.Length));
+                var property = BatchProperty(name.In(payload, _scratch));
                 if (property == Seen.None || (seen & property) != 0)
                 {
                     return false;
@@ -130,7 +130,7 @@ public sealed partial class ReadingBatchEncoder
 
         const Seen Required = Seen.Gateway | Seen.Site | Seen.Seq | Seen.Sent | Seen.Readings;
         if (!scan.AtEnd() || (seen & Required) != Required
-            || validator.CheckBatch(topic, (int)version, payload.Slice(payloadSite.Offset, payloadSite.Length), payload.Slice(payloadGateway.Offset, payloadGateway.Length), readings, sent, latest) is not null)
+            || validator.CheckBatch(topic, (int)version, payloadSite.In(payload, _scratch), payloadGateway.In(payload, _scratch), readings, sent, latest) is not null)
         {
             return false;
         }
@@ -158,7 +158,7 @@ public sealed partial class ReadingBatchEncoder
                     return false;
                 }
 
-                var property = ReadingProperty(payload.Slice(name.Offset, name.Length));
+                var property = ReadingProperty(name.In(payload, _scratch));
                 if (property == Seen.None || (seen & property) != 0)
                 {
                     return false;
@@ -168,9 +168,9 @@ public sealed partial class ReadingBatchEncoder
                 var read = property switch
                 {
                     Seen.Device => scan.String(out _device),
-                    Seen.Family => scan.String(out var family) && TryName(payload, family, FamilyNames, out _family),
+                    Seen.Family => scan.String(out var family) && TryName(family.In(payload, _scratch), FamilyNames, out _family),
                     Seen.Ts => scan.Time(out _ts),
-                    Seen.Quality => scan.String(out var quality) && TryName(payload, quality, QualityNames, out _quality),
+                    Seen.Quality => scan.String(out var quality) && TryName(quality.In(payload, _scratch), QualityNames, out _quality),
                     Seen.Circuit => scan.Null() || ScanText(ref scan, out _circuit),
                     Seen.Error => scan.Null() || ScanText(ref scan, out _error),
                     _ => scan.Null() || ScanValues(ref scan, payload),
@@ -219,10 +219,10 @@ public sealed partial class ReadingBatchEncoder
             }
 
             // A name met twice is malformed: the general path says so.
-            var bytes = payload.Slice(name.Offset, name.Length);
+            var bytes = name.In(payload, _scratch);
             for (var i = 0; i < _valueCount; i++)
             {
-                if (payload.Slice(_values[i].Name.Offset, _values[i].Name.Length).SequenceEqual(bytes))
+                if (_values[i].Name.In(payload, _scratch).SequenceEqual(bytes))
                 {
                     return false;
                 }
@@ -248,23 +248,6 @@ public sealed partial class ReadingBatchEncoder
         while (scan.Take((byte)','));
 
         return scan.Take((byte)'}');
-    }
-
-    private static bool TryName<T>(ReadOnlySpan<byte> payload, Utf8Slice slice, (byte[] Name, T Value)[] names, out T value)
-        where T : struct
-    {
-        var text = payload.Slice(slice.Offset, slice.Length);
-        foreach (var (candidate, member) in names)
-        {
-            if (text.SequenceEqual(candidate))
-            {
-                value = member;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
     }
 
     /// <summary>Reads the canonical form token by token; every method returns false, consuming nothing useful, at anything else.</summary>

@@ -522,19 +522,29 @@ public sealed partial class ReadingBatchEncoder(GatewayMessageValidator validato
     private static T ReadNamed<T>(ref Utf8JsonReader reader, ReadOnlySpan<byte> payload, (byte[] Name, T Value)[] names, JsonTypeInfo<T> type, int index, string property)
         where T : struct, Enum
     {
-        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped)
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && TryName(reader.ValueSpan, names, out var value))
         {
-            var name = reader.ValueSpan;
-            foreach (var (candidate, value) in names)
-            {
-                if (name.SequenceEqual(candidate))
-                {
-                    return value;
-                }
-            }
+            return value;
         }
 
         return ReadOtherwise(ref reader, payload, type, index, property);
+    }
+
+    /// <summary>The member whose contract name <paramref name="text"/> is, byte for byte.</summary>
+    private static bool TryName<T>(ReadOnlySpan<byte> text, (byte[] Name, T Value)[] names, out T value)
+        where T : struct
+    {
+        foreach (var (candidate, member) in names)
+        {
+            if (text.SequenceEqual(candidate))
+            {
+                value = member;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
     }
 
     /// <summary>An enumeration not written as its contract name, read by the contract's converter itself.</summary>
