@@ -89,6 +89,7 @@ public sealed partial class InteropTests
             PeerScript, "tcp", "--port", Port(port), "--unit", "1", "--unit", "4",
             "--holding", "100=1,2,65535,40000", "--input", "3=230,231", "--coils", "10=1,0,1,1", "--discrete", "0=0,1",
         ]);
+        await UntilLoadedAsync(peer);
         await FreePort.WaitUntilListeningAsync(port, PeerTimeout, () => !peer.HasExited);
 
         await using var master = ModbusMaster.ForTcp("127.0.0.1", port, new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromSeconds(5) });
@@ -113,6 +114,7 @@ public sealed partial class InteropTests
             PeerScript, "rtu", "--device", pty.B, "--baud", "9600", "--parity", "N", "--unit", "3",
             "--holding", "0=10,20,30", "--input", "5=555",
         ]);
+        await UntilLoadedAsync(peer);
         await using var master = ModbusMaster.ForRtu(pty.A, 9600, ModbusParity.None, options: new ModbusMasterOptions { ResponseTimeout = TimeSpan.FromSeconds(1) });
 
         // The peer opens its port a moment after starting: poll until it answers.
@@ -122,6 +124,9 @@ public sealed partial class InteropTests
         await master.WriteSingleRegisterAsync(3, 1, 21);
         Assert.Equal([10, 21, 30], await master.ReadHoldingRegistersAsync(3, 0, 3));
     }
+
+    /// <summary>Waits for the peer to say its values are loaded; one that cannot start (a Python module missing) fails here with its own words.</summary>
+    private static Task UntilLoadedAsync(RunningCommand peer) => peer.WaitForOutputAsync(output => output.Contains("READY", StringComparison.Ordinal), PeerTimeout);
 
     private static string PeerScript => Path.Combine(AppContext.BaseDirectory, "Peers", "pymodbus_server.py");
 
