@@ -64,7 +64,7 @@ internal static class IngestBenchmark
         var endToEnds = new List<EndToEnd>();
         for (var round = 1; round <= rounds; round++)
         {
-            var (oneAtATime, inParallel, rawCpu) = await raw.MeasureAsync();
+            var (oneAtATime, inParallel, rawCpu, rawWindow) = await raw.MeasureAsync();
             var limit = Math.Max(oneAtATime, inParallel);
             var endToEnd = await EndToEndAsync(broker, placement, settings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings);
             limits.Add(limit);
@@ -72,6 +72,9 @@ internal static class IngestBenchmark
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  round {round}: InfluxDB raw {oneAtATime:N0} one write at a time, {inParallel:N0} with {writesInFlight} at a time ({rawCpu:N1} µs CPU per reading); end to end {endToEnd.Rate:N0} readings/s: {endToEnd.Rate / Math.Min(brokerRate, limit):F2}"));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"           middle of the stream: raw, {writesInFlight} at a time, {rawWindow.PointsPerSecond:N0} points/s, InfluxDB busy {rawWindow.Busy:P0}; end to end {endToEnd.Window.PointsPerSecond:N0} points/s, busy {endToEnd.Window.Busy:P0}: {endToEnd.Window.PointsPerSecond / rawWindow.PointsPerSecond:F2}"));
         }
 
         var typical = endToEnds.OrderBy(e => e.Rate).ElementAt(endToEnds.Count / 2);
@@ -125,11 +128,13 @@ internal static class IngestBenchmark
         await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= readings, "warm-up stored", TimeSpan.FromMinutes(10));
 
         int?[] processes = [ingest.ProcessId, influx.ProcessId, broker.ProcessId, Environment.ProcessId];
+        await using var progress = await InfluxProgress.StartAsync(influx.Url, influx.ProcessId);
         var cpuBefore = processes.Select(ProcessCpu.Used).ToArray();
         var started = Stopwatch.GetTimestamp();
         await PublishAsync(broker, topic, payloads, $"{clientId}-stream");
         await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= 2 * readings, "every reading stored", TimeSpan.FromMinutes(10));
         var rate = readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var window = await progress.StopAsync(readings + payloads.Length);
         var cpu = processes.Select((p, i) => ProcessCpu.MicrosecondsPer(cpuBefore[i], ProcessCpu.Used(p), readings)).ToArray();
         using var health = JsonDocument.Parse(await ingest.HealthAsync());
         var figures = health.RootElement.GetProperty("ingest");
@@ -138,6 +143,7 @@ internal static class IngestBenchmark
         await Eventually.TrueAsync(async () => HeldMessages(await ingest.HealthAsync()) == 0, "every message acknowledged");
         return new EndToEnd(
             rate,
+            window,
             cpu,
             figures.GetProperty("peak_held_bytes").GetInt64(),
             figures.GetProperty("working_set_bytes").GetInt64(),
@@ -146,7 +152,7 @@ internal static class IngestBenchmark
             figures.GetProperty("batch_points").GetProperty("p50").GetDouble());
     }
 
-    private sealed record EndToEnd(double Rate, double[] Cpu, long PeakHeldBytes, long WorkingSetBytes, double WriteP50, double WriteP99, double PointsP50);
+    private sealed record EndToEnd(double Rate, InfluxProgress.Window Window, double[] Cpu, long PeakHeldBytes, long WorkingSetBytes, double WriteP50, double WriteP99, double PointsP50);
 
     private static long HeldMessages(string health)
     {
@@ -194,6 +200,7 @@ internal static class IngestBenchmark
         private readonly List<string> _warmUpFiles;
         private readonly List<string> _files;
         private readonly long _readings;
+        private readonly long _points;
         private readonly int _writesInFlight;
 
         public RawWrites(CorePlacement? placement, byte[][] warmUpPayloads, byte[][] payloads, int writesInFlight)
@@ -202,31 +209,34 @@ internal static class IngestBenchmark
             _placement = placement;
             (_warmUpFiles, _) = LineProtocolFiles(warmUpPayloads, Path.Combine(_folder, "warm-up"));
             (_files, _readings) = LineProtocolFiles(payloads, Path.Combine(_folder, "measured"));
+            _points = _readings + payloads.Length;
             _writesInFlight = writesInFlight;
         }
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);
 
         /// <summary>Readings per second one write at a time and with the writes in flight, and the CPU InfluxDB spent per reading on the latter.</summary>
-        public async Task<(double OneAtATime, double Parallel, double ParallelCpuMicroseconds)> MeasureAsync()
+        public async Task<(double OneAtATime, double Parallel, double ParallelCpuMicroseconds, InfluxProgress.Window ParallelWindow)> MeasureAsync()
         {
-            var (oneAtATime, _) = await MeasureAsync(1);
-            var (inParallel, cpu) = await MeasureAsync(_writesInFlight);
-            return (oneAtATime, inParallel, cpu);
+            var (oneAtATime, _, _) = await MeasureAsync(1);
+            var (inParallel, cpu, window) = await MeasureAsync(_writesInFlight);
+            return (oneAtATime, inParallel, cpu, window);
         }
 
-        private async Task<(double Rate, double CpuMicroseconds)> MeasureAsync(int parallel)
+        private async Task<(double Rate, double CpuMicroseconds, InfluxProgress.Window Window)> MeasureAsync(int parallel)
         {
             await using var influx = await StartInfluxAsync(_placement);
             using var http = new HttpClient();
             using var create = new FormUrlEncodedContent([new KeyValuePair<string, string>("q", "CREATE DATABASE raw")]);
             (await http.PostAsync(new Uri(influx.Url, "query"), create)).EnsureSuccessStatusCode();
             await PostAllAsync(influx, _warmUpFiles, parallel);
+            await using var progress = await InfluxProgress.StartAsync(influx.Url, influx.ProcessId);
             var cpuBefore = ProcessCpu.Used(influx.ProcessId);
             var started = Stopwatch.GetTimestamp();
             await PostAllAsync(influx, _files, parallel);
             var rate = _readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
-            return (rate, ProcessCpu.MicrosecondsPer(cpuBefore, ProcessCpu.Used(influx.ProcessId), _readings));
+            var cpu = ProcessCpu.MicrosecondsPer(cpuBefore, ProcessCpu.Used(influx.ProcessId), _readings);
+            return (rate, cpu, await progress.StopAsync(_points));
         }
 
         private static async Task PostAllAsync(InfluxServer influx, IReadOnlyList<string> bodies, int parallel)
