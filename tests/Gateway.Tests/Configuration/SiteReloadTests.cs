@@ -21,7 +21,7 @@ public sealed class SiteReloadTests
         await GoodReadingsOfAsync(rig, "tcp-001", "tcp-002", "tcp-003", "tcp-004");
 
         List<RigDevice> edited = [.. plant.Where(d => d.Id != "tcp-004").Select(d => d.Id == "tcp-002" ? d with { PollIntervalSeconds = 5 } : d)];
-        await rig.EditSiteFileAsync(rig.SiteJsonFor(edited));
+        rig.EditSiteFile(rig.SiteJsonFor(edited));
 
         var added = await Eventually.ValueAsync(
             () => Task.FromResult(Readings(rig, "tcp-005").FirstOrDefault(r => r.Quality == ReadingQuality.Good)),
@@ -69,7 +69,7 @@ public sealed class SiteReloadTests
 
         // Two errors at once: a model no profile describes, and a unit id taken twice on the link.
         List<RigDevice> broken = [.. plant, new RigDevice("tcp-009", "xx-none", "street_controller", false, 9, 1), new RigDevice("tcp-010", "hg-lcu2", "street_controller", false, 1, 1)];
-        await rig.EditSiteFileAsync(rig.SiteJsonFor(broken));
+        rig.EditSiteFile(rig.SiteJsonFor(broken));
 
         var refusal = await Eventually.ValueAsync(
             async () => (await RefusalAsync(rig)).Refused,
@@ -93,11 +93,11 @@ public sealed class SiteReloadTests
         Assert.DoesNotContain(rig.Batches().SelectMany(b => b.Readings), r => r.Device is "tcp-009" or "tcp-010");
 
         // Broken JSON is refused the same way; a good file after that is taken, and the refusal is cleared.
-        await rig.EditSiteFileAsync(rig.SiteJsonFor(plant)[..^10]);
+        rig.EditSiteFile(rig.SiteJsonFor(plant)[..^10]);
         await Eventually.TrueAsync(async () => (await RefusalAsync(rig)).Refused == 2, "the truncated file refused", Patience);
         Assert.Equal(1, (await RefusalAsync(rig)).Version);
 
-        await rig.EditSiteFileAsync(rig.SiteJsonFor([.. plant.Take(2)]));
+        rig.EditSiteFile(rig.SiteJsonFor([.. plant.Take(2)]));
         await Eventually.TrueAsync(async () => (await RefusalAsync(rig)).Version == 2, "the corrected file taken", Patience);
         Assert.Null((await RefusalAsync(rig)).Reason);
     }

@@ -158,7 +158,12 @@ internal sealed partial class GatewayRig : IAsyncDisposable
             tcpPort);
 
     /// <summary>Rewrites the gateway's site file in place, as an editor saving it would.</summary>
-    public Task EditSiteFileAsync(string json) => File.WriteAllTextAsync(SiteFile, json);
+    /// <remarks>
+    /// Truncated and written back to back on this thread, as an editor saves in place. Written asynchronously, the
+    /// truncation happens at the open and the text waits for a thread of the (busy) test host: a fresh-clone run
+    /// once counted a refused reload there, as if the file had stood empty past the gateway's settle time.
+    /// </remarks>
+    public void EditSiteFile(string json) => File.WriteAllText(SiteFile, json);
 
     /// <summary>The site file for <paramref name="devices"/> on this rig's links.</summary>
     public string SiteJsonFor(IReadOnlyList<RigDevice> devices) => SiteJson(devices, Bus?.A, TcpPort);
