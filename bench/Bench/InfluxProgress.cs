@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Telemetry.Testing;
 
 namespace Telemetry.Bench;
 
@@ -18,33 +17,22 @@ internal sealed class InfluxProgress : IAsyncDisposable
     private readonly int? _processId;
     private readonly List<Sample> _samples = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private Task _loop = Task.CompletedTask;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
 
     private InfluxProgress(Uri influx, int? processId)
     {
         _vars = new Uri(influx, "debug/vars");
         _processId = processId;
-        _loop = LoopAsync();
     }
 
-    /// <summary>Starts following; the first sample is the baseline the stream's points are counted from.</summary>
+    /// <summary>Starts following; the first sample, taken before this returns, is the baseline the stream's points are counted from.</summary>
     public static async Task<InfluxProgress> StartAsync(Uri influx, int? processId)
     {
         var progress = new InfluxProgress(influx, processId);
-        await Eventually.TrueAsync(() => Task.FromResult(progress.Count > 0), "InfluxDB counters read");
+        await progress.SampleAsync(CancellationToken.None);
+        progress._loop = progress.LoopAsync();
         return progress;
-    }
-
-    private int Count
-    {
-        get
-        {
-            lock (_samples)
-            {
-                return _samples.Count;
-            }
-        }
     }
 
     /// <summary>Stops following and tells how the stream of <paramref name="points"/> points went in.</summary>
@@ -88,8 +76,8 @@ internal sealed class InfluxProgress : IAsyncDisposable
         {
             try
             {
-                await SampleAsync(_stop.Token);
                 await Task.Delay(Interval, _stop.Token);
+                await SampleAsync(_stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {

@@ -66,7 +66,7 @@ internal static class IngestBenchmark
         {
             var (oneAtATime, inParallel, rawCpu, rawWindow) = await raw.MeasureAsync();
             var limit = Math.Max(oneAtATime, inParallel);
-            var endToEnd = await EndToEndAsync(broker, placement, settings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings);
+            var endToEnd = await EndToEndAsync(broker, placement, settings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings, raw.Points);
             limits.Add(limit);
             endToEnds.Add(endToEnd);
             Console.WriteLine(string.Create(
@@ -113,7 +113,7 @@ internal static class IngestBenchmark
     /// </summary>
     private static async Task<EndToEnd> EndToEndAsync(
         MosquittoServer broker, CorePlacement? placement, Dictionary<string, string> common, string clientId,
-        string warmUpTopic, byte[][] warmUpPayloads, string topic, byte[][] payloads, long readings)
+        string warmUpTopic, byte[][] warmUpPayloads, string topic, byte[][] payloads, long readings, long points)
     {
         await using var influx = await StartInfluxAsync(placement);
         var settings = new Dictionary<string, string>(common)
@@ -134,7 +134,7 @@ internal static class IngestBenchmark
         await PublishAsync(broker, topic, payloads, $"{clientId}-stream");
         await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= 2 * readings, "every reading stored", TimeSpan.FromMinutes(10));
         var rate = readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var window = await progress.StopAsync(readings + payloads.Length);
+        var window = await progress.StopAsync(points);
         var cpu = processes.Select((p, i) => ProcessCpu.MicrosecondsPer(cpuBefore[i], ProcessCpu.Used(p), readings)).ToArray();
         using var health = JsonDocument.Parse(await ingest.HealthAsync());
         var figures = health.RootElement.GetProperty("ingest");
@@ -200,18 +200,19 @@ internal static class IngestBenchmark
         private readonly List<string> _warmUpFiles;
         private readonly List<string> _files;
         private readonly long _readings;
-        private readonly long _points;
         private readonly int _writesInFlight;
 
         public RawWrites(CorePlacement? placement, byte[][] warmUpPayloads, byte[][] payloads, int writesInFlight)
         {
             _folder = RepositoryPaths.NewScratchDirectory("bench-ingest");
             _placement = placement;
-            (_warmUpFiles, _) = LineProtocolFiles(warmUpPayloads, Path.Combine(_folder, "warm-up"));
-            (_files, _readings) = LineProtocolFiles(payloads, Path.Combine(_folder, "measured"));
-            _points = _readings + payloads.Length;
+            (_warmUpFiles, _, _) = LineProtocolFiles(warmUpPayloads, Path.Combine(_folder, "warm-up"));
+            (_files, _readings, Points) = LineProtocolFiles(payloads, Path.Combine(_folder, "measured"));
             _writesInFlight = writesInFlight;
         }
+
+        /// <summary>The points the measured stream makes, readings and batch records, as Ingest writes them.</summary>
+        public long Points { get; }
 
         public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -236,7 +237,7 @@ internal static class IngestBenchmark
             await PostAllAsync(influx, _files, parallel);
             var rate = _readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
             var cpu = ProcessCpu.MicrosecondsPer(cpuBefore, ProcessCpu.Used(influx.ProcessId), _readings);
-            return (rate, cpu, await progress.StopAsync(_points));
+            return (rate, cpu, await progress.StopAsync(Points));
         }
 
         private static async Task PostAllAsync(InfluxServer influx, IReadOnlyList<string> bodies, int parallel)
@@ -248,20 +249,21 @@ internal static class IngestBenchmark
         }
     }
 
-    /// <summary>The points Ingest makes of these payloads, as line protocol files of Ingest's batch size, and how many readings they hold.</summary>
-    private static (List<string> Files, long Readings) LineProtocolFiles(byte[][] payloads, string folder)
+    /// <summary>The points Ingest makes of these payloads, as line protocol files of Ingest's batch size, how many readings they hold and how many points.</summary>
+    private static (List<string> Files, long Readings, long Points) LineProtocolFiles(byte[][] payloads, string folder)
     {
         Directory.CreateDirectory(folder);
         var files = new List<string>();
         using var builder = new PointBatchBuilder(5_000, 1 << 20);
         var point = new Point("_");
-        long readings = 0;
+        long readings = 0, points = 0;
         void Flush()
         {
             using var batch = builder.TakeBatch();
             var file = Path.Combine(folder, $"{files.Count}.lp");
             File.WriteAllBytes(file, batch.Body.ToArray());
             files.Add(file);
+            points += batch.PointCount;
         }
 
         foreach (var payload in payloads)
@@ -286,6 +288,6 @@ internal static class IngestBenchmark
             Flush();
         }
 
-        return (files, readings);
+        return (files, readings, points);
     }
 }
