@@ -190,19 +190,24 @@ public sealed partial class PublishingService(
         using var drain = new CancellationTokenSource(DrainOnStop);
         try
         {
-            while (mqtt.State == MqttConnectionState.Connected && Queue.TryReadNext(out var record))
+            // The stop ended every publish in flight without acknowledging its record: one waiting out "no
+            // matching subscribers" before its retry, or waiting for its PUBACK. The read cursor is already past
+            // them, so once they are over the drain starts again from the oldest record not acknowledged. Nothing
+            // is in flight then, so nothing goes out twice from here.
+            await InFlightDoneAsync(drain.Token);
+            do
             {
-                await _window.WaitAsync(drain.Token);
-                Start(record, drain.Token);
-            }
+                Interlocked.Exchange(ref _rewindRequested, 0);
+                Queue.Rewind();
+                while (mqtt.State == MqttConnectionState.Connected && Queue.TryReadNext(out var record))
+                {
+                    await _window.WaitAsync(drain.Token);
+                    Start(record, drain.Token);
+                }
 
-            Task[] pending;
-            lock (_gate)
-            {
-                pending = [.. _inFlight];
+                await InFlightDoneAsync(drain.Token);
             }
-
-            await Task.WhenAll(pending).WaitAsync(drain.Token);
+            while (mqtt.State == MqttConnectionState.Connected && Volatile.Read(ref _rewindRequested) == 1);
         }
         catch (OperationCanceledException)
         {
@@ -223,6 +228,17 @@ public sealed partial class PublishingService(
 
         await mqtt.DisconnectAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         LogStopped(logger, left);
+    }
+
+    private Task InFlightDoneAsync(CancellationToken cancellationToken)
+    {
+        Task[] pending;
+        lock (_gate)
+        {
+            pending = [.. _inFlight];
+        }
+
+        return Task.WhenAll(pending).WaitAsync(cancellationToken);
     }
 
     private void OnConnectionStateChanged(object? sender, MqttConnectionStateChangedEventArgs e)

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Telemetry.Contracts;
 using Telemetry.Testing;
 
 namespace Telemetry.Gateway.Tests.Integration;
@@ -84,6 +86,42 @@ public sealed class DeliveryTests
         // seq continues where the killed process left it: the counter is on disk before a batch is appended.
         var firstAfterRestart = queued.Keys.Where(seq => !loggedBeforeKill.ContainsKey(seq) && pendingAtKill.All(p => p.Seq != seq)).Min();
         Assert.Equal(lastSeqBeforeKill + 1, firstAfterRestart);
+    }
+
+    [Fact]
+    public async Task A_gateway_stopped_just_after_a_subscriber_came_back_hands_over_the_batches_nobody_had_heard()
+    {
+        // Nobody subscribed: the broker answers every publish "no matching subscribers", and the gateway keeps
+        // each batch and sends it again after a pause. A stop during that pause must not leave those batches
+        // behind when a subscriber is there again: the drain on stop sends them.
+        await using var rig = await GatewayRig.StartAsync(GatewayRig.Mixed(tcpDevices: 8, busDevices: 0, interval: 1), record: false);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var health = await rig.GatewayHealthAsync();
+                return health.RootElement.GetProperty("gateway").GetProperty("publishes_without_subscribers").GetInt64() >= 3;
+            },
+            "publishes answered without subscribers",
+            TimeSpan.FromSeconds(30));
+
+        await using var subscriber = await BrokerRecorder.StartAsync(rig.Broker, $"lighting/{GatewayRig.SiteId}/{GatewayRig.GatewayId}/telemetry");
+        await rig.Gateway.StopAsync();
+
+        var (left, _) = rig.StateLeftBehind();
+        var queued = rig.QueuedBatches();
+        Assert.True(left.Count == 0, $"left in the queue by the stop: seq {string.Join(' ', left.Select(b => b.Seq))}\n{rig.Logs()}");
+        Assert.True(queued.Count >= 3, $"{queued.Count} batches queued\n{rig.Logs()}");
+        List<long> unheard = [];
+        await Eventually.TrueAsync(
+            () =>
+            {
+                var heard = subscriber.Messages.Select(m => JsonSerializer.Deserialize(m.Payload.Span, ContractsJson.Default.ReadingBatch)!.Seq).ToHashSet();
+                unheard = [.. queued.Keys.Where(seq => !heard.Contains(seq)).Order()];
+                return Task.FromResult(unheard.Count == 0);
+            },
+            "every queued batch heard by the subscriber",
+            TimeSpan.FromSeconds(10)).ContinueWith(
+                t => t.IsFaulted ? throw new Xunit.Sdk.XunitException($"never heard by the subscriber: seq {string.Join(' ', unheard)}\n{rig.Logs()}") : t);
     }
 
     /// <summary>
