@@ -120,8 +120,8 @@ public sealed class DeliveryTests
                 return Task.FromResult(unheard.Count == 0);
             },
             "every queued batch heard by the subscriber",
-            TimeSpan.FromSeconds(10)).ContinueWith(
-                t => t.IsFaulted ? throw new Xunit.Sdk.XunitException($"never heard by the subscriber: seq {string.Join(' ', unheard)}\n{rig.Logs()}") : t);
+            TimeSpan.FromSeconds(10),
+            () => $"never heard by the subscriber: seq {string.Join(' ', unheard)}\n{rig.Logs()}");
     }
 
     /// <summary>
@@ -153,10 +153,8 @@ public sealed class DeliveryTests
                 return expected.IsSubsetOf(stored.Select(b => b.Seq));
             },
             "every queued batch stored",
-            TimeSpan.FromSeconds(60)).ContinueWith(
-                t => t.IsFaulted
-                    ? throw new Xunit.Sdk.XunitException($"missing from InfluxDB: seq {string.Join(' ', expected.Except(stored.Select(b => b.Seq)).Order())}; stored: {string.Join(' ', stored.Select(b => b.Seq).Order())}\n{rig.Logs()}")
-                    : t);
+            TimeSpan.FromSeconds(60),
+            () => $"missing from InfluxDB: seq {string.Join(' ', expected.Except(stored.Select(b => b.Seq)).Order())}; stored: {string.Join(' ', stored.Select(b => b.Seq).Order())}\n{rig.Logs()}");
 
         var context = $"queued: {queued.Count} batches, seq {queued.Keys.Min()}..{queued.Keys.Max()}; left in the queue: {leftQueued.Count}\n{rig.Logs()}";
         var duplicated = stored.GroupBy(b => b.Seq).Where(g => g.Count() > 1).Select(g => g.Key).ToList();

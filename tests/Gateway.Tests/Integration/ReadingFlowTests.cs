@@ -30,7 +30,8 @@ public sealed class ReadingFlowTests(ReadingFlowFixture fixture) : IClassFixture
         await Eventually.TrueAsync(
             () => Task.FromResult(ids.IsSubsetOf(Rig.Batches().SelectMany(b => b.Readings).Where(r => r.Quality == ReadingQuality.Good).Select(r => r.Device))),
             "a good reading of every device",
-            TimeSpan.FromSeconds(40)).ContinueWith(t => t.IsFaulted ? throw new Xunit.Sdk.XunitException(t.Exception!.InnerException!.Message + "\n" + Rig.Logs()) : t);
+            TimeSpan.FromSeconds(40),
+            Rig.Logs);
 
         var batches = Rig.Batches().OrderBy(b => b.Seq).ToList();
         Assert.All(batches, b => Assert.Equal(GatewayRig.GatewayId, b.Gateway));
