@@ -13,7 +13,7 @@ public sealed partial class SimulationService(Simulation simulation, SimulationC
 {
     public string Name => "simulation";
 
-    public bool IsHealthy => simulation.IsServing;
+    public HealthVerdict Verdict => simulation.IsServing ? HealthVerdict.Healthy : HealthVerdict.Unhealthy("not serving the devices");
 
     public void Write(Utf8JsonWriter writer)
     {

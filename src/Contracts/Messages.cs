@@ -88,7 +88,9 @@ public sealed record GatewayState
 /// </summary>
 public sealed record GatewayEvent
 {
-    public int V { get; init; } = 1;
+    public const int CurrentVersion = 1;
+
+    public int V { get; init; } = CurrentVersion;
 
     /// <summary>What happened, in snake case: <c>battery_test_finished</c>, <c>command_result</c>, <c>device_error</c>...</summary>
     public required string Kind { get; init; }

@@ -3,9 +3,9 @@ using Telemetry.Hosting;
 using Telemetry.InfluxDb;
 using Telemetry.Ingest;
 using Telemetry.Ingest.Consuming;
-using Telemetry.Ingest.DeadLetters;
+using Telemetry.Hosting.DeadLetters;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 using Telemetry.Mqtt;
 
 var builder = ServiceHost.CreateBuilder(args, "Ingest");
@@ -13,8 +13,9 @@ var mqttSettings = IngestBroker.Defaults();
 builder.Configuration.GetSection("Mqtt").Bind(mqttSettings);
 var influxSettings = builder.Configuration.GetSection("Influx").Get<InfluxSettings>() ?? new InfluxSettings();
 var limits = builder.Configuration.GetSection("Validation").Get<ValidationLimits>() ?? new ValidationLimits();
-var deadLetterSettings = builder.Configuration.GetSection("DeadLetters").Get<DeadLetterSettings>() ?? new DeadLetterSettings();
-var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).ToList();
+var deadLetterSettings = new DeadLetterSettings { File = "deadletters/ingest-.jsonl", TopicSuffix = "deadletter/ingest" };
+builder.Configuration.GetSection("DeadLetters").Bind(deadLetterSettings);
+var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).Concat(deadLetterSettings.Validate()).ToList();
 if (problems.Count > 0)
 {
     throw new InvalidConfigurationException(problems);

@@ -1,5 +1,5 @@
 using Telemetry.Hosting;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Tests;
 

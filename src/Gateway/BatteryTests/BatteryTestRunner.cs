@@ -73,7 +73,7 @@ public sealed partial class BatteryTestRunner(
         LogStarted(logger, kind, device.Id);
         outbound.AppendEvent(new GatewayEvent
         {
-            Kind = "battery_test_started",
+            Kind = EventKinds.BatteryTestStarted,
             Ts = clock.GetUtcNow(),
             Device = device.Id,
             Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = Name(kind) },
@@ -219,7 +219,7 @@ public sealed partial class BatteryTestRunner(
         {
             outbound.AppendEvent(new GatewayEvent
             {
-                Kind = "battery_test_finished",
+                Kind = EventKinds.BatteryTestFinished,
                 Ts = clock.GetUtcNow(),
                 Device = device.Id,
                 Message = reason,

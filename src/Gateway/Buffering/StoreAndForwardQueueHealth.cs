@@ -9,7 +9,7 @@ public sealed class StoreAndForwardQueueHealth(StoreAndForwardQueue queue) : IHe
 {
     public string Name => "buffer";
 
-    public bool IsHealthy => true;
+    public HealthVerdict Verdict => HealthVerdict.Healthy;
 
     public void Write(Utf8JsonWriter writer)
     {

@@ -101,7 +101,7 @@ public sealed partial class CommandService(
         {
             outbound.AppendEvent(new GatewayEvent
             {
-                Kind = "command_result",
+                Kind = EventKinds.CommandResult,
                 Ts = now,
                 Device = Identifiers.IsValid(deviceId) ? deviceId : null,
                 Message = outcome.Reason is { } reason ? Truncate(reason) : null,

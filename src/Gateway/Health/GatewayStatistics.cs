@@ -34,7 +34,7 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     public string Name => "gateway";
 
     /// <summary>Connected to the broker: what is read now is delivered now (otherwise it waits in the queue).</summary>
-    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1;
+    public HealthVerdict Verdict => Volatile.Read(ref _brokerConnected) == 1 ? HealthVerdict.Healthy : HealthVerdict.Unhealthy("not connected to the broker");
 
     /// <summary>The queue, once open, for depth and age.</summary>
     public StoreAndForwardQueue? Queue { get; set; }

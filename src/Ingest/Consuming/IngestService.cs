@@ -6,9 +6,9 @@ using Telemetry.Contracts;
 using Telemetry.Hosting;
 using Telemetry.InfluxDb;
 using Telemetry.InfluxDb.Writing;
-using Telemetry.Ingest.DeadLetters;
+using Telemetry.Hosting.DeadLetters;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 using Telemetry.Mqtt;
 
 namespace Telemetry.Ingest.Consuming;

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Telemetry.Hosting;
-using Telemetry.Ingest.DeadLetters;
+using Telemetry.Hosting.DeadLetters;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Consuming;
 
@@ -33,7 +33,9 @@ public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder e
     public string Name => "ingest";
 
     /// <summary>Connected to the broker and subscribed: messages published now will reach Ingest.</summary>
-    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1 && Volatile.Read(ref _subscribed) == 1;
+    public HealthVerdict Verdict => HealthVerdict.Healthy
+        .When(Volatile.Read(ref _brokerConnected) == 0, HealthStatus.Unhealthy, "not connected to the broker")
+        .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet");
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
@@ -142,7 +144,7 @@ public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder e
         writer.WriteStartObject("dead_letters");
         foreach (var (reason, count) in _rejections.OrderBy(r => r.Key))
         {
-            writer.WriteNumber(DeadLetterSink.ReasonName(reason), count);
+            writer.WriteNumber(reason.ToName(), count);
         }
 
         writer.WriteEndObject();

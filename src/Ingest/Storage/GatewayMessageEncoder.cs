@@ -3,7 +3,7 @@ using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.LineProtocol;
 using Telemetry.InfluxDb.Writing;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Storage;
 
@@ -83,14 +83,9 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
 
     private EncodedMessage EncodeState(GatewayTopic topic, GatewayState state, PointBatchBuilder batch)
     {
-        if (validator.CheckTime("state ts", state.Ts) is { } refused)
+        if (validator.CheckState(state) is { } refused)
         {
             return new(0, 0, null, [refused]);
-        }
-
-        if (state.Version is { Length: > 64 })
-        {
-            return Refused(RejectionReason.InvalidName, "a version longer than 64 characters");
         }
 
         _events.Add(batch, topic, state);

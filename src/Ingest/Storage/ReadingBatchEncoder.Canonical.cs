@@ -3,7 +3,7 @@ using System.Globalization;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.LineProtocol;
 using Telemetry.InfluxDb.Writing;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Storage;
 
@@ -102,7 +102,7 @@ public sealed partial class ReadingBatchEncoder
 
                     readings++;
                     var reading = Parsed(payload);
-                    if (validator.CheckReading(reading, latest) is not null)
+                    if (validator.CheckReading(reading, readings - 1, latest) is not null)
                     {
                         return false;
                     }

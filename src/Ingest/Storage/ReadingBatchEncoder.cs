@@ -6,7 +6,7 @@ using System.Text.Unicode;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.LineProtocol;
 using Telemetry.InfluxDb.Writing;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Storage;
 
@@ -186,7 +186,7 @@ public sealed partial class ReadingBatchEncoder(GatewayMessageValidator validato
                         ReadReading(ref reader, payload, readings);
                         readings++;
                         var reading = Parsed(payload);
-                        var rejection = validator.CheckReading(reading, latest);
+                        var rejection = validator.CheckReading(reading, readings - 1, latest);
                         if (rejection is null)
                         {
                             try

@@ -1186,7 +1186,10 @@ public sealed class MqttClient : IMqttClient, IMqttConnectionOwner
             throw new MqttProtocolException(MqttDisconnectReasonCode.TopicAliasInvalid, "The server used a topic alias, but Topic Alias Maximum 0 was announced.");
         }
 
-        var received = new MqttReceivedMessage(message, publish.Duplicate, publish.PacketIdentifier, publish.SubscriptionIdentifiers, connection.Generation);
+        var received = new MqttReceivedMessage(message, publish.Duplicate, publish.PacketIdentifier, publish.SubscriptionIdentifiers, connection.Generation)
+        {
+            ReceivedTimestamp = _time.GetTimestamp(),
+        };
         var atLeastOnce = message.QualityOfService == MqttQualityOfService.AtLeastOnce;
         if (atLeastOnce)
         {

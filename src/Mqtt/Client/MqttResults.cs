@@ -162,6 +162,12 @@ public sealed class MqttReceivedMessage
     /// <summary>The DUP flag: this may be a redelivery of a message delivered before.</summary>
     public bool Duplicate { get; }
 
+    /// <summary>
+    /// When the client received it, as a timestamp of the client's <see cref="TimeProvider"/>: how long a message has
+    /// waited for its acknowledgement tells whether a consumer is making progress.
+    /// </summary>
+    public long ReceivedTimestamp { get; init; }
+
     /// <summary>The packet identifier (0 for QoS 0). Only meaningful on the connection it arrived on.</summary>
     public ushort PacketIdentifier { get; }
 

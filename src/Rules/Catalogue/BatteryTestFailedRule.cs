@@ -13,7 +13,7 @@ namespace Telemetry.Rules.Catalogue;
 /// </summary>
 internal sealed class BatteryTestFailedRule
 {
-    public const string EventKind = "battery_test_finished";
+    public const string EventKind = EventKinds.BatteryTestFinished;
 
     public void OnEvent(DeviceState device, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
     {

@@ -12,7 +12,7 @@ namespace Telemetry.Rules.Catalogue;
 /// </summary>
 internal sealed class ConfigurationRejectedRule
 {
-    public const string EventKind = "command_result";
+    public const string EventKind = EventKinds.CommandResult;
 
     private static readonly IReadOnlyDictionary<string, double> NoEvidence = new Dictionary<string, double>();
 

@@ -1,3 +1,4 @@
+using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Rules.Evaluation;

@@ -1,3 +1,4 @@
+using Telemetry.Contracts;
 using System.Globalization;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;

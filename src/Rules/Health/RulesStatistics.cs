@@ -48,7 +48,9 @@ public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
 
     public string Name => "rules";
 
-    public bool IsHealthy => Volatile.Read(ref _brokerConnected) == 1 && Volatile.Read(ref _subscribed) == 1;
+    public HealthVerdict Verdict => HealthVerdict.Healthy
+        .When(Volatile.Read(ref _brokerConnected) == 0, HealthStatus.Unhealthy, "not connected to the broker")
+        .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet");
 
     public long Readings => Interlocked.Read(ref _readings);
 

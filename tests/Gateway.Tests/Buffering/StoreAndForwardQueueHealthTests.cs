@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Telemetry.Gateway.Buffering;
+using Telemetry.Hosting;
 
 namespace Telemetry.Gateway.Tests.Buffering;
 
@@ -27,7 +28,7 @@ public sealed class StoreAndForwardQueueHealthTests : IDisposable
 
         var document = JsonDocument.Parse(stream.ToArray()).RootElement;
         Assert.Equal("buffer", health.Name);
-        Assert.True(health.IsHealthy);
+        Assert.Equal(HealthStatus.Healthy, health.Verdict.Status);
         Assert.Equal(1, document.GetProperty("pending_records").GetInt64());
         Assert.Equal(100, document.GetProperty("pending_bytes").GetInt64());
         Assert.Equal(90, document.GetProperty("oldest_pending_age_s").GetDouble());

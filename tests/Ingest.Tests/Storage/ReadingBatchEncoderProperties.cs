@@ -6,7 +6,7 @@ using FsCheck.Xunit;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Tests.Storage;
 

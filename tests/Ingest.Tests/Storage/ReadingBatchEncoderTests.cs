@@ -2,7 +2,7 @@ using System.Text;
 using Telemetry.Contracts;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Tests.Storage;
 

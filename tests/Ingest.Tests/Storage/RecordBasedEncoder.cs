@@ -3,7 +3,7 @@ using Telemetry.Contracts;
 using Telemetry.InfluxDb.LineProtocol;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.Storage;
-using Telemetry.Ingest.Validation;
+using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Tests.Storage;
 

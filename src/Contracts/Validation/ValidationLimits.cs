@@ -1,4 +1,4 @@
-namespace Telemetry.Ingest.Validation;
+namespace Telemetry.Contracts.Validation;
 
 /// <summary>The <c>Validation</c> section: what Ingest accepts from a gateway.</summary>
 public sealed class ValidationLimits

@@ -1,7 +1,7 @@
 using System.Text;
 using Telemetry.Contracts;
 
-namespace Telemetry.Ingest.Validation;
+namespace Telemetry.Contracts.Validation;
 
 /// <summary>Where a piece of UTF-8 text of a payload lies: in the payload itself, or unescaped into scratch memory.</summary>
 public readonly record struct Utf8Slice(int Offset, int Length, bool Unescaped)

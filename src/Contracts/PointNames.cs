@@ -1,7 +1,7 @@
-namespace Telemetry.Rules.Evaluation;
+namespace Telemetry.Contracts;
 
 /// <summary>The value names (hardware profiles' semantic point names) the rules read.</summary>
-internal static class PointNames
+public static class PointNames
 {
     public const string CommandedOn = "commanded_on";
     public const string ContactorClosed = "contactor_closed";
