@@ -14,7 +14,7 @@ public sealed class ConsumerProgress(TimeProvider clock, TimeSpan maxMessageAge)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<long, long> _holds = [];
-    private readonly Dictionary<string, (long Since, int Failures, string Reason)> _retrying = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Since, int Failures, string Reason, int Runs)> _retrying = new(StringComparer.Ordinal);
     private ChannelReader<MqttReceivedMessage>? _queue;
     private string? _blocked;
     private long _nextHold;
@@ -43,22 +43,36 @@ public sealed class ConsumerProgress(TimeProvider clock, TimeSpan maxMessageAge)
         }
     }
 
-    /// <summary>An operation failed transiently and is being retried.</summary>
-    public void Retrying(string what, string reason)
+    /// <summary>
+    /// An operation failed transiently and is being retried; <paramref name="firstOfRun"/> on the first failure of a run
+    /// of retries, which <see cref="Recovered"/> ends. Several runs of one operation (concurrent writers) count once.
+    /// </summary>
+    public void Retrying(string what, string reason, bool firstOfRun)
     {
         lock (_gate)
         {
             _retrying[what] = _retrying.TryGetValue(what, out var run)
-                ? (run.Since, run.Failures + 1, reason)
-                : (clock.GetTimestamp(), 1, reason);
+                ? (run.Since, run.Failures + 1, reason, run.Runs + (firstOfRun ? 1 : 0))
+                : (clock.GetTimestamp(), 1, reason, 1);
         }
     }
 
+    /// <summary>A run of retries of <paramref name="what"/> is over: it worked, or failed for good.</summary>
     public void Recovered(string what)
     {
         lock (_gate)
         {
-            _retrying.Remove(what);
+            if (_retrying.TryGetValue(what, out var run))
+            {
+                if (run.Runs <= 1)
+                {
+                    _retrying.Remove(what);
+                }
+                else
+                {
+                    _retrying[what] = run with { Runs = run.Runs - 1 };
+                }
+            }
         }
     }
 
@@ -123,7 +137,7 @@ public sealed class ConsumerProgress(TimeProvider clock, TimeSpan maxMessageAge)
 
             lock (_gate)
             {
-                foreach (var (what, (since, failures, reason)) in _retrying)
+                foreach (var (what, (since, failures, reason, _)) in _retrying)
                 {
                     var elapsed = clock.GetElapsedTime(since);
                     verdict = verdict.When(

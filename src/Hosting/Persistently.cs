@@ -70,7 +70,7 @@ public static partial class Persistently
             catch (Exception ex) when ((ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested) && (isTransient?.Invoke(ex) ?? true))
             {
                 onFailure?.Invoke(ex);
-                progress?.Retrying(what, ex.Message);
+                progress?.Retrying(what, ex.Message, firstOfRun: failures == 0);
                 if (failures++ == 0)
                 {
                     firstFailure = clock.GetTimestamp();
@@ -83,6 +83,12 @@ public static partial class Persistently
 
                 await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, ceiling.Ticks));
+            }
+            catch when (failures > 0)
+            {
+                // Retried, then failed for good (or stopped): the run of retries is over either way.
+                progress?.Recovered(what);
+                throw;
             }
         }
     }

@@ -26,6 +26,12 @@ public sealed class InfluxSettings
 
     public string Database { get; set; } = "telemetry";
 
+    /// <summary>
+    /// Make the database at start (once; one dropped later is not made again). Off where Ingest's user may only
+    /// write: then the operator makes it, and Ingest is unhealthy until it exists.
+    /// </summary>
+    public bool CreateDatabase { get; set; } = true;
+
     public string? Username { get; set; }
 
     public string? Password { get; set; }

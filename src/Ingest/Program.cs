@@ -15,7 +15,8 @@ var influxSettings = builder.Configuration.GetSection("Influx").Get<InfluxSettin
 var limits = builder.Configuration.GetSection("Validation").Get<ValidationLimits>() ?? new ValidationLimits();
 var deadLetterSettings = new DeadLetterSettings { File = "deadletters/ingest-.jsonl", TopicSuffix = "deadletter/ingest" };
 builder.Configuration.GetSection("DeadLetters").Bind(deadLetterSettings);
-var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).Concat(deadLetterSettings.Validate()).ToList();
+var healthSettings = builder.Configuration.GetSection("Health").Get<ConsumerHealthSettings>() ?? new ConsumerHealthSettings();
+var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).Concat(deadLetterSettings.Validate()).Concat(healthSettings.Validate()).ToList();
 if (problems.Count > 0)
 {
     throw new InvalidConfigurationException(problems);
@@ -25,12 +26,16 @@ builder.Services.AddSingleton(mqttSettings);
 builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(limits);
 builder.Services.AddSingleton(deadLetterSettings);
+builder.Services.AddSingleton(healthSettings);
+builder.Services.AddSingleton(sp => new ConsumerProgress(sp.GetRequiredService<TimeProvider>(), healthSettings.MaxMessageAge));
 builder.Services.AddSingleton<IngestStatistics>();
 builder.Services.AddSingleton(new Topics(mqttSettings.Root));
 builder.Services.AddSingleton<GatewayMessageValidator>();
 builder.Services.AddSingleton<GatewayMessageEncoder>();
 builder.Services.AddSingleton(sp => new DeadLetterSink(
     sp.GetRequiredService<IMqttClient>(), deadLetterSettings, mqttSettings.Root, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeadLetterSink>>()));
+builder.Services.AddSingleton<DeadLetterWriter>();
+builder.Services.AddSingleton<BatchWriter>();
 builder.Services.AddSingleton<IMqttClient>(sp => mqttSettings.CreateConsumer(
     limits.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => new InfluxClient(
@@ -41,6 +46,10 @@ builder.Services.AddSingleton(sp => new InfluxClient(
         Username = influxSettings.Username,
         Password = influxSettings.Password,
         Gzip = influxSettings.CompressWrites,
+
+        // One try per request: Ingest retries itself, with back-off, so that health hears of every failure and
+        // tells a failure worth waiting out from one that needs the operator.
+        MaxAttempts = 1,
     },
     sp.GetRequiredService<ILogger<InfluxClient>>()));
 builder.Services.AddHostedService<IngestService>();

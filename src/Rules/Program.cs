@@ -1,6 +1,8 @@
 using Quartz;
 using Telemetry.InfluxDb;
 using Telemetry.Contracts;
+using Telemetry.Contracts.Validation;
+using Telemetry.Hosting.DeadLetters;
 using Telemetry.Hosting;
 using Telemetry.Maintenance.Notifications;
 using Telemetry.Maintenance.Storage;
@@ -22,6 +24,11 @@ builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var settings = builder.Configuration.GetSection("Rules").Get<RulesSettings>() ?? new RulesSettings();
 var alertSettings = builder.Configuration.GetSection("Alerts").Get<AlertSettings>() ?? new AlertSettings();
 var timelineSettings = builder.Configuration.GetSection("Influx").Get<TimelineSettings>() ?? new TimelineSettings();
+var limits = builder.Configuration.GetSection("Validation").Get<ValidationLimits>() ?? new ValidationLimits();
+limits.MaxFuture = settings.MaxFuture;
+var healthSettings = builder.Configuration.GetSection("Health").Get<ConsumerHealthSettings>() ?? new ConsumerHealthSettings();
+var deadLetterSettings = new DeadLetterSettings { File = "deadletters/rules-.jsonl", TopicSuffix = "deadletter/rules" };
+builder.Configuration.GetSection("DeadLetters").Bind(deadLetterSettings);
 var ticketOptions = new TicketOptions
 {
     ServiceUnit = settings.ServiceUnit,
@@ -29,7 +36,8 @@ var ticketOptions = new TicketOptions
     SupervisorChannel = alertSettings.SupervisorChannel,
 };
 var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate()).Concat(timelineSettings.Validate())
-    .Concat(ticketOptions.Validate().Select(p => "Rules:" + p)).Distinct().ToList();
+    .Concat(ticketOptions.Validate().Select(p => "Rules:" + p)).Concat(limits.Validate()).Concat(healthSettings.Validate())
+    .Concat(deadLetterSettings.Validate()).Distinct().ToList();
 if (problems.Count > 0)
 {
     throw new InvalidConfigurationException(problems);
@@ -40,7 +48,15 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(alertSettings);
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new Topics(brokerSettings.Root));
+builder.Services.AddSingleton(sp => new ConsumerProgress(sp.GetRequiredService<TimeProvider>(), healthSettings.MaxMessageAge));
 builder.Services.AddSingleton<RulesStatistics>();
+builder.Services.AddSingleton(limits);
+builder.Services.AddSingleton<GatewayMessageValidator>();
+builder.Services.AddSingleton(sp => new MessageJudge(
+    sp.GetRequiredService<RuleEngine>(), sp.GetRequiredService<GatewayMessageValidator>(), sp.GetRequiredService<Topics>(), settings.MaxPayloadBytes,
+    sp.GetRequiredService<RulesStatistics>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => new DeadLetterSink(
+    sp.GetRequiredService<IMqttClient>(), deadLetterSettings, brokerSettings.Root, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeadLetterSink>>()));
 builder.Services.AddSingleton<AlertSignal>();
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<SqliteTicketRepository>();
@@ -55,7 +71,8 @@ builder.Services.AddSingleton<RuleStateStore>();
 builder.Services.AddSingleton(sp => new RuleEngine(
     sp.GetRequiredService<PlantFiles>().CreateDirectory(),
     () => sp.GetRequiredService<ThresholdMonitor>().Current,
-    sp.GetRequiredService<TimeProvider>()));
+    sp.GetRequiredService<TimeProvider>(),
+    settings.EngineLimits()));
 builder.Services.AddSingleton<TicketRecorder>();
 builder.Services.AddSingleton<EscalationSweep>();
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(

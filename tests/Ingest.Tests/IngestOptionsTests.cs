@@ -11,7 +11,12 @@ public sealed class IngestOptionsTests
         Assert.Empty(IngestBroker.Defaults().Validate());
         Assert.Empty(new InfluxSettings().Validate());
         Assert.Empty(new ValidationLimits().Validate());
+        Assert.Empty(new ConsumerHealthSettings().Validate());
     }
+
+    [Fact]
+    public void The_database_is_made_at_start_unless_told_otherwise() =>
+        Assert.True(new InfluxSettings().CreateDatabase);
 
     [Fact]
     public void Every_hostile_setting_is_named_in_its_own_problem()
@@ -19,10 +24,12 @@ public sealed class IngestOptionsTests
         var mqtt = new BrokerSettings { Host = " ", Port = 70000, SharedGroup = "a/b", Root = "#", ClientId = "", ReceiveMaximum = 0, MessageQueueBytes = -1 }.Validate().ToList();
         var influx = new InfluxSettings { Url = new Uri("ftp://x/"), Database = "tele metry", BatchPoints = 0, BatchBytes = 10, Linger = TimeSpan.FromHours(1), WritesInFlight = 0 }.Validate().ToList();
         var limits = new ValidationLimits { MaxPayloadBytes = 1, MaxReadingsPerBatch = 0, MaxValuesPerReading = 0, MaxTextLength = 1, MaxFuture = TimeSpan.FromDays(2) }.Validate().ToList();
+        var health = new ConsumerHealthSettings { MaxMessageAge = TimeSpan.Zero }.Validate().ToList();
 
         Assert.Equal(["Mqtt:Host", "Mqtt:Port", "Mqtt:SharedGroup", "Mqtt:Root", "Mqtt:ClientId", "Mqtt:ReceiveMaximum", "Mqtt:MessageQueueBytes"], mqtt.Select(Key));
         Assert.Equal(["Influx:Url", "Influx:Database", "Influx:BatchPoints", "Influx:BatchBytes", "Influx:WritesInFlight", "Influx:Linger"], influx.Select(Key));
         Assert.Equal(["Validation:MaxPayloadBytes", "Validation:MaxReadingsPerBatch", "Validation:MaxValuesPerReading", "Validation:MaxTextLength", "Validation:MaxFuture"], limits.Select(Key));
+        Assert.Equal(["Health:MaxMessageAge"], health.Select(Key));
     }
 
     [Fact]

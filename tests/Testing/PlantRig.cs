@@ -136,6 +136,7 @@ public sealed class PlantRig : IAsyncDisposable
                 ["Rules:TimeZone"] = Options.TimeZone,
                 ["Rules:EscalationInterval"] = "00:00:02",
                 ["Rules:StateSaveInterval"] = "00:00:02",
+                ["DeadLetters:File"] = Path.Combine(Directory, "deadletters", "rules-.jsonl"),
             };
             if (Influx is not null)
             {

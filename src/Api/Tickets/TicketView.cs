@@ -108,6 +108,7 @@ public sealed record TicketView(
         TicketStepKind.Closed => "closed",
         TicketStepKind.Reassigned => "reassigned",
         TicketStepKind.Escalated => "escalated",
+        TicketStepKind.Reopened => "reopened",
         _ => "regraded",
     };
 }

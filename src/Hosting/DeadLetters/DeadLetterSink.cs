@@ -58,6 +58,7 @@ public sealed partial class DeadLetterSink : IAsyncDisposable
     private readonly string _prefix = "";
     private readonly string _extension = "";
     private FileStream? _file;
+    private string? _filePath;
     private string? _fileDate;
     private int _fileIndex;
 
@@ -144,6 +145,13 @@ public sealed partial class DeadLetterSink : IAsyncDisposable
     private FileStream OpenFile(int bytes)
     {
         var date = _clock.GetUtcNow().ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        // A file removed or moved away under us (an operator cleaning up) would swallow letters without an error.
+        if (_file is not null && !File.Exists(_filePath))
+        {
+            _file.Dispose();
+            _file = null;
+        }
+
         if (_file is not null && (_fileDate != date || _file.Length + bytes > _settings.FileSizeLimitBytes))
         {
             _file.Dispose();
@@ -162,6 +170,7 @@ public sealed partial class DeadLetterSink : IAsyncDisposable
                 if (file.Length + bytes <= _settings.FileSizeLimitBytes || file.Length == 0)
                 {
                     _file = file;
+                    _filePath = name;
                     break;
                 }
 

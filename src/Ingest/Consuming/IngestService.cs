@@ -3,41 +3,52 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
-using Telemetry.Hosting;
-using Telemetry.InfluxDb;
-using Telemetry.InfluxDb.Writing;
-using Telemetry.Hosting.DeadLetters;
-using Telemetry.Ingest.Storage;
 using Telemetry.Contracts.Validation;
+using Telemetry.Hosting;
+using Telemetry.InfluxDb.Writing;
+using Telemetry.Ingest.Storage;
 using Telemetry.Mqtt;
 
 namespace Telemetry.Ingest.Consuming;
 
 /// <summary>
 /// Carries gateway messages from the broker into InfluxDB. A message is acknowledged only once the write
-/// holding its points has been stored (or its dead letter written), so a crash at any moment leaves it with
+/// holding its points has been stored (or its dead letter written to disk), so a crash at any moment leaves it with
 /// the broker, which sends it again; redelivered points overwrite themselves. While InfluxDB is down nothing
 /// is acknowledged, so the broker stops at the receive maximum: that, and the writes in flight, bound memory.
+/// Each message is handled on its own: one that cannot be handled is set aside with its reason, and the next is read.
 /// </summary>
 public sealed partial class IngestService(
     IMqttClient mqtt,
-    InfluxClient influx,
     GatewayMessageEncoder encoder,
-    DeadLetterSink deadLetters,
+    BatchWriter store,
+    DeadLetterWriter deadLetters,
     BrokerSettings mqttSettings,
     InfluxSettings influxSettings,
     IngestStatistics statistics,
+    ConsumerProgress progress,
     TimeProvider clock,
     ILogger<IngestService> logger) : BackgroundService
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan StatisticsInterval = TimeSpan.FromSeconds(10);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await UntilDoneAsync(ct => influx.CreateDatabaseAsync(influxSettings.Database, ct), "create the database", stoppingToken);
+        // The database is made once, at start, if at all: one dropped later is the operator's to restore, and until
+        // then Ingest keeps the readings unacknowledged and says it is unhealthy.
+        var findingDatabase = Task.CompletedTask;
+        if (influxSettings.CreateDatabase)
+        {
+            await store.CreateDatabaseAsync(stoppingToken);
+        }
+        else
+        {
+            findingDatabase = store.FindDatabaseAsync(stoppingToken);
+        }
+
+        progress.Watch(mqtt.Messages);
         mqtt.ConnectionStateChanged += (_, e) => statistics.BrokerConnected(e.State == MqttConnectionState.Connected);
-        await UntilDoneAsync(mqtt.ConnectAsync, "connect to the broker", stoppingToken);
+        await Persistently.UntilDoneAsync(mqtt.ConnectAsync, "connect to the broker", logger, clock, stoppingToken, progress: progress);
         statistics.BrokerConnected(mqtt.State == MqttConnectionState.Connected);
 
         var topics = new Topics(mqttSettings.Root);
@@ -63,7 +74,7 @@ public sealed partial class IngestService(
         finally
         {
             writes.Writer.TryComplete();
-            await Task.WhenAll([.. writers, reporting]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll([.. writers, reporting, findingDatabase]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await mqtt.DisconnectAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -76,12 +87,13 @@ public sealed partial class IngestService(
         var builder = new PointBatchBuilder(influxSettings.BatchPoints, influxSettings.BatchBytes);
         var held = new List<HeldMessage>();
         var readings = 0;
+        var hold = 0L;
         DateTimeOffset? oldest = null;
         while (true)
         {
-            if (held.Count == 0)
+            if (held.Count == 0 && !await messages.WaitToReadAsync(cancellationToken))
             {
-                await messages.WaitToReadAsync(cancellationToken);
+                return;
             }
 
             var deadline = clock.GetTimestamp() + (long)(influxSettings.Linger.TotalSeconds * Stopwatch.Frequency);
@@ -89,11 +101,22 @@ public sealed partial class IngestService(
             {
                 if (messages.TryRead(out var message))
                 {
-                    var start = builder.ByteCount;
+                    if (held.Count == 0)
+                    {
+                        // One hold per write, from its first (and oldest) message until the last is acknowledged.
+                        hold = progress.Hold(message.ReceivedTimestamp);
+                    }
+
+                    var start = builder.Position;
                     statistics.Received(message.Message.Payload.Length);
-                    var encoded = encoder.Encode(message.Message.Topic, message.Message.Payload.Span, builder);
-                    var deadLetter = encoded.Rejections.Count > 0 ? RejectAsync(message, encoded.Rejections, cancellationToken) : Task.CompletedTask;
-                    held.Add(new HeldMessage(message, start, builder.ByteCount, deadLetter));
+                    var encoded = EncodeAlone(encoder, message.Message.Topic, message.Message.Payload.Span, builder, out var failure);
+                    if (failure is not null)
+                    {
+                        LogUnprocessable(logger, message.Message.Topic, failure);
+                    }
+
+                    var deadLetter = encoded.Rejections.Count > 0 ? deadLetters.WriteAsync(message, encoded.Rejections, cancellationToken) : Task.CompletedTask;
+                    held.Add(new HeldMessage(message, new PointRange(start.ByteCount, builder.ByteCount), deadLetter));
                     readings += encoded.Readings;
                     oldest = encoded.OldestReading is { } o && (oldest is null || o < oldest) ? o : oldest;
                     continue;
@@ -109,7 +132,10 @@ public sealed partial class IngestService(
                 linger.CancelAfter(left);
                 try
                 {
-                    await messages.WaitToReadAsync(linger.Token);
+                    if (!await messages.WaitToReadAsync(linger.Token))
+                    {
+                        break;
+                    }
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -117,11 +143,37 @@ public sealed partial class IngestService(
                 }
             }
 
+            if (held.Count == 0)
+            {
+                continue;
+            }
+
             var batch = builder.IsEmpty ? null : builder.TakeBatch();
-            await writes.WriteAsync(new PendingWrite(batch, [.. held], readings, oldest), cancellationToken);
+            await writes.WriteAsync(new PendingWrite(batch, [.. held], readings, oldest, hold), cancellationToken);
             held.Clear();
             readings = 0;
             oldest = null;
+        }
+    }
+
+    /// <summary>
+    /// Encodes one message into the batch. A failure nobody foresaw would happen again on every delivery, so it must
+    /// not stop the stream: the message's points are taken back and it is refused as unprocessable, with the failure
+    /// (the encoder takes no cancellation, so no exception of it means shutdown).
+    /// </summary>
+    internal static EncodedMessage EncodeAlone(GatewayMessageEncoder encoder, string topic, ReadOnlySpan<byte> payload, PointBatchBuilder builder, out Exception? failure)
+    {
+        var start = builder.Position;
+        try
+        {
+            failure = null;
+            return encoder.Encode(topic, payload, builder);
+        }
+        catch (Exception ex)
+        {
+            builder.RollBack(start);
+            failure = ex;
+            return new EncodedMessage(0, 0, null, [new Rejection(RejectionReason.Unprocessable, $"{ex.GetType().FullName}: {ex.Message}")]);
         }
     }
 
@@ -133,16 +185,31 @@ public sealed partial class IngestService(
             {
                 using (pending)
                 {
-                    await StoreAsync(pending, cancellationToken);
-                    long bytes = 0;
-                    foreach (var held in pending.Messages)
+                    if (!await StoredAsync(pending, cancellationToken))
                     {
-                        await held.DeadLetter;
-                        await mqtt.AcknowledgeAsync(held.Message, cancellationToken);
-                        bytes += held.Message.Message.Payload.Length;
+                        continue;
                     }
 
-                    statistics.Acknowledged(pending.Messages.Length, bytes);
+                    long bytes = 0;
+                    var acknowledged = 0;
+                    foreach (var held in pending.Messages)
+                    {
+                        // Never before its dead letter is on disk: until then the broker is the only place the message is kept.
+                        if (!held.DeadLetter.IsCompletedSuccessfully && !await DeadLetteredAsync(held, cancellationToken))
+                        {
+                            continue;
+                        }
+
+                        await mqtt.AcknowledgeAsync(held.Message, cancellationToken);
+                        bytes += held.Message.Message.Payload.Length;
+                        acknowledged++;
+                    }
+
+                    statistics.Acknowledged(acknowledged, bytes);
+                    if (acknowledged == pending.Messages.Length)
+                    {
+                        progress.Release(pending.Hold);
+                    }
                 }
             }
         }
@@ -152,71 +219,38 @@ public sealed partial class IngestService(
         }
     }
 
-    private async Task StoreAsync(PendingWrite pending, CancellationToken cancellationToken)
+    /// <summary>Stores the write's points; false when that failed in a way no retry mends, so its messages must stay with the broker.</summary>
+    private async Task<bool> StoredAsync(PendingWrite pending, CancellationToken cancellationToken)
     {
-        if (pending.Batch is not { } batch)
+        try
         {
-            return;
+            await store.StoreAsync(pending, cancellationToken);
+            return true;
         }
-
-        var started = clock.GetTimestamp();
-        var refusal = await WriteUntilAnsweredAsync(batch.Body, cancellationToken);
-        if (refusal is null)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            statistics.Written(batch.PointCount, pending.Readings, clock.GetElapsedTime(started), clock.GetUtcNow() - pending.OldestReading);
-            return;
+            // Only a dead letter of a message InfluxDB refused can fail so. The write's hold is kept, as below.
+            LogStoreImpossible(logger, pending.Messages.Length, ex);
+            statistics.Unacknowledgeable(pending.Messages.Length, $"a dead letter cannot be written ({ex.GetType().Name}: {ex.Message})");
+            return false;
         }
-
-        // InfluxDB refused (part of) the batch. Find the messages it cannot take by writing each on its own:
-        // the good ones are stored (again, harmlessly), the bad ones go to dead letters rather than round forever.
-        LogIsolating(logger, batch.PointCount, pending.Messages.Length, refusal.ServerMessage ?? refusal.Message);
-        foreach (var held in pending.Messages.Where(m => m.End > m.Start))
-        {
-            if (await WriteUntilAnsweredAsync(batch.Body[held.Start..held.End], cancellationToken) is { } refused)
-            {
-                await RejectAsync(held.Message, [new Rejection(RejectionReason.RejectedByDatabase, refused.ServerMessage ?? refused.Message)], cancellationToken);
-            }
-        }
-
-        statistics.Written(batch.PointCount, pending.Readings, clock.GetElapsedTime(started), clock.GetUtcNow() - pending.OldestReading);
     }
 
-    /// <summary>Writes until InfluxDB answers: null when it stored everything, the refusal when it will not.</summary>
-    private Task<InfluxWriteException?> WriteUntilAnsweredAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken) =>
-        UntilDoneAsync<InfluxWriteException?>(
-            async ct =>
-            {
-                try
-                {
-                    await influx.WriteAsync(body, ct);
-                    return null;
-                }
-                catch (InfluxWriteException ex) when (!ex.IsTransient && !ex.IsDatabaseNotFound)
-                {
-                    return ex;
-                }
-            },
-            "write to InfluxDB",
-            cancellationToken,
-            onFailure: ex =>
-            {
-                statistics.WriteFailed();
-                if (ex is InfluxWriteException { IsDatabaseNotFound: true })
-                {
-                    // Someone dropped the database under us: make it again rather than refuse readings.
-                    _ = influx.CreateDatabaseAsync(influxSettings.Database, cancellationToken);
-                }
-            });
-
-    /// <summary>Writes the dead letter to its file now and publishes it; the message is acknowledged once the task completes.</summary>
-    private Task RejectAsync(MqttReceivedMessage message, IReadOnlyList<Rejection> rejections, CancellationToken cancellationToken)
+    /// <summary>Waits for a dead letter being written (retried while the file fails); false when it can never be written, so its message must stay with the broker.</summary>
+    private async Task<bool> DeadLetteredAsync(HeldMessage held, CancellationToken cancellationToken)
     {
-        foreach (var rejection in rejections)
+        try
         {
-            statistics.Rejected(rejection.Reason);
+            await held.DeadLetter;
+            return true;
         }
-
-        return deadLetters.WriteAsync(message.Message.Topic, message.Message.Payload, rejections, cancellationToken);
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The write's hold is kept as well, so that health shows the stall beside its cause.
+            LogDeadLetterImpossible(logger, held.Message.Message.Topic, ex);
+            statistics.Unacknowledgeable(1, $"a dead letter cannot be written ({ex.GetType().Name}: {ex.Message})");
+            return false;
+        }
     }
 
     private async Task ReportLoopAsync(CancellationToken cancellationToken)
@@ -246,35 +280,17 @@ public sealed partial class IngestService(
         }
     }
 
-    /// <summary>Retries a transient failure with growing delays until it works or the service stops.</summary>
-    private Task<T> UntilDoneAsync<T>(Func<CancellationToken, Task<T>> operation, string what, CancellationToken cancellationToken, Action<Exception>? onFailure = null) =>
-        Persistently.UntilDoneAsync(operation, what, logger, clock, cancellationToken, MaxRetryDelay, onFailure);
-
-    private Task UntilDoneAsync(Func<CancellationToken, Task> operation, string what, CancellationToken cancellationToken) =>
-        Persistently.UntilDoneAsync(operation, what, logger, clock, cancellationToken);
-
-    /// <summary>A message waiting for its points to be stored (bytes Start..End of the batch body) and its dead letter, if any.</summary>
-    private sealed record HeldMessage(MqttReceivedMessage Message, int Start, int End, Task DeadLetter);
-
-    private sealed class PendingWrite(LineProtocolBatch? batch, HeldMessage[] messages, int readings, DateTimeOffset? oldestReading) : IDisposable
-    {
-        public LineProtocolBatch? Batch { get; } = batch;
-
-        public HeldMessage[] Messages { get; } = messages;
-
-        public int Readings { get; } = readings;
-
-        public DateTimeOffset? OldestReading { get; } = oldestReading;
-
-        public void Dispose() => Batch?.Dispose();
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Consuming {Filters} in shared group {Group} with {WritesInFlight} writes in flight, gzip {Gzip}")]
     private static partial void LogConsuming(ILogger logger, string filters, string group, int writesInFlight, bool gzip);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "InfluxDB refused a batch of {Points} points from {Messages} messages ({Reason}); writing them one message at a time")]
-    private static partial void LogIsolating(ILogger logger, int points, int messages, string reason);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message on {Topic} could not be processed; it is dead-lettered as unprocessable")]
+    private static partial void LogUnprocessable(ILogger logger, string topic, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The dead letter of a message on {Topic} cannot be written; the message stays unacknowledged until a restart")]
+    private static partial void LogDeadLetterImpossible(ILogger logger, string topic, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "The {Messages} messages of a write could not be finished with; they stay unacknowledged until a restart")]
+    private static partial void LogStoreImpossible(ILogger logger, int messages, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessagesPerSecond:F0} messages/s in, {PointsPerSecond:F0} points/s out, {HeldMessages} messages ({HeldBytes} bytes) held, {ReadingsStored} readings stored")]
     private static partial void LogStatistics(ILogger logger, double messagesPerSecond, double pointsPerSecond, long heldMessages, long heldBytes, long readingsStored);

@@ -9,7 +9,7 @@ using Telemetry.Contracts.Validation;
 namespace Telemetry.Ingest.Consuming;
 
 /// <summary>What Ingest has done since it started, for <c>/healthz</c> and the periodic log line.</summary>
-public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder encoder) : IHealthSource
+public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder encoder, ConsumerProgress progress) : IHealthSource
 {
     private readonly ConcurrentDictionary<RejectionReason, long> _rejections = new();
     private readonly FixedBucketHistogram _writeMilliseconds = FixedBucketHistogram.Milliseconds();
@@ -28,14 +28,35 @@ public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder e
     private long _peakHeldBytes;
     private int _brokerConnected;
     private int _subscribed;
+    private long _unacknowledgeable;
+    private string? _unacknowledgeableReason;
     private (long Timestamp, long Received, long Points) _rateMark = (clock.GetTimestamp(), 0, 0);
 
     public string Name => "ingest";
 
-    /// <summary>Connected to the broker and subscribed: messages published now will reach Ingest.</summary>
-    public HealthVerdict Verdict => HealthVerdict.Healthy
-        .When(Volatile.Read(ref _brokerConnected) == 0, HealthStatus.Unhealthy, "not connected to the broker")
-        .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet");
+    /// <summary>
+    /// Connected to the broker and subscribed, so that messages published now reach Ingest, and making progress with
+    /// them: no message waiting too long for its acknowledgement, nothing blocked on an operator, no write or dead
+    /// letter being retried (degraded while one is, unhealthy once it has lasted too long).
+    /// </summary>
+    public HealthVerdict Verdict
+    {
+        get
+        {
+            var verdict = HealthVerdict.Healthy
+                .When(Volatile.Read(ref _brokerConnected) == 0, HealthStatus.Unhealthy, "not connected to the broker")
+                .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet");
+            if (Interlocked.Read(ref _unacknowledgeable) is > 0 and var stuck)
+            {
+                verdict = verdict.When(
+                    true,
+                    HealthStatus.Unhealthy,
+                    $"{stuck} messages stay unacknowledged until a restart: {Volatile.Read(ref _unacknowledgeableReason)}");
+            }
+
+            return verdict.And(progress.Verdict);
+        }
+    }
 
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
 
@@ -100,6 +121,13 @@ public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder e
 
     public void WriteFailed() => Interlocked.Increment(ref _writeFailures);
 
+    /// <summary>Messages that cannot be finished with (their dead letter cannot be written): left unacknowledged rather than lost.</summary>
+    public void Unacknowledgeable(int messages, string reason)
+    {
+        Volatile.Write(ref _unacknowledgeableReason, reason);
+        Interlocked.Add(ref _unacknowledgeable, messages);
+    }
+
     /// <summary>Recomputes the rates over the time since the last call.</summary>
     public void UpdateRates()
     {
@@ -139,6 +167,7 @@ public sealed class IngestStatistics(TimeProvider clock, GatewayMessageEncoder e
         BatchPoints.Write(writer);
         writer.WriteNumber("held_messages", HeldMessages);
         writer.WriteNumber("held_bytes", HeldBytes);
+        writer.WriteNumber("oldest_unacknowledged_ms", (long)progress.OldestUnacknowledgedAge.TotalMilliseconds);
         writer.WriteNumber("peak_held_bytes", Interlocked.Read(ref _peakHeldBytes));
         writer.WriteNumber("working_set_bytes", Environment.WorkingSet);
         writer.WriteStartObject("dead_letters");

@@ -26,7 +26,8 @@ public sealed class EventPoints
             .Field("version", state.Version ?? string.Empty)
             .Timestamp(state.Ts));
 
-    /// <summary>A gateway event (test result, command result, device error) with its figures as fields.</summary>
+    /// <summary>A gateway event (test result, command result, device error) with its figures as fields; it must have passed <c>GatewayMessageValidator.CheckEvent</c>.</summary>
+    /// <exception cref="ArgumentException">An attribute is null; nothing is added.</exception>
     public void Add(PointBatchBuilder builder, GatewayTopic topic, GatewayEvent gatewayEvent)
     {
         var point = _point.Reset(EventsMeasurement)
@@ -43,7 +44,8 @@ public sealed class EventPoints
 
         foreach (var (name, value) in gatewayEvent.Attributes ?? EmptyAttributes)
         {
-            point.Field(name, value);
+            // A map lets a null through the deserialiser; the validator refuses it, and a point must not be written without it.
+            point.Field(name, value ?? throw new ArgumentException($"$.attributes.{name} is null: the event must pass GatewayMessageValidator.CheckEvent first", nameof(gatewayEvent)));
         }
 
         builder.Add(point);

@@ -8,17 +8,19 @@ public enum NotificationKind
     Opened,
     Escalated,
     Reassigned,
+    Reopened,
 }
 
 /// <summary>Names of <see cref="NotificationKind"/>.</summary>
 public static class NotificationKinds
 {
-    /// <summary><c>opened</c>, <c>escalated</c> or <c>reassigned</c>.</summary>
+    /// <summary><c>opened</c>, <c>escalated</c>, <c>reassigned</c> or <c>reopened</c>.</summary>
     public static string ToName(this NotificationKind kind) => kind switch
     {
         NotificationKind.Opened => "opened",
         NotificationKind.Escalated => "escalated",
         NotificationKind.Reassigned => "reassigned",
+        NotificationKind.Reopened => "reopened",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown notification kind"),
     };
 

@@ -63,6 +63,18 @@ public sealed class SqliteDatabase
     /// </summary>
     public static SqliteTransaction BeginWrite(SqliteConnection connection) => connection.BeginTransaction(deferred: false);
 
+    /// <summary>
+    /// Whether a failure of the database is worth a retry: the file busy, locked, unreadable, full or gone, as opposed
+    /// to a statement that broke a constraint, which would break it again.
+    /// </summary>
+    public static bool IsTransient(Exception exception) => exception switch
+    {
+        // 18 too big, 19 constraint, 20 type mismatch, 21 misuse, 25 range: the data or the statement, not the file.
+        SqliteException sqlite => sqlite.SqliteErrorCode is not (18 or 19 or 20 or 21 or 25),
+        IOException or UnauthorizedAccessException or TimeoutException => true,
+        _ => false,
+    };
+
     internal static void Execute(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();

@@ -47,7 +47,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
             var before = latest.State;
             latest.RecordOccurrence(detected);
             version = await SaveOrThrowAsync(connection, transaction, latest, before, cancellationToken).ConfigureAwait(false);
-            recorded = new FaultRecorded(latest, Opened: false, RepeatRepair: false);
+            recorded = new FaultRecorded(latest, Opened: false, RepeatRepair: false) { GradeBefore = before.Grade };
         }
         else if (latest is not null && detected.At <= latest.LastOccurrence)
         {

@@ -239,8 +239,15 @@ public sealed class Ticket
 
     /// <summary>
     /// Counts a new detection of the condition: the latest evidence replaces the old, the condition is active again,
-    /// and a detection at a worse grade raises the ticket's. A detection at or before the last occurrence is a
-    /// redelivery and changes nothing.
+    /// and a detection at or before the last occurrence is a redelivery and changes nothing. What a worse grade does
+    /// is decided here, for every caller (the rule is in the README's Rules section):
+    /// <list type="bullet">
+    /// <item>on a ticket still being worked (open, acknowledged, on site) it raises the grade, deadlines recomputed from the opening;</item>
+    /// <item>on a resolved ticket the repair did not hold: the ticket is reopened at the worse grade, back to open with
+    /// deadlines counted from now, and the crew is notified; a detection no worse than the grade only counts, for the
+    /// verification to see;</item>
+    /// <item>a closed ticket takes no detection: the store opens a new ticket, a repeat repair within the window.</item>
+    /// </list>
     /// </summary>
     public void RecordOccurrence(FaultDetected detected)
     {
@@ -263,7 +270,16 @@ public sealed class Ticket
             ConditionClearedSummary = null,
         });
         AddStep(TicketStepKind.Occurred, TicketOrigin.RulesActor, at, detected.Summary);
-        if (detected.Grade < Grade && Status != TicketStatus.Resolved)
+        if (detected.Grade >= Grade)
+        {
+            return;
+        }
+
+        if (Status == TicketStatus.Resolved)
+        {
+            Reopen(detected.Grade, $"detected at grade {(int)detected.Grade} after the repair: {detected.Summary}", at);
+        }
+        else
         {
             Regrade(detected.Grade, $"detected at grade {(int)detected.Grade}", at, TicketOrigin.RulesActor);
         }
@@ -310,6 +326,32 @@ public sealed class Ticket
         var detail = $"grade {(int)Grade} -> {(int)newGrade}: {reason}";
         Apply(state with { Grade = newGrade, Deadlines = options.ServiceLevels.DeadlinesFor(newGrade, Zone, OpenedAt) });
         AddStep(TicketStepKind.Regraded, actor, at.ToUniversalTime(), detail);
+    }
+
+    /// <summary>
+    /// Sends a resolved ticket back to the crew at <paramref name="grade"/>: the response, arrival and resolution are
+    /// undone (the history keeps them), the deadlines run again from <paramref name="at"/>, and the crew is notified.
+    /// </summary>
+    private void Reopen(FaultGrade grade, string reason, DateTimeOffset at)
+    {
+        Require("reopen", TicketStatus.Resolved);
+        var detail = $"grade {(int)Grade} -> {(int)grade}: {reason}";
+        Apply(state with
+        {
+            Status = TicketStatus.Open,
+            Grade = grade,
+            Deadlines = options.ServiceLevels.DeadlinesFor(grade, Zone, at),
+            AcknowledgedAt = null,
+            AcknowledgedBy = null,
+            OnSiteAt = null,
+            OnSiteBy = null,
+            ResolvedAt = null,
+            ResolvedBy = null,
+            Resolution = null,
+            Escalations = [],
+        });
+        var step = AddStep(TicketStepKind.Reopened, TicketOrigin.RulesActor, at, detail);
+        Raise(NotificationKind.Reopened, $"{Number}/reopened/{step}", [Crew ?? options.SupervisorChannel], at, null);
     }
 
     internal static Ticket Open(TicketNumber number, FaultDetected detected, DateTimeOffset openedAt, TicketNumber? repeatOf, TicketOptions options)

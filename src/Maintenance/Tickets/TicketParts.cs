@@ -62,6 +62,9 @@ public enum TicketStepKind
     Reassigned,
     Escalated,
     Regraded,
+
+    /// <summary>A resolved ticket sent back to the crew: the fault came back worse before the repair was verified.</summary>
+    Reopened,
 }
 
 /// <summary>One step in a ticket's history: what happened, who did it, when, and the particulars.</summary>

@@ -17,7 +17,11 @@ public sealed record ManualTicket(
 /// <param name="Ticket">The ticket the detection is on, as stored.</param>
 /// <param name="Opened">True when the detection opened the ticket, false when it counted (or was already counted) on it.</param>
 /// <param name="RepeatRepair">True when the detection opened a repeat-repair ticket (the last one closed within the window).</param>
-public sealed record FaultRecorded(Ticket Ticket, bool Opened, bool RepeatRepair);
+public sealed record FaultRecorded(Ticket Ticket, bool Opened, bool RepeatRepair)
+{
+    /// <summary>The ticket's grade before an occurrence was counted on it; null when the detection opened it or changed nothing.</summary>
+    public FaultGrade? GradeBefore { get; init; }
+}
 
 /// <summary>
 /// Filters for <see cref="ITicketRepository.ListAsync"/>; unset filters match everything. Results come newest first.

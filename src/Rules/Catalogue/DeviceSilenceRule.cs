@@ -6,11 +6,15 @@ using Telemetry.Rules.Evaluation;
 namespace Telemetry.Rules.Catalogue;
 
 /// <summary>
-/// No good reading from a device for the limit of poll intervals (3 × its own interval):
-/// <see cref="FaultType.DeviceSilent"/>, grade 3. An error reading is how the gateway says the device could not be
-/// read, so it does not count as hearing from it. Time is measured on arrival, not by the readings' own times, so a
-/// gateway clock that is off cannot make a device look silent. Devices of an offline gateway are not reported:
-/// the gateway is the fault. Clears on the next good reading.
+/// A device its gateway has stopped delivering while it still delivers others: <see cref="FaultType.DeviceSilent"/>,
+/// grade 3. The rule: a device is silent when it has had no good reading for the limit of poll intervals (3 × its own
+/// interval) and its gateway delivered a batch at or after the moment that limit ran out. Then the gateway, the broker
+/// and Rules were all moving, and what they moved did not include the device. A gateway that delivers nothing says
+/// nothing about its devices: it is either offline (the gateway is the fault) or the stream is stalled upstream or in
+/// Rules itself, and one ticket per device would only bury the real cause.
+/// An error reading is how the gateway says the device could not be read, so it does not count as hearing from it
+/// (it does count as the gateway delivering). Time is measured on arrival, not by the readings' own times, so a
+/// gateway clock that is off cannot make a device look silent. Clears on the next good reading.
 /// </summary>
 internal sealed class DeviceSilenceRule
 {
@@ -26,7 +30,7 @@ internal sealed class DeviceSilenceRule
 
     public void Check(DeviceState device, DateTimeOffset now, ICollection<FaultTransition> output)
     {
-        if (device.Silent || device.Plant is not { } plant || device.Gateway.IsOffline)
+        if (device.Silent || device.Plant is not { } plant || device.Gateway.IsOffline || device.Gateway.LastDelivered is not { } delivered)
         {
             return;
         }
@@ -34,14 +38,15 @@ internal sealed class DeviceSilenceRule
         var intervals = device.Thresholds[ThresholdCatalogue.SilentPollIntervals];
         var limit = plant.PollInterval * intervals;
         var quiet = now - device.LastGood;
-        if (quiet < limit)
+        if (quiet < limit || delivered - device.LastGood < limit)
         {
             return;
         }
 
         device.Silent = true;
         output.Add(device.Detected(device.Asset, FaultType.DeviceSilent, FaultType.DeviceSilent.DefaultGrade(), now,
-            string.Create(CultureInfo.InvariantCulture, $"no good reading for {quiet.TotalSeconds:0} s ({intervals:0} poll intervals of {plant.PollInterval.TotalSeconds:0} s)"),
+            string.Create(CultureInfo.InvariantCulture,
+                $"no good reading for {quiet.TotalSeconds:0} s ({intervals:0} poll intervals of {plant.PollInterval.TotalSeconds:0} s) while its gateway delivered others"),
             new Dictionary<string, double>(StringComparer.Ordinal) { ["silent_s"] = quiet.TotalSeconds, ["poll_interval_s"] = plant.PollInterval.TotalSeconds }));
     }
 }

@@ -15,7 +15,11 @@ namespace Telemetry.Rules.Catalogue;
 /// </summary>
 internal sealed class GatewayOfflineRule
 {
-    public void OnState(GatewaySession session, GatewayStatus status, DateTimeOffset now, ResolvedThresholds thresholds, ICollection<FaultTransition> output)
+    /// <summary>
+    /// Records the state; going offline only starts the grace time, which <see cref="Check"/> judges (on the state
+    /// itself and on every tick) while Rules is keeping up.
+    /// </summary>
+    public void OnState(GatewaySession session, GatewayStatus status, DateTimeOffset now, ICollection<FaultTransition> output)
     {
         if (status == GatewayStatus.Offline)
         {
@@ -25,7 +29,6 @@ internal sealed class GatewayOfflineRule
                 session.OfflineSince = now;
             }
 
-            Check(session, now, thresholds, output);
             return;
         }
 

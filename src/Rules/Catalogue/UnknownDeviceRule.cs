@@ -1,3 +1,4 @@
+using System.Globalization;
 using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Rules.Evaluation;
@@ -5,9 +6,12 @@ using Telemetry.Rules.Evaluation;
 namespace Telemetry.Rules.Catalogue;
 
 /// <summary>
-/// A device reporting that no site file knows: <see cref="FaultType.UnknownDevice"/>, grade 4, once per device (a
-/// site file to fix, not a plant fault). Its readings are not otherwise evaluated, since nothing says what lamps it
-/// has or who looks after it. Clears on its first reading after a reload of the site files that adds it.
+/// A device or gateway reporting that no site file knows: <see cref="FaultType.UnknownDevice"/>, grade 4 (a site file
+/// to fix, not a plant fault). On a gateway the files list it is raised once per device; a gateway they do not list
+/// (or a site they do not describe) gets one fault on the gateway itself, naming how many device ids it reported,
+/// since one per device would let any invented gateway fill the ticket table. Unknown devices' readings are not
+/// otherwise evaluated, since nothing says what lamps they have or who looks after them. Clears on the first reading
+/// after a reload of the site files that adds the device (or the gateway).
 /// </summary>
 internal sealed class UnknownDeviceRule
 {
@@ -32,6 +36,33 @@ internal sealed class UnknownDeviceRule
         {
             device.UnknownReported = false;
             output.Add(new FaultCleared(device.Asset, FaultType.UnknownDevice, at, "device now listed in its site file"));
+        }
+    }
+
+    /// <summary>A gateway no site file lists delivered readings of <paramref name="deviceIds"/> distinct devices.</summary>
+    public void EvaluateGateway(GatewaySession session, int deviceIds, DateTimeOffset at, ICollection<FaultTransition> output)
+    {
+        if (session.UnknownReported || session.IsKnown)
+        {
+            return;
+        }
+
+        session.UnknownReported = true;
+        var where = session.PlantSite is null
+            ? $"no site file describes site {session.Site}"
+            : $"no site file of site {session.Site} lists the gateway";
+        output.Add(new FaultDetected(session.Asset, FaultType.UnknownDevice, FaultType.UnknownDevice.DefaultGrade(), at,
+            string.Create(CultureInfo.InvariantCulture, $"gateway {session.Id} reports {deviceIds} device id{(deviceIds == 1 ? "" : "s")} but {where}"),
+            new Dictionary<string, double>(StringComparer.Ordinal) { ["device_ids"] = deviceIds },
+            session.Crew, session.Zone));
+    }
+
+    public void KnownGateway(GatewaySession session, DateTimeOffset at, ICollection<FaultTransition> output)
+    {
+        if (session.UnknownReported && session.IsKnown)
+        {
+            session.UnknownReported = false;
+            output.Add(new FaultCleared(session.Asset, FaultType.UnknownDevice, at, "gateway now listed in its site file"));
         }
     }
 }

@@ -1,10 +1,13 @@
 using Telemetry.Contracts;
+using Telemetry.Rules.Evaluation;
 
 namespace Telemetry.Rules.Configuration;
 
 /// <summary>The <c>Rules</c> section: the plant to judge, where tickets live, and how often time-driven checks run.</summary>
 public sealed class RulesSettings
 {
+    private const int MaxUnknownLimit = 10_000;
+
     /// <summary>Site files (hardware/sites/*.json) of the plant; readings from devices none of them lists are operator-side faults.</summary>
     public List<string> SiteFiles { get; set; } = [];
 
@@ -34,6 +37,21 @@ public sealed class RulesSettings
 
     /// <summary>Largest message accepted from the broker.</summary>
     public int MaxPayloadBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// A reading older than the last judged one of its device (or circuit) by more than this is refused as too old;
+    /// within it, it is a redelivery or a gateway's replay and is skipped.
+    /// </summary>
+    public TimeSpan ReplayWindow { get; set; } = RuleEngineLimits.Default.ReplayWindow;
+
+    /// <summary>A reading or event stamped more than this ahead of the service's clock is refused.</summary>
+    public TimeSpan MaxFuture { get; set; } = RuleEngineLimits.Default.MaxFuture;
+
+    /// <summary>Gateways no site file lists that are tracked (one unknown-device ticket each); readings from further ones are refused.</summary>
+    public int MaxUnknownGateways { get; set; } = RuleEngineLimits.Default.MaxUnknownGateways;
+
+    /// <summary>Devices no site file lists that are tracked per known gateway (a ticket each); further ones are refused.</summary>
+    public int MaxUnknownDevicesPerGateway { get; set; } = RuleEngineLimits.Default.MaxUnknownDevicesPerGateway;
 
     public string ResolvedProfilesDirectory => Path.GetFullPath(
         ProfilesDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SiteFiles.FirstOrDefault() ?? "."))!, "..", "profiles"));
@@ -91,7 +109,37 @@ public sealed class RulesSettings
         {
             yield return $"Rules:MaxPayloadBytes {MaxPayloadBytes} must be 1 KiB to 64 MiB";
         }
+
+        if (ReplayWindow < TimeSpan.FromMinutes(1) || ReplayWindow > TimeSpan.FromDays(30))
+        {
+            yield return $"Rules:ReplayWindow {ReplayWindow} must be between 00:01:00 and 30.00:00:00";
+        }
+
+        if (MaxFuture < TimeSpan.Zero || MaxFuture > TimeSpan.FromDays(1))
+        {
+            yield return $"Rules:MaxFuture {MaxFuture} must be between 00:00:00 and 1.00:00:00";
+        }
+
+        // At least one of each, so that a site file missing a gateway or device is always reported.
+        if (MaxUnknownGateways is < 1 or > MaxUnknownLimit)
+        {
+            yield return $"Rules:MaxUnknownGateways {MaxUnknownGateways} must be 1 to {MaxUnknownLimit}";
+        }
+
+        if (MaxUnknownDevicesPerGateway is < 1 or > MaxUnknownLimit)
+        {
+            yield return $"Rules:MaxUnknownDevicesPerGateway {MaxUnknownDevicesPerGateway} must be 1 to {MaxUnknownLimit}";
+        }
     }
+
+    /// <summary>The bounds the rule engine holds untrusted input to, from these settings.</summary>
+    public RuleEngineLimits EngineLimits() => new()
+    {
+        ReplayWindow = ReplayWindow,
+        MaxFuture = MaxFuture,
+        MaxUnknownGateways = MaxUnknownGateways,
+        MaxUnknownDevicesPerGateway = MaxUnknownDevicesPerGateway,
+    };
 }
 
 /// <summary>One HTTP endpoint that receives crew notifications as JSON posts.</summary>

@@ -1,9 +1,12 @@
-using System.Text.Json;
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
+using Telemetry.Contracts.Validation;
 using Telemetry.Hosting;
+using Telemetry.Hosting.DeadLetters;
 using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 using Telemetry.Mqtt;
 using Telemetry.Rules.Configuration;
@@ -16,14 +19,18 @@ namespace Telemetry.Rules.Consuming;
 
 /// <summary>
 /// Feeds the gateways' stream to the rule engine and its conclusions to the ticket store. A message is
-/// acknowledged only once every ticket change it caused is stored, so a crash at any moment leaves it with
-/// the broker, which sends it again; the store is idempotent, so judging it twice opens nothing twice.
-/// Time-driven conditions (silence, door open, gateway offline) are judged on a tick; the engine sees one
-/// input at a time, in order.
+/// acknowledged only once every ticket change it caused is stored (or it is dead-lettered), so a crash at any
+/// moment leaves it with the broker, which sends it again; the store is idempotent, so judging it twice opens
+/// nothing twice. Each message stands alone: one that breaks the contract, makes the engine fail or that the store
+/// refuses for good is dead-lettered with its reason and acknowledged, and the next is judged. Only the store being
+/// unavailable is retried, and while it is, the time-driven checks go on judging: changes are stored in the order
+/// they were concluded by one writer, and no lock is held while waiting for it. Silence and offline are judged only
+/// while this consumer keeps up, so a stall of its own never reads as a silent plant.
 /// </summary>
 public sealed partial class RuleInputService(
     IMqttClient mqtt,
     RuleEngine engine,
+    MessageJudge judge,
     TicketRecorder recorder,
     ITicketRepository tickets,
     RuleStateStore stateStore,
@@ -32,12 +39,17 @@ public sealed partial class RuleInputService(
     RulesSettings settings,
     Topics topics,
     RulesStatistics statistics,
+    ConsumerProgress progress,
+    DeadLetterSink deadLetters,
     TimeProvider clock,
     ILogger<RuleInputService> logger) : BackgroundService
 {
     private static readonly TimeSpan StatisticsInterval = TimeSpan.FromSeconds(30);
-    private readonly SemaphoreSlim _judging = new(1, 1);
-    private readonly List<FaultTransition> _transitions = [];
+
+    // Judging and queueing its changes happen together under this lock, so the store sees them in the engine's order.
+    // It is never held across an await.
+    private readonly Lock _order = new();
+    private readonly Channel<PendingChanges> _changes = Channel.CreateUnbounded<PendingChanges>(new UnboundedChannelOptions { SingleReader = true });
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,16 +67,27 @@ public sealed partial class RuleInputService(
             new() { TopicFilter = topics.AllStates, MaximumQoS = MqttQualityOfService.AtLeastOnce },
         ];
         await Persistently.UntilDoneAsync(ct => mqtt.SubscribeAsync(subscriptions, ct), "subscribe", logger, clock, stoppingToken);
+        progress.Watch(mqtt.Messages);
         statistics.Subscribed();
         LogConsuming(logger, string.Join(", ", subscriptions.Select(s => s.TopicFilter)));
 
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var store = StoreLoopAsync(stopping.Token);
         var background = new[] { TickLoopAsync(stoppingToken), SaveLoopAsync(stoppingToken), PlantLoopAsync(stoppingToken), ReportLoopAsync(stoppingToken) };
         try
         {
             await foreach (var message in mqtt.Messages.ReadAllAsync(stoppingToken))
             {
-                await JudgeAndStoreAsync(() => Judge(message.Message), stoppingToken);
-                await mqtt.AcknowledgeAsync(message, stoppingToken);
+                var hold = progress.Hold(message.ReceivedTimestamp);
+                try
+                {
+                    await HandleAsync(message.Message, stoppingToken);
+                    await mqtt.AcknowledgeAsync(message, stoppingToken);
+                }
+                finally
+                {
+                    progress.Release(hold);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -74,9 +97,125 @@ public sealed partial class RuleInputService(
         finally
         {
             await Task.WhenAll(background).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _changes.Writer.TryComplete();
+            await stopping.CancelAsync();
+            await store.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await SaveStateAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             await mqtt.DisconnectAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>
+    /// Judges one message and waits until what it concluded is stored; what was refused, by the contract, the
+    /// engine or the store, is dead-lettered. Returns when the message may be acknowledged.
+    /// </summary>
+    internal async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
+    {
+        var transitions = new List<FaultTransition>();
+        IReadOnlyList<Rejection> rejections;
+        Task<Rejection?>? stored = null;
+        lock (_order)
+        {
+            try
+            {
+                rejections = judge.Judge(message.Topic, message.Payload.Span, transitions);
+            }
+            catch (Exception ex)
+            {
+                // A failure that is not about the store is the message's (or a bug it found): it would fail again.
+                // What the engine concluded before it failed is still stored, so the tickets agree with the engine.
+                statistics.Rejected(RejectionReason.Unprocessable);
+                LogUnprocessable(logger, ex, message.Topic, ex.GetType().Name, ex.Message);
+                rejections = [new Rejection(RejectionReason.Unprocessable, $"{ex.GetType().Name}: {ex.Message}")];
+            }
+
+            if (transitions.Count > 0)
+            {
+                stored = Enqueue(transitions);
+            }
+        }
+
+        if (stored is not null && await stored.WaitAsync(cancellationToken) is { } refusal)
+        {
+            statistics.Rejected(refusal.Reason);
+            rejections = [.. rejections, refusal];
+        }
+
+        if (rejections.Count > 0)
+        {
+            await Persistently.UntilDoneAsync(
+                ct => deadLetters.WriteAsync(message.Topic, message.Payload, rejections, ct),
+                "write a dead letter",
+                logger,
+                clock,
+                cancellationToken,
+                isTransient: ex => ex is IOException or UnauthorizedAccessException,
+                progress: progress);
+            statistics.DeadLettered();
+        }
+    }
+
+    private Task<Rejection?> Enqueue(List<FaultTransition> transitions)
+    {
+        var pending = new PendingChanges(transitions);
+        if (!_changes.Writer.TryWrite(pending))
+        {
+            pending.Done.TrySetCanceled();
+        }
+
+        return pending.Done.Task;
+    }
+
+    /// <summary>
+    /// The one writer of ticket changes, in the order they were concluded. A store that is unavailable is retried
+    /// until it is back; a change it refuses for good is reported to whoever concluded it, and the next is stored.
+    /// </summary>
+    private async Task StoreLoopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var pending in _changes.Reader.ReadAllAsync(cancellationToken))
+            {
+                Rejection? refusal = null;
+                foreach (var transition in pending.Transitions)
+                {
+                    try
+                    {
+                        await Persistently.UntilDoneAsync(
+                            async ct =>
+                            {
+                                await recorder.RecordAsync([transition], ct);
+                                return true;
+                            },
+                            "store ticket changes",
+                            logger,
+                            clock,
+                            cancellationToken,
+                            onFailure: _ => statistics.StoreFailed(),
+                            isTransient: SqliteDatabase.IsTransient,
+                            progress: progress);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                    {
+                        statistics.StoreRefused();
+                        LogStoreRefused(logger, ex, transition.Fault.ToName(), transition.Asset.Key, ex.Message);
+                        refusal ??= new Rejection(RejectionReason.RefusedByStore, $"{transition.Fault.ToName()} on {transition.Asset.Key}: {ex.GetType().Name}: {ex.Message}");
+                    }
+                }
+
+                pending.Done.TrySetResult(refusal);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            while (_changes.Reader.TryRead(out var left))
+            {
+                left.Done.TrySetCanceled(cancellationToken);
+            }
         }
     }
 
@@ -97,110 +236,6 @@ public sealed partial class RuleInputService(
         LogRestored(logger, active.Count, saved is not null);
     }
 
-    /// <summary>Runs one input through the engine and stores what it concluded, one input at a time.</summary>
-    private async Task JudgeAndStoreAsync(Action judge, CancellationToken cancellationToken)
-    {
-        await _judging.WaitAsync(cancellationToken);
-        try
-        {
-            _transitions.Clear();
-            judge();
-            if (_transitions.Count > 0)
-            {
-                await Persistently.UntilDoneAsync<bool>(
-                    async ct =>
-                    {
-                        await recorder.RecordAsync(_transitions, ct);
-                        return true;
-                    },
-                    "store ticket changes",
-                    logger,
-                    clock,
-                    cancellationToken,
-                    onFailure: _ => statistics.StoreFailed());
-            }
-        }
-        finally
-        {
-            _judging.Release();
-        }
-    }
-
-    private void Judge(MqttApplicationMessage message)
-    {
-        if (topics.Parse(message.Topic) is not { Kind: not GatewayTopicKind.Command } topic)
-        {
-            Reject(message, InputRejection.UnknownTopic, "not a gateway state, telemetry or event topic");
-            return;
-        }
-
-        if (message.Payload.Length > settings.MaxPayloadBytes)
-        {
-            Reject(message, InputRejection.Oversized, $"{message.Payload.Length} bytes, more than {settings.MaxPayloadBytes}");
-            return;
-        }
-
-        try
-        {
-            switch (topic.Kind)
-            {
-                case GatewayTopicKind.Telemetry:
-                    JudgeTelemetry(message, topic);
-                    break;
-                case GatewayTopicKind.State:
-                    var state = JsonSerializer.Deserialize(message.Payload.Span, ContractsJson.Default.GatewayState)
-                        ?? throw new JsonException("null state");
-                    statistics.State();
-                    engine.OnGatewayState(topic.Site, topic.Gateway, state, _transitions);
-                    break;
-                case GatewayTopicKind.Event:
-                    var gatewayEvent = JsonSerializer.Deserialize(message.Payload.Span, ContractsJson.Default.GatewayEvent)
-                        ?? throw new JsonException("null event");
-                    if (gatewayEvent.V != 1)
-                    {
-                        Reject(message, InputRejection.UnsupportedVersion, $"event version {gatewayEvent.V}");
-                        return;
-                    }
-
-                    statistics.Event();
-                    engine.OnGatewayEvent(topic.Site, topic.Gateway, gatewayEvent, _transitions);
-                    break;
-            }
-        }
-        catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException)
-        {
-            Reject(message, InputRejection.MalformedPayload, ex.Message);
-        }
-    }
-
-    private void JudgeTelemetry(MqttApplicationMessage message, GatewayTopic topic)
-    {
-        var batch = JsonSerializer.Deserialize(message.Payload.Span, ContractsJson.Default.ReadingBatch)
-            ?? throw new JsonException("null batch");
-        if (batch.V != ReadingBatch.CurrentVersion)
-        {
-            Reject(message, InputRejection.UnsupportedVersion, $"batch version {batch.V}");
-            return;
-        }
-
-        if (batch.Site != topic.Site || batch.Gateway != topic.Gateway)
-        {
-            Reject(message, InputRejection.TopicMismatch, $"batch of {batch.Site}/{batch.Gateway} on the topic of {topic.Site}/{topic.Gateway}");
-            return;
-        }
-
-        var skippedBefore = engine.SkippedReadings;
-        engine.OnReadings(topic.Site, topic.Gateway, batch, _transitions);
-        var newest = batch.Readings.Count > 0 ? batch.Readings.Max(r => r.Ts) : batch.Sent;
-        statistics.Batch(batch.Readings.Count, (int)(engine.SkippedReadings - skippedBefore), clock.GetUtcNow() - newest);
-    }
-
-    private void Reject(MqttApplicationMessage message, InputRejection reason, string detail)
-    {
-        statistics.Rejected(reason);
-        LogRejected(logger, message.Topic, reason, detail);
-    }
-
     private async Task TickLoopAsync(CancellationToken cancellationToken)
     {
         try
@@ -208,7 +243,22 @@ public sealed partial class RuleInputService(
             using var timer = new PeriodicTimer(settings.TickInterval, clock);
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                await JudgeAndStoreAsync(() => engine.Tick(clock.GetUtcNow(), _transitions), cancellationToken);
+                // A consumer that is behind has not heard what the devices sent: silence judged now would be its own.
+                var keepingUp = progress.KeepingUp;
+                if (!keepingUp)
+                {
+                    statistics.SilenceCheckSkipped();
+                }
+
+                lock (_order)
+                {
+                    var transitions = new List<FaultTransition>();
+                    engine.Tick(clock.GetUtcNow(), transitions, judgeSilence: keepingUp);
+                    if (transitions.Count > 0)
+                    {
+                        _ = Enqueue(transitions);
+                    }
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -238,21 +288,8 @@ public sealed partial class RuleInputService(
         }
     }
 
-    private async Task SaveStateAsync(CancellationToken cancellationToken)
-    {
-        RuleEngineState state;
-        await _judging.WaitAsync(cancellationToken);
-        try
-        {
-            state = engine.ExportState();
-        }
-        finally
-        {
-            _judging.Release();
-        }
-
-        await stateStore.SaveAsync(state, cancellationToken);
-    }
+    // The engine serialises its own calls; the export is a copy, saved without holding anything.
+    private Task SaveStateAsync(CancellationToken cancellationToken) => stateStore.SaveAsync(engine.ExportState(), cancellationToken);
 
     private async Task PlantLoopAsync(CancellationToken cancellationToken)
     {
@@ -263,7 +300,10 @@ public sealed partial class RuleInputService(
             {
                 if (plant.CheckForChange() is { } directory)
                 {
-                    await JudgeAndStoreAsync(() => engine.ReplacePlant(directory), cancellationToken);
+                    lock (_order)
+                    {
+                        engine.ReplacePlant(directory);
+                    }
                 }
             }
         }
@@ -288,14 +328,25 @@ public sealed partial class RuleInputService(
         }
     }
 
+    /// <summary>Changes concluded together, and who waits for them to be stored (null: stored; else what the store refused).</summary>
+    private sealed class PendingChanges(IReadOnlyList<FaultTransition> transitions)
+    {
+        public IReadOnlyList<FaultTransition> Transitions { get; } = transitions;
+
+        public TaskCompletionSource<Rejection?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging {Filters}")]
     private static partial void LogConsuming(ILogger logger, string filters);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rule state rebuilt: {ActiveConditions} active conditions from open tickets, learned state restored: {Restored}")]
     private static partial void LogRestored(ILogger logger, int activeConditions, bool restored);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Message on {Topic} not judged ({Reason}): {Detail}")]
-    private static partial void LogRejected(ILogger logger, string topic, InputRejection reason, string detail);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message on {Topic} could not be judged ({ExceptionType}: {Reason}); it is dead-lettered and the next one judged")]
+    private static partial void LogUnprocessable(ILogger logger, Exception exception, string topic, string exceptionType, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The ticket store refused {Fault} on {Asset} for good ({Reason}); its message is dead-lettered")]
+    private static partial void LogStoreRefused(ILogger logger, Exception exception, string fault, string asset, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the rule state, keeping the last saved one: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string reason);

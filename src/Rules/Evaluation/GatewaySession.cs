@@ -28,11 +28,27 @@ internal sealed class GatewaySession
     /// <summary>The gateway as its site file describes it, or null.</summary>
     public PlantGateway? Plant { get; private set; }
 
+    /// <summary>True when a site file lists the gateway; an unknown one is tracked only up to a cap.</summary>
+    public bool IsKnown => Plant is not null;
+
     /// <summary>The sun at the site, or null when no file gives the site's position.</summary>
     public SiteDaylight? Daylight { get; private set; }
 
     /// <summary>Every device reported by or configured on the gateway, by device id.</summary>
     public Dictionary<string, DeviceState> Devices { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Devices no site file lists that have state in <see cref="Devices"/>, counted against their cap.</summary>
+    public int UnknownDevices { get; set; }
+
+    /// <summary>
+    /// When (engine clock) a batch last arrived with a reading not refused for its time, whatever its device and
+    /// quality; null before the first. It says the gateway, the broker and Rules were all moving then, which device
+    /// silence needs.
+    /// </summary>
+    public DateTimeOffset? LastDelivered { get; set; }
+
+    /// <summary>The gateway itself was reported as unknown (one fault for the gateway, not one per device).</summary>
+    public bool UnknownReported { get; set; }
 
     /// <summary>The last state the gateway published; null before the first.</summary>
     public GatewayStatus? Status { get; set; }

@@ -9,15 +9,17 @@ namespace Telemetry.Rules.Evaluation;
 /// Turns readings, gateway states and gateway events into fault transitions: one <see cref="FaultDetected"/> when a
 /// condition has held past its debounce, one <see cref="FaultCleared"/> when it has gone back past its clear level.
 /// Pure logic: no transport, no storage. Calls are serialised internally, so a consumer and a timer may share one
-/// engine; transitions are appended to the caller's collection only when they happen.
+/// engine; transitions are appended to the caller's collection only when they happen. Fed untrusted data, it throws on
+/// none of it: what it cannot judge (stamped too far ahead, too old to be a replay, from an unknown source past its cap)
+/// is refused and counted, and changes nothing.
 /// </summary>
 public sealed class RuleEngine
 {
     private readonly Lock gate = new();
     private readonly Func<ThresholdSnapshot> thresholds;
     private readonly TimeProvider time;
-    private readonly Dictionary<(string Site, string Gateway), GatewaySession> sessions = [];
-    private readonly Dictionary<string, SiteDaylight> daylight = new(StringComparer.Ordinal);
+    private readonly RuleEngineLimits limits;
+    private readonly SessionTable sessions;
 
     private readonly LampOutageRule lampOutage = new();
     private readonly CableTheftRule cableTheft = new();
@@ -34,25 +36,69 @@ public sealed class RuleEngine
     private readonly BatteryTestFailedRule batteryTest = new();
     private readonly ConfigurationRejectedRule configurationRejected = new();
     private long skipped;
+    private long tooOld;
+    private long future;
+    private long tooOldEvents;
+    private long futureEvents;
+    private long refusedSources;
 
-    private PlantDirectory plant;
-    private GatewaySession? lastSession;
+    // Set by every tick: while the consumer is behind, an offline state arriving is not judged either.
+    private bool judgingSilence = true;
 
-    /// <summary>Readings not judged because one as new or newer of the same device or circuit was judged before.</summary>
+    /// <summary>
+    /// Readings not judged because one as new or newer of the same device or circuit was judged before, by no more
+    /// than <see cref="RuleEngineLimits.ReplayWindow"/>: redeliveries and replays.
+    /// </summary>
     public long SkippedReadings => Interlocked.Read(ref skipped);
+
+    /// <summary>Readings refused because they are older than the last judged of their device or circuit by more than the replay window.</summary>
+    public long TooOldReadings => Interlocked.Read(ref tooOld);
+
+    /// <summary>Readings refused because they are stamped more than <see cref="RuleEngineLimits.MaxFuture"/> ahead of the engine's clock.</summary>
+    public long FutureReadings => Interlocked.Read(ref future);
+
+    /// <summary>Battery test and command result events refused because they are older than their device's last judged reading by more than the replay window.</summary>
+    public long TooOldEvents => Interlocked.Read(ref tooOldEvents);
+
+    /// <summary>Battery test and command result events refused because they are stamped more than the allowed time ahead of the engine's clock.</summary>
+    public long FutureEvents => Interlocked.Read(ref futureEvents);
+
+    /// <summary>
+    /// Readings, gateway states and events refused, creating no state, because they come from a gateway no site file
+    /// lists past <see cref="RuleEngineLimits.MaxUnknownGateways"/>, or from a device no site file lists past its
+    /// gateway's <see cref="RuleEngineLimits.MaxUnknownDevicesPerGateway"/>.
+    /// </summary>
+    public long RefusedUnknownSources => Interlocked.Read(ref refusedSources);
 
     /// <param name="plant">The sites as their files describe them.</param>
     /// <param name="thresholds">The thresholds in force, read once per call so that a change applies from the next reading.</param>
-    /// <param name="time">The clock; arrival times (device silence, gateway offline) come from it.</param>
-    public RuleEngine(PlantDirectory plant, Func<ThresholdSnapshot> thresholds, TimeProvider time)
+    /// <param name="time">The clock; arrival times (device silence, gateway offline) and the future bound come from it.</param>
+    /// <param name="limits">The bounds on untrusted input; <see cref="RuleEngineLimits.Default"/> when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
+    public RuleEngine(PlantDirectory plant, Func<ThresholdSnapshot> thresholds, TimeProvider time, RuleEngineLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(plant);
         ArgumentNullException.ThrowIfNull(thresholds);
         ArgumentNullException.ThrowIfNull(time);
-        this.plant = plant;
+        limits ??= RuleEngineLimits.Default;
+        limits.Check();
         this.thresholds = thresholds;
         this.time = time;
-        Watch(plant, time.GetUtcNow());
+        this.limits = limits;
+        sessions = new SessionTable(plant, limits);
+        sessions.Watch(time.GetUtcNow());
+    }
+
+    /// <summary>Gateways the engine keeps state for, known or not.</summary>
+    internal int GatewaySessions
+    {
+        get
+        {
+            lock (gate)
+            {
+                return sessions.Count;
+            }
+        }
     }
 
     /// <summary>Evaluates one batch of readings from a gateway. <paramref name="site"/> and <paramref name="gateway"/> come from the topic.</summary>
@@ -60,19 +106,62 @@ public sealed class RuleEngine
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(output);
+        var readings = batch.Readings;
+        if (readings is null || readings.Count == 0)
+        {
+            return;
+        }
+
         lock (gate)
         {
-            if (Session(site, gateway) is not { } session)
+            if (sessions.Session(site, gateway, out var refused) is not { } session)
             {
+                Refused(refused, readings.Count);
                 return;
             }
 
             var snapshot = thresholds();
             var received = time.GetUtcNow();
-            var readings = batch.Readings;
+            var delivered = false;
+
+            // Distinct device ids of an unknown gateway, counted once for its one fault.
+            var unknownIds = session.IsKnown || session.UnknownReported ? null : new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < readings.Count; i++)
             {
-                Evaluate(session, readings[i], snapshot, received, output);
+                if (readings[i] is not { Device: not null } reading)
+                {
+                    continue;
+                }
+
+                // A clock years ahead would otherwise hold LastJudged there and make every real reading a duplicate.
+                if (reading.Ts - received > limits.MaxFuture)
+                {
+                    Interlocked.Increment(ref future);
+                    continue;
+                }
+
+                delivered = true;
+                if (unknownIds is not null && Identifiers.IsValid(reading.Device))
+                {
+                    unknownIds.Add(reading.Device);
+                }
+
+                Evaluate(session, reading, snapshot, received, output);
+            }
+
+            if (!delivered)
+            {
+                return;
+            }
+
+            session.LastDelivered = received;
+            if (unknownIds is { Count: > 0 })
+            {
+                unknownDevice.EvaluateGateway(session, unknownIds.Count, received, output);
+            }
+            else if (session.UnknownReported)
+            {
+                unknownDevice.KnownGateway(session, received, output);
             }
         }
     }
@@ -84,26 +173,67 @@ public sealed class RuleEngine
         ArgumentNullException.ThrowIfNull(output);
         lock (gate)
         {
-            if (Session(site, gateway) is { } session)
+            if (sessions.Session(site, gateway, out var refused) is not { } session)
             {
-                gatewayOffline.OnState(session, state.State, time.GetUtcNow(), session.Thresholds(thresholds()), output);
+                Refused(refused, 1);
+                return;
+            }
+
+            var now = time.GetUtcNow();
+            gatewayOffline.OnState(session, state.State, now, output);
+            if (judgingSilence)
+            {
+                gatewayOffline.Check(session, now, session.Thresholds(thresholds()), output);
             }
         }
     }
 
-    /// <summary>A gateway event: battery test results and command results are evaluated, other kinds ignored.</summary>
+    /// <summary>
+    /// A gateway event: battery test results and command results are evaluated, other kinds ignored. Their own time
+    /// is the time of the detection or clearing, so it is held to the same bounds as a reading's.
+    /// </summary>
     public void OnGatewayEvent(string site, string gateway, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
         ArgumentNullException.ThrowIfNull(output);
+        if (gatewayEvent.Kind is not (BatteryTestFailedRule.EventKind or ConfigurationRejectedRule.EventKind))
+        {
+            return;
+        }
+
         lock (gate)
         {
-            if (Session(site, gateway) is not { } session)
+            var now = time.GetUtcNow();
+            if (gatewayEvent.Ts - now > limits.MaxFuture)
             {
+                Interlocked.Increment(ref futureEvents);
                 return;
             }
 
-            var device = gatewayEvent.Device is { } id ? Device(session, id, null, time.GetUtcNow()) : null;
+            if (sessions.Session(site, gateway, out var refused) is not { } session)
+            {
+                Refused(refused, 1);
+                return;
+            }
+
+            DeviceState? device = null;
+            if (gatewayEvent.Device is { } id)
+            {
+                // An event naming a device that cannot be tracked is not the gateway's own: it goes nowhere.
+                device = sessions.Device(session, id, null, now, out var refusedDevice);
+                if (device is null)
+                {
+                    Refused(refusedDevice, 1);
+                    return;
+                }
+
+                if (device.LastJudged - gatewayEvent.Ts > limits.ReplayWindow)
+                {
+                    Interlocked.Increment(ref tooOldEvents);
+                    return;
+                }
+            }
+
             switch (gatewayEvent.Kind)
             {
                 case BatteryTestFailedRule.EventKind when device is not null:
@@ -120,21 +250,34 @@ public sealed class RuleEngine
     /// Time passing: devices silent, doors open and overrides on past their limits, gateways offline past their grace,
     /// and gateway-offline faults raised to grade 1 when night falls. Call every few seconds.
     /// </summary>
-    public void Tick(DateTimeOffset now, ICollection<FaultTransition> output)
+    /// <param name="now">The time to judge at.</param>
+    /// <param name="output">Where transitions are appended.</param>
+    /// <param name="judgeSilence">
+    /// False while the caller is behind the stream: silence and offline are then not judged at all, since what has not
+    /// been heard may be waiting in the backlog (a stalled Rules would otherwise find the whole plant silent). Doors
+    /// and overrides are still judged, and nothing already active is cleared; judging resumes with the next tick
+    /// passing true. Until then an offline state arriving only starts its grace time.
+    /// </param>
+    public void Tick(DateTimeOffset now, ICollection<FaultTransition> output, bool judgeSilence = true)
     {
         ArgumentNullException.ThrowIfNull(output);
         lock (gate)
         {
+            judgingSilence = judgeSilence;
             var snapshot = thresholds();
-            foreach (var session in sessions.Values)
+            foreach (var session in sessions.All)
             {
-                gatewayOffline.Check(session, now, session.Thresholds(snapshot), output);
+                if (judgeSilence)
+                {
+                    gatewayOffline.Check(session, now, session.Thresholds(snapshot), output);
+                }
+
                 foreach (var device in session.Devices.Values)
                 {
                     device.Resolve(snapshot);
 
                     // A device is watched for silence by the gateway its file puts it on, not by one it strayed to.
-                    if (device.Plant?.Gateway.Id == session.Id)
+                    if (judgeSilence && device.Plant?.Gateway.Id == session.Id)
                     {
                         deviceSilence.Check(device, now, output);
                     }
@@ -170,7 +313,7 @@ public sealed class RuleEngine
         {
             var baselines = new List<CircuitBaselineState>();
             var pending = new List<PendingConditionState>();
-            foreach (var session in sessions.Values)
+            foreach (var session in sessions.All)
             {
                 if (session.OfflineSince is { } offline)
                 {
@@ -228,7 +371,7 @@ public sealed class RuleEngine
 
                 switch (fault)
                 {
-                    case FaultType.GatewayOffline when asset.Device is null && Session(asset.Site, asset.Gateway) is { } session:
+                    case FaultType.GatewayOffline when asset.Device is null && sessions.Session(asset.Site, asset.Gateway, out _) is { } session:
                         session.OfflineSince = session.Status == GatewayStatus.Online ? null : pending.Since;
                         session.Status ??= GatewayStatus.Offline;
                         break;
@@ -249,19 +392,7 @@ public sealed class RuleEngine
         ArgumentNullException.ThrowIfNull(plant);
         lock (gate)
         {
-            this.plant = plant;
-            daylight.Clear();
-            foreach (var session in sessions.Values)
-            {
-                var site = plant.FindSite(session.Site);
-                session.Rebind(site, DaylightOf(session.Site));
-                foreach (var device in session.Devices.Values)
-                {
-                    device.Rebind(site?.FindDevice(device.Id));
-                }
-            }
-
-            Watch(plant, time.GetUtcNow());
+            sessions.Replace(plant, time.GetUtcNow());
         }
     }
 
@@ -269,16 +400,22 @@ public sealed class RuleEngine
     {
         if (!session.Devices.TryGetValue(reading.Device, out var device))
         {
-            device = Device(session, reading.Device, reading.Family, received);
+            device = sessions.Device(session, reading.Device, reading.Family, received, out var refused);
             if (device is null)
             {
+                Refused(refused, 1);
                 return;
             }
         }
 
         if (device.Plant is null)
         {
-            unknownDevice.Evaluate(device, reading, output);
+            // On a gateway no file lists, the gateway's one fault speaks for its unknown devices.
+            if (session.IsKnown)
+            {
+                unknownDevice.Evaluate(device, reading, output);
+            }
+
             return;
         }
 
@@ -307,7 +444,7 @@ public sealed class RuleEngine
 
             if (at <= circuit.LastJudged)
             {
-                Interlocked.Increment(ref skipped);
+                NotJudged(circuit.LastJudged, at);
                 return;
             }
 
@@ -317,7 +454,7 @@ public sealed class RuleEngine
         {
             if (at <= device.LastJudged)
             {
-                Interlocked.Increment(ref skipped);
+                NotJudged(device.LastJudged, at);
                 return;
             }
 
@@ -366,6 +503,29 @@ public sealed class RuleEngine
         }
     }
 
+    /// <summary>Counts a reading not newer than the last judged: a duplicate within the replay window, else too old.</summary>
+    private void NotJudged(DateTimeOffset lastJudged, DateTimeOffset at)
+    {
+        // A gateway replays its buffer after an outage and the broker redelivers; beyond the window it is no replay
+        // this service should have to take, and a count of its own tells a stuck buffer or a clock set back.
+        if (lastJudged - at > limits.ReplayWindow)
+        {
+            Interlocked.Increment(ref tooOld);
+        }
+        else
+        {
+            Interlocked.Increment(ref skipped);
+        }
+    }
+
+    private void Refused(bool refused, int inputs)
+    {
+        if (refused)
+        {
+            Interlocked.Add(ref refusedSources, inputs);
+        }
+    }
+
     private void EvaluateCircuit(CircuitState circuit, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
         var sample = LightingSample.From(values, circuit.Device.Family);
@@ -383,13 +543,16 @@ public sealed class RuleEngine
     {
         if (asset.Device is null)
         {
-            if (Session(asset.Site, asset.Gateway) is not { } session)
+            if (sessions.Session(asset.Site, asset.Gateway, out _) is not { } session)
             {
                 return;
             }
 
             switch (fault)
             {
+                case FaultType.UnknownDevice:
+                    session.UnknownReported = true;
+                    break;
                 case FaultType.GatewayOffline:
                     session.OfflineActive = true;
                     session.OfflineGrade = GatewayOfflineRule.GradeAt(session, now);
@@ -447,90 +610,10 @@ public sealed class RuleEngine
     }
 
     private DeviceState? DeviceOf(AssetRef asset, DateTimeOffset now) =>
-        asset.Device is { } id && Session(asset.Site, asset.Gateway) is { } session ? Device(session, id, null, now) : null;
+        asset.Device is { } id && sessions.Session(asset.Site, asset.Gateway, out _) is { } session ? sessions.Device(session, id, null, now, out _) : null;
 
     private CircuitState? Circuit(AssetRef asset, DateTimeOffset now) =>
         DeviceOf(asset, now) is not { } device ? null
         : asset.Circuit is { } circuit ? device.Circuit(circuit)
         : device.Whole;
-
-    /// <summary>The session of a gateway, created on first use; null when the identifiers cannot name an asset.</summary>
-    private GatewaySession? Session(string site, string gateway)
-    {
-        // Batches come in runs from one gateway; the last session saves the tuple hash most of the time.
-        if (lastSession is { } last && string.Equals(last.Id, gateway, StringComparison.Ordinal) && string.Equals(last.Site, site, StringComparison.Ordinal))
-        {
-            return last;
-        }
-
-        if (!sessions.TryGetValue((site, gateway), out var session))
-        {
-            if (!Identifiers.IsValid(site) || !Identifiers.IsValid(gateway))
-            {
-                return null;
-            }
-
-            session = new GatewaySession(site, gateway, plant.FindSite(site), DaylightOf(site));
-            sessions.Add((site, gateway), session);
-        }
-
-        lastSession = session;
-        return session;
-    }
-
-    /// <summary>The state of a device reported through <paramref name="session"/>, created on first use; null for an id that cannot name an asset.</summary>
-    private DeviceState? Device(GatewaySession session, string id, DeviceFamily? family, DateTimeOffset now)
-    {
-        if (session.Devices.TryGetValue(id, out var device))
-        {
-            return device;
-        }
-
-        if (!Identifiers.IsValid(id))
-        {
-            return null;
-        }
-
-        var known = session.PlantSite?.FindDevice(id);
-        device = new DeviceState(session, id, family ?? known?.Family ?? default, known, now);
-        session.Devices.Add(id, device);
-        return device;
-    }
-
-    private SiteDaylight? DaylightOf(string site)
-    {
-        if (daylight.TryGetValue(site, out var sun))
-        {
-            return sun;
-        }
-
-        if (plant.FindSite(site) is not { } known)
-        {
-            return null;
-        }
-
-        sun = new SiteDaylight(known.Latitude, known.Longitude);
-        daylight.Add(site, sun);
-        return sun;
-    }
-
-    /// <summary>Every device of the plant gets its state now, so that one that never reports is found silent.</summary>
-    private void Watch(PlantDirectory directory, DateTimeOffset now)
-    {
-        foreach (var site in directory.Sites)
-        {
-            foreach (var gateway in site.Gateways)
-            {
-                if (Session(site.Id, gateway.Id) is not { } session)
-                {
-                    continue;
-                }
-
-                foreach (var device in gateway.Devices)
-                {
-                    Device(session, device.Id, device.Family, now);
-                }
-            }
-        }
-    }
 }

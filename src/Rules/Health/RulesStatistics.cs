@@ -1,32 +1,14 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Telemetry.Contracts.Validation;
 using Telemetry.Hosting;
 
 namespace Telemetry.Rules.Health;
 
-/// <summary>Why a message from the broker was not judged: it is acknowledged, counted here and logged.</summary>
-public enum InputRejection
-{
-    /// <summary>Not a gateway topic of this root (state, telemetry or event).</summary>
-    UnknownTopic,
-
-    /// <summary>Not JSON, or not the shape of its topic's contract.</summary>
-    MalformedPayload,
-
-    /// <summary>A contract version this service does not know.</summary>
-    UnsupportedVersion,
-
-    /// <summary>Site or gateway in the payload differ from the topic's.</summary>
-    TopicMismatch,
-
-    /// <summary>Larger than Rules:MaxPayloadBytes.</summary>
-    Oversized,
-}
-
 /// <summary>What Rules has done since it started, for <c>/healthz</c> and the periodic log line.</summary>
-public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
+public sealed class RulesStatistics(TimeProvider clock, ConsumerProgress progress) : IHealthSource
 {
-    private readonly ConcurrentDictionary<InputRejection, long> _rejections = new();
+    private readonly long[] _rejections = new long[Enum.GetValues<RejectionReason>().Length];
     private readonly ConcurrentDictionary<string, (long Delivered, long Failed)> _deliveries = new(StringComparer.Ordinal);
     private long _batches;
     private long _readings;
@@ -39,6 +21,9 @@ public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
     private long _occurrences;
     private long _repeatRepairs;
     private long _storeFailures;
+    private long _storeRefusals;
+    private long _deadLetters;
+    private long _silenceChecksSkipped;
     private long _escalations;
     private long _lastLagMilliseconds;
     private long _lastTicketLatencyMilliseconds;
@@ -50,7 +35,8 @@ public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
 
     public HealthVerdict Verdict => HealthVerdict.Healthy
         .When(Volatile.Read(ref _brokerConnected) == 0, HealthStatus.Unhealthy, "not connected to the broker")
-        .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet");
+        .When(Volatile.Read(ref _subscribed) == 0, HealthStatus.Unhealthy, "not subscribed yet")
+        .And(progress.Verdict);
 
     public long Readings => Interlocked.Read(ref _readings);
 
@@ -60,13 +46,29 @@ public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
 
     public double ReadingsPerSecond { get; private set; }
 
-    public long Rejections(InputRejection reason) => _rejections.GetValueOrDefault(reason);
+    public long Rejections(RejectionReason reason) => Interlocked.Read(ref _rejections[(int)reason]);
 
     public void BrokerConnected(bool connected) => Volatile.Write(ref _brokerConnected, connected ? 1 : 0);
 
     public void Subscribed() => Volatile.Write(ref _subscribed, 1);
 
-    public void Rejected(InputRejection reason) => _rejections.AddOrUpdate(reason, 1, (_, n) => n + 1);
+    /// <summary>A message, or <paramref name="count"/> readings of one, refused for <paramref name="reason"/>.</summary>
+    public void Rejected(RejectionReason reason, long count = 1)
+    {
+        if (count > 0)
+        {
+            Interlocked.Add(ref _rejections[(int)reason], count);
+        }
+    }
+
+    /// <summary>A dead letter was written for a message.</summary>
+    public void DeadLettered() => Interlocked.Increment(ref _deadLetters);
+
+    /// <summary>The store refused a change for good (not a failure worth a retry).</summary>
+    public void StoreRefused() => Interlocked.Increment(ref _storeRefusals);
+
+    /// <summary>A tick left silence and offline unjudged because Rules itself was behind.</summary>
+    public void SilenceCheckSkipped() => Interlocked.Increment(ref _silenceChecksSkipped);
 
     public void Batch(int readings, int duplicates, TimeSpan lag)
     {
@@ -145,11 +147,16 @@ public sealed class RulesStatistics(TimeProvider clock) : IHealthSource
         writer.WriteNumber("repeat_repairs", Interlocked.Read(ref _repeatRepairs));
         writer.WriteNumber("reading_to_ticket_ms", Interlocked.Read(ref _lastTicketLatencyMilliseconds));
         writer.WriteNumber("store_failures", Interlocked.Read(ref _storeFailures));
+        writer.WriteNumber("store_refusals", Interlocked.Read(ref _storeRefusals));
+        writer.WriteNumber("dead_letters", Interlocked.Read(ref _deadLetters));
+        writer.WriteNumber("oldest_unacknowledged_ms", (long)progress.OldestUnacknowledgedAge.TotalMilliseconds);
+        writer.WriteBoolean("keeping_up", progress.KeepingUp);
+        writer.WriteNumber("silence_checks_skipped", Interlocked.Read(ref _silenceChecksSkipped));
         writer.WriteNumber("escalations", Escalations);
         writer.WriteStartObject("rejected");
-        foreach (var reason in Enum.GetValues<InputRejection>())
+        foreach (var reason in Enum.GetValues<RejectionReason>())
         {
-            writer.WriteNumber(JsonNamingPolicy.SnakeCaseLower.ConvertName(reason.ToString()), Rejections(reason));
+            writer.WriteNumber(reason.ToName(), Rejections(reason));
         }
 
         writer.WriteEndObject();

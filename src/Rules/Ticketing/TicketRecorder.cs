@@ -64,12 +64,10 @@ public sealed partial class TicketRecorder(
             }
         }
 
-        // A lower number is a worse grade: gateway offline by day (2) raised when night falls (1).
-        if (!recorded.Opened && detected.Grade < ticket.Grade && ticket.Status != TicketStatus.Closed)
+        // The ticket decides what a worse grade does (raise it, or reopen a resolved ticket); this only tells of it.
+        if (recorded.GradeBefore is { } was && was != ticket.Grade)
         {
-            var was = ticket.Grade;
-            await tickets.ChangeAsync(ticket.Number, t => t.Regrade(detected.Grade, detected.Summary, detected.At), cancellationToken).ConfigureAwait(false);
-            LogRegraded(logger, ticket.Number.ToString(), (int)was, (int)detected.Grade, detected.Summary);
+            LogRegraded(logger, ticket.Number.ToString(), (int)was, (int)ticket.Grade, ticket.Status.ToName(), detected.Summary);
         }
     }
 
@@ -82,6 +80,6 @@ public sealed partial class TicketRecorder(
     [LoggerMessage(Level = LogLevel.Information, Message = "Ticket {Number}: condition {Fault} on {Asset} cleared: {Summary}")]
     private static partial void LogCleared(ILogger logger, string number, string fault, string asset, string summary);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {Number} raised from grade {From} to grade {To}: {Reason}")]
-    private static partial void LogRegraded(ILogger logger, string number, int from, int to, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {Number} raised from grade {From} to grade {To}, now {Status}: {Reason}")]
+    private static partial void LogRegraded(ILogger logger, string number, int from, int to, string status, string reason);
 }

@@ -182,6 +182,56 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_worse_detection_on_a_resolved_ticket_reopens_it_once_at_the_worse_grade_and_tells_the_crew()
+    {
+        var gatewayOffline = new AssetRef("north", "gw-north-01", null);
+        var opened = await repository.RecordAsync(Detected(time.GetUtcNow(), asset: gatewayOffline, fault: FaultType.GatewayOffline, grade: FaultGrade.Grade2), Cancel);
+        var number = opened.Ticket.Number;
+        time.Advance(TimeSpan.FromMinutes(5));
+        await repository.ChangeAsync(number, t => t.Acknowledge("li.wei", time.GetUtcNow()), Cancel);
+        time.Advance(TimeSpan.FromMinutes(20));
+        await repository.ChangeAsync(number, t => t.Resolve(Repair, "li.wei", time.GetUtcNow()), Cancel);
+
+        // The repair did not hold, and night has fallen: the same fault at grade 1.
+        time.Advance(TimeSpan.FromMinutes(10));
+        var worse = Detected(time.GetUtcNow(), asset: gatewayOffline, fault: FaultType.GatewayOffline, grade: FaultGrade.Grade1);
+        var recorded = await repository.RecordAsync(worse, Cancel);
+        var again = await repository.RecordAsync(worse, Cancel);
+
+        Assert.False(recorded.Opened);
+        Assert.Equal(FaultGrade.Grade2, recorded.GradeBefore);
+        var ticket = (await repository.FindAsync(number, Cancel))!;
+        Assert.Equal((TicketStatus.Open, FaultGrade.Grade1), (ticket.Status, ticket.Grade));
+        Assert.Null(ticket.AcknowledgedAt);
+        Assert.Null(ticket.Resolution);
+        Assert.Equal(time.GetUtcNow().AddMinutes(10), ticket.Deadlines.RespondBy);
+        Assert.Single(ticket.History, s => s.What == TicketStepKind.Reopened);
+        Assert.Contains(ticket.History, s => s.What == TicketStepKind.Resolved);
+        Assert.Equal(FaultGrade.Grade1, again.Ticket.Grade);
+        Assert.Equal(FaultGrade.Grade1, again.GradeBefore ?? again.Ticket.Grade);
+        var reopened = (await database.OpenOutbox().ListDueAsync("mqtt", time.GetUtcNow(), 100, Cancel)).Where(n => n.Kind == NotificationKind.Reopened).ToList();
+        Assert.Single(reopened);
+        Assert.Equal("crew-north", reopened[0].Crew);
+        Assert.Single(await repository.ListAsync(new TicketQuery { AssetKey = gatewayOffline.Key }, Cancel));
+    }
+
+    [Fact]
+    public async Task A_detection_no_worse_than_a_resolved_tickets_grade_only_counts_an_occurrence()
+    {
+        var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;
+        time.Advance(TimeSpan.FromMinutes(5));
+        await repository.ChangeAsync(number, t => t.Acknowledge("li.wei", time.GetUtcNow()), Cancel);
+        await repository.ChangeAsync(number, t => t.Resolve(Repair, "li.wei", time.GetUtcNow()), Cancel);
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel);
+
+        var ticket = (await repository.FindAsync(number, Cancel))!;
+        Assert.Equal((TicketStatus.Resolved, 2), (ticket.Status, ticket.Occurrences));
+        Assert.DoesNotContain(ticket.History, s => s.What == TicketStepKind.Reopened);
+    }
+
+    [Fact]
     public async Task Detection_more_than_7_days_after_closing_opens_an_ordinary_ticket()
     {
         await OpenAndCloseAsync();

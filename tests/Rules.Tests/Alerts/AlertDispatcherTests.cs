@@ -1,3 +1,4 @@
+using Telemetry.Hosting;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
@@ -112,7 +113,7 @@ public sealed class AlertDispatcherTests : IAsyncLifetime
         var http = services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         var settings = new AlertSettings { Webhooks = [new WebhookSettings { Name = "ops", Url = _webhookUrl, Token = "s3cret" }] };
         return new AlertDispatcher(
-            new SqliteNotificationOutbox(_database), _rules, http, settings, new Topics(), new AlertSignal(), new RulesStatistics(_clock), _clock, NullLogger<AlertDispatcher>.Instance);
+            new SqliteNotificationOutbox(_database), _rules, http, settings, new Topics(), new AlertSignal(), new RulesStatistics(_clock, new ConsumerProgress(_clock, TimeSpan.FromSeconds(30))), _clock, NullLogger<AlertDispatcher>.Instance);
     }
 
     private SqliteTicketRepository Tickets() => new(_database, new TicketOptions(), _clock);

@@ -54,6 +54,18 @@ public sealed class DoorOpenRuleTests
     }
 
     [Fact]
+    public void A_door_left_open_is_judged_while_silence_is_not()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.Mast(lit: 12, door: true);
+
+        plant.Advance(TimeSpan.FromMinutes(5));
+        plant.Tick(judgeSilence: false);
+
+        Assert.Single(plant.Detected(FaultType.DoorOpen));
+    }
+
+    [Fact]
     public void Closing_the_door_clears_it()
     {
         var plant = new EngineHarness(TestPlant.Night) { Step = TimeSpan.FromMinutes(1) };

@@ -98,6 +98,41 @@ public sealed class GatewayOfflineRuleTests
     }
 
     [Fact]
+    public void Offline_is_not_judged_while_the_consumer_is_behind_and_is_judged_again_after()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+        plant.State(GatewayStatus.Offline);
+        plant.Advance(TimeSpan.FromMinutes(5));
+
+        plant.Tick(judgeSilence: false);
+        plant.State(GatewayStatus.Offline);
+        Assert.Empty(plant.Output);
+
+        plant.Tick();
+
+        Assert.Single(plant.Detected(FaultType.GatewayOffline));
+    }
+
+    [Fact]
+    public void An_active_offline_fault_is_neither_cleared_nor_regraded_while_the_consumer_is_behind()
+    {
+        // 16:00 CST: detected by day, still offline after nightfall.
+        var plant = new EngineHarness(new DateTimeOffset(2026, 11, 22, 8, 0, 0, TimeSpan.Zero));
+        plant.State(GatewayStatus.Offline);
+        plant.Advance(TimeSpan.FromMinutes(1));
+        plant.Tick();
+
+        plant.Advance(TimeSpan.FromHours(3));
+        plant.Tick(judgeSilence: false);
+        Assert.Equal(FaultGrade.Grade2, Assert.Single(plant.Detected(FaultType.GatewayOffline)).Grade);
+        Assert.Empty(plant.Cleared(FaultType.GatewayOffline));
+
+        plant.Tick();
+
+        Assert.Equal(FaultGrade.Grade1, plant.Detected(FaultType.GatewayOffline).Last().Grade);
+    }
+
+    [Fact]
     public void The_fault_goes_to_the_crew_of_most_of_the_gateway_devices()
     {
         var plant = new EngineHarness(TestPlant.Night);

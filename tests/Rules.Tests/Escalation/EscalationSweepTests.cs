@@ -1,3 +1,4 @@
+using Telemetry.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Telemetry.Devices.Sites;
@@ -78,7 +79,7 @@ public sealed class EscalationSweepTests
     private SqliteTicketRepository Repository() => new(_database, new TicketOptions(), _clock);
 
     private EscalationSweep Sweep(SqliteTicketRepository tickets) =>
-        new(tickets, new AlertSignal(), new RulesStatistics(_clock), _clock, NullLogger<EscalationSweep>.Instance);
+        new(tickets, new AlertSignal(), new RulesStatistics(_clock, new ConsumerProgress(_clock, TimeSpan.FromSeconds(30))), _clock, NullLogger<EscalationSweep>.Instance);
 
     private FaultDetected Dark(string mast) => new(
         new AssetRef("north", "gw-north-01", mast),

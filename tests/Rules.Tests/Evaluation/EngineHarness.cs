@@ -16,9 +16,14 @@ internal sealed class EngineHarness
     private long seq;
 
     public EngineHarness(DateTimeOffset start, params Site[] sites)
+        : this(start, RuleEngineLimits.Default, sites)
+    {
+    }
+
+    public EngineHarness(DateTimeOffset start, RuleEngineLimits limits, params Site[] sites)
     {
         Time = new FakeTimeProvider(start);
-        Engine = new RuleEngine(new PlantDirectory(sites.Length == 0 ? [TestPlant.Site()] : sites), () => Thresholds, Time);
+        Engine = new RuleEngine(new PlantDirectory(sites.Length == 0 ? [TestPlant.Site()] : sites), () => Thresholds, Time, limits);
     }
 
     public FakeTimeProvider Time { get; }
@@ -104,13 +109,31 @@ internal sealed class EngineHarness
     public void Again(string device, DeviceFamily family, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset ts, string? circuit = null) =>
         Engine.OnReadings(TestPlant.SiteId, TestPlant.GatewayId, Batch(TestPlant.GatewayId, new Reading { Device = device, Family = family, Ts = ts, Circuit = circuit, Values = values }), Output);
 
+    /// <summary>
+    /// The gateway delivers a batch now, without moving time, that hears from no device: an error reading of
+    /// <paramref name="device"/>, which the gateway could not read. It shows the gateway and the stream are moving.
+    /// </summary>
+    public void GatewayDelivers(string device = "ltc-02", string gateway = TestPlant.GatewayId) =>
+        Engine.OnReadings(TestPlant.SiteId, gateway, Batch(gateway, new Reading
+        {
+            Device = device,
+            Family = DeviceFamily.LightTimeController,
+            Ts = Now,
+            Quality = ReadingQuality.Error,
+            Error = "modbus timeout",
+        }), Output);
+
+    /// <summary>Sends one batch of <paramref name="readings"/> from any site and gateway, without moving time.</summary>
+    public void Deliver(string site, string gateway, params Reading[] readings) =>
+        Engine.OnReadings(site, gateway, new ReadingBatch { Gateway = gateway, Site = site, Seq = ++seq, Sent = Now, Readings = readings }, Output);
+
     public void State(GatewayStatus status, string gateway = TestPlant.GatewayId) =>
         Engine.OnGatewayState(TestPlant.SiteId, gateway, new GatewayState { State = status, Ts = Now }, Output);
 
     public void Event(GatewayEvent gatewayEvent, string gateway = TestPlant.GatewayId) =>
         Engine.OnGatewayEvent(TestPlant.SiteId, gateway, gatewayEvent, Output);
 
-    public void Tick() => Engine.Tick(Now, Output);
+    public void Tick(bool judgeSilence = true) => Engine.Tick(Now, Output, judgeSilence);
 
     public void Advance(TimeSpan by) => Time.Advance(by);
 

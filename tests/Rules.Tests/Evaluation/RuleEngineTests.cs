@@ -121,6 +121,7 @@ public sealed class RuleEngineTests
     {
         var plant = new EngineHarness(TestPlant.Night);
         plant.Advance(TimeSpan.FromMinutes(2));
+        plant.GatewayDelivers();
         plant.Tick();
 
         var silent = plant.Detected(FaultType.DeviceSilent).ToDictionary(d => d.Asset.Device!, d => (d.Crew, d.Zone));

@@ -204,8 +204,8 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
             {
                 using var health = JsonDocument.Parse(await Rig.Rules!.HealthAsync());
                 var rejected = health.RootElement.GetProperty("rules").GetProperty("rejected");
-                return rejected.GetProperty("malformed_payload").GetInt64() >= 2
-                    && rejected.GetProperty("unsupported_version").GetInt64() >= 1
+                return rejected.GetProperty("malformed_json").GetInt64() >= 2
+                    && rejected.GetProperty("unknown_version").GetInt64() >= 1
                     && rejected.GetProperty("topic_mismatch").GetInt64() >= 1;
             },
             "each hostile message counted by its reason",

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Telemetry.Contracts;
+using Telemetry.Contracts.Validation;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Rules.Evaluation;
+using Telemetry.Rules.Health;
+
+namespace Telemetry.Rules.Consuming;
+
+/// <summary>
+/// One message from the broker through the shared contract validator and into the rule engine. What breaks the
+/// contract as a whole is refused with its reason; a batch that is sound as a whole has its bad readings refused one
+/// by one and the rest judged, as Ingest stores them. Throws only for the unexpected, which the consumer sets aside.
+/// </summary>
+public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator validator, Topics topics, int maxPayloadBytes, RulesStatistics statistics, TimeProvider clock)
+{
+    /// <summary>Judges the message; its conclusions are added to <paramref name="output"/>; returns what was refused (nothing when all of it was judged).</summary>
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output)
+    {
+        if (topics.Parse(topicName) is not { Kind: not GatewayTopicKind.Command } topic)
+        {
+            return Refuse(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry or event topic under '{topics.Root}'");
+        }
+
+        if (payload.Length > maxPayloadBytes)
+        {
+            return Refuse(RejectionReason.TooLarge, $"{payload.Length} bytes exceed the limit of {maxPayloadBytes}");
+        }
+
+        try
+        {
+            return topic.Kind switch
+            {
+                GatewayTopicKind.Telemetry => JudgeTelemetry(topic, Parse(payload, ContractsJson.Default.ReadingBatch), output),
+                GatewayTopicKind.State => JudgeState(topic, Parse(payload, ContractsJson.Default.GatewayState), output),
+                _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException or OverflowException)
+        {
+            var path = ex is JsonException { Path: { Length: > 0 } p } ? $" (at {p})" : "";
+            return Refuse(RejectionReason.MalformedJson, $"{ex.Message}{path}");
+        }
+    }
+
+    private IReadOnlyList<Rejection> JudgeTelemetry(GatewayTopic topic, ReadingBatch batch, ICollection<FaultTransition> output)
+    {
+        var latest = validator.Latest();
+        if (validator.CheckBatch(topic, batch, latest) is { } refused)
+        {
+            return Refuse(refused);
+        }
+
+        List<Rejection>? rejections = null;
+        List<Reading>? judged = null;
+        for (var i = 0; i < batch.Readings.Count; i++)
+        {
+            if (validator.CheckReading(batch.Readings[i], i, latest) is { } rejection)
+            {
+                statistics.Rejected(rejection.Reason);
+                (rejections ??= []).Add(rejection);
+                judged ??= [.. batch.Readings.Take(i)];
+            }
+            else
+            {
+                judged?.Add(batch.Readings[i]);
+            }
+        }
+
+        var (skipped, tooOld, future, unknown) = (engine.SkippedReadings, engine.TooOldReadings, engine.FutureReadings, engine.RefusedUnknownSources);
+        engine.OnReadings(topic.Site, topic.Gateway, judged is null ? batch : batch with { Readings = judged }, output);
+        statistics.Rejected(RejectionReason.TooOld, engine.TooOldReadings - tooOld);
+        statistics.Rejected(RejectionReason.TimestampOutOfRange, engine.FutureReadings - future);
+        statistics.Rejected(RejectionReason.UnknownSourceLimit, engine.RefusedUnknownSources - unknown);
+        var readings = judged ?? batch.Readings;
+        var newest = readings.Count > 0 ? readings.Max(r => r.Ts) : batch.Sent;
+        statistics.Batch(readings.Count, (int)(engine.SkippedReadings - skipped), clock.GetUtcNow() - newest);
+        return rejections ?? (IReadOnlyList<Rejection>)[];
+    }
+
+    private IReadOnlyList<Rejection> JudgeState(GatewayTopic topic, GatewayState state, ICollection<FaultTransition> output)
+    {
+        if (validator.CheckState(state) is { } refused)
+        {
+            return Refuse(refused);
+        }
+
+        statistics.State();
+        engine.OnGatewayState(topic.Site, topic.Gateway, state, output);
+        return [];
+    }
+
+    private IReadOnlyList<Rejection> JudgeEvent(GatewayTopic topic, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
+    {
+        if (validator.CheckEvent(gatewayEvent) is { } refused)
+        {
+            return Refuse(refused);
+        }
+
+        statistics.Event();
+        engine.OnGatewayEvent(topic.Site, topic.Gateway, gatewayEvent, output);
+        return [];
+    }
+
+    private IReadOnlyList<Rejection> Refuse(RejectionReason reason, string detail) => Refuse(new Rejection(reason, detail));
+
+    private IReadOnlyList<Rejection> Refuse(Rejection rejection)
+    {
+        statistics.Rejected(rejection.Reason);
+        return [rejection];
+    }
+
+    private static T Parse<T>(ReadOnlySpan<byte> payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
+        JsonSerializer.Deserialize(payload, type) ?? throw new JsonException("the payload is JSON null", "$", null, null);
+
+    private static string Shorten(string text) => text.Length <= 128 ? text : string.Concat(text.AsSpan(0, 128), "…");
+}
