@@ -40,3 +40,9 @@ if (which is "all" or "gateway")
     await GatewayMemoryBenchmark.RunAsync(seconds: Arg(1, 90));
     Console.WriteLine();
 }
+
+if (which is "all" or "fuzz")
+{
+    FuzzBenchmark.Run(inputs: Arg(1, 1_000_000), only: args.Length > 2 ? args[2] : null);
+    Console.WriteLine();
+}

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Telemetry.Contracts;
-using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Tickets;
 
 namespace Telemetry.Api.Tickets;
@@ -22,7 +20,8 @@ public static class TicketEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<TicketPage>, ProblemHttpResult>> ListAsync(
+    /// <summary>The handler of <c>GET /api/tickets</c>, public so that it can be run through ASP.NET Core's binding with any query string.</summary>
+    public static async Task<Results<Ok<TicketPage>, ProblemHttpResult>> ListAsync(
         ITicketRepository repository,
         TimeProvider clock,
         CancellationToken cancellationToken,
@@ -38,89 +37,23 @@ public static class TicketEndpoints
         [FromQuery] int limit = 100,
         [FromQuery] int offset = 0)
     {
-        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var statuses = new List<TicketStatus>();
-        foreach (var name in (status ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var parsed = TicketQueryParser.Parse(new TicketListParameters(status, site, crew, grade, fault, asset, open, from, to, limit, offset));
+        if (parsed.Query is not { } query)
         {
-            if (TicketStatuses.TryParse(name, out var parsed))
-            {
-                statuses.Add(parsed);
-            }
-            else
-            {
-                problems["status"] = [$"'{name}' is not a status: {string.Join(", ", Enum.GetValues<TicketStatus>().Select(s => s.ToName()))}"];
-            }
-        }
-
-        CheckIdentifier(problems, "site", site);
-        CheckIdentifier(problems, "crew", crew);
-        if (grade is < 1 or > 4)
-        {
-            problems["grade"] = [$"{grade} is not a grade (1-4)"];
-        }
-
-        FaultType? faultType = null;
-        if (fault is not null)
-        {
-            if (FaultTypes.TryParse(fault, out var parsed))
-            {
-                faultType = parsed;
-            }
-            else
-            {
-                problems["fault"] = [$"'{fault}' is not a fault type: {string.Join(", ", Enum.GetValues<FaultType>().Select(f => f.ToName()))}"];
-            }
-        }
-
-        if (asset is not null && AssetRef.TryParse(asset) is null)
-        {
-            problems["asset"] = [$"'{asset}' is not an asset key (site/gateway[/device[/circuit]])"];
-        }
-
-        if (limit is < 1 or > TicketQuery.MaxLimit)
-        {
-            problems["limit"] = [$"{limit} must be 1-{TicketQuery.MaxLimit}"];
-        }
-
-        if (offset < 0)
-        {
-            problems["offset"] = [$"{offset} must not be negative"];
-        }
-
-        if (from is not null && to is not null && from > to)
-        {
-            problems["from"] = ["must not be after 'to'"];
-        }
-
-        if (problems.Count > 0)
-        {
-            return TypedResults.Problem(new HttpValidationProblemDetails(problems)
+            return TypedResults.Problem(new HttpValidationProblemDetails(parsed.Problems)
             {
                 Title = "The ticket query is invalid",
                 Status = StatusCodes.Status400BadRequest,
             });
         }
 
-        var query = new TicketQuery
-        {
-            Statuses = statuses.Count > 0 ? statuses : null,
-            Site = site,
-            Crew = crew,
-            Grade = grade is { } g ? (FaultGrade)g : null,
-            Fault = faultType,
-            AssetKey = asset,
-            OpenOnly = open,
-            OpenedFrom = from,
-            OpenedTo = to,
-            Limit = limit,
-            Offset = offset,
-        };
         var found = await repository.ListAsync(query, cancellationToken);
         var now = clock.GetUtcNow();
         return TypedResults.Ok(new TicketPage([.. found.Select(t => TicketView.From(t, now))], limit, offset));
     }
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(
+    /// <summary>The handler of <c>GET /api/tickets/{number}</c>.</summary>
+    public static async Task<Results<Ok<TicketView>, ProblemHttpResult>> GetAsync(
         string number,
         ITicketRepository repository,
         TimeProvider clock,
@@ -138,13 +71,5 @@ public static class TicketEndpoints
         return ticket is null
             ? TypedResults.Problem(title: "No such ticket", detail: $"There is no ticket {parsed}", statusCode: StatusCodes.Status404NotFound)
             : TypedResults.Ok(TicketView.From(ticket, clock.GetUtcNow()));
-    }
-
-    private static void CheckIdentifier(Dictionary<string, string[]> problems, string name, string? value)
-    {
-        if (value is not null && !Identifiers.IsValid(value))
-        {
-            problems[name] = [$"'{value}' is invalid: {Identifiers.Rule}"];
-        }
     }
 }

@@ -56,7 +56,11 @@ internal sealed partial class ProfileBuilder
         var devicePoints = new List<PointDefinition>();
         for (var i = 0; i < (document.Points?.Count ?? 0); i++)
         {
-            if (ParsePoint(document.Points![i], $"points[{i}]", wordOrder, limits, strides: null) is { } point)
+            if (document.Points![i] is null)
+            {
+                Error($"points[{i}]", ProfileRule.MalformedJson, "a point must be an object, not null");
+            }
+            else if (ParsePoint(document.Points[i], $"points[{i}]", wordOrder, limits, strides: null) is { } point)
             {
                 devicePoints.Add(point);
             }
@@ -204,7 +208,11 @@ internal sealed partial class ProfileBuilder
 
         for (var i = 0; i < (document.Points?.Count ?? 0); i++)
         {
-            if (ParsePoint(document.Points![i], $"circuits.points[{i}]", wordOrder, limits, strides) is { } point)
+            if (document.Points![i] is null)
+            {
+                Error($"circuits.points[{i}]", ProfileRule.MalformedJson, "a point must be an object, not null");
+            }
+            else if (ParsePoint(document.Points[i], $"circuits.points[{i}]", wordOrder, limits, strides) is { } point)
             {
                 templates.Add(point);
             }
@@ -531,7 +539,7 @@ internal sealed partial class ProfileBuilder
 
         foreach (var flag in d.Flags ?? [])
         {
-            if (flag.Bit is null || string.IsNullOrEmpty(flag.Name))
+            if (flag?.Bit is null || string.IsNullOrEmpty(flag.Name))
             {
                 Error(label, ProfileRule.MissingField, "every flag needs 'bit' and 'name'");
                 continue;
@@ -553,13 +561,15 @@ internal sealed partial class ProfileBuilder
         BitSeries? series = null;
         if (d.Series is { } s)
         {
+            // first_bit + count in long: in int, a count near int.MaxValue wrapped negative, passed the check, and made
+            // a series of two billion names.
             if (s.FirstBit is null || s.Count is null || string.IsNullOrEmpty(s.Name))
             {
                 Error(label, ProfileRule.MissingField, "a series needs 'first_bit', 'count' and 'name'");
             }
-            else if (s.FirstBit < 0 || s.Count < 1 || s.FirstBit + s.Count > width)
+            else if (s.FirstBit < 0 || s.Count < 1 || (long)s.FirstBit + s.Count > width)
             {
-                Error(label, ProfileRule.InvalidBitfield, $"series bits {s.FirstBit}..{s.FirstBit + s.Count - 1} do not fit a {width}-bit field");
+                Error(label, ProfileRule.InvalidBitfield, $"series bits {s.FirstBit}..{(long)s.FirstBit + s.Count - 1} do not fit a {width}-bit field");
             }
             else if (!s.Name.Contains(BitSeries.NumberPlaceholder, StringComparison.Ordinal))
             {
@@ -641,7 +651,11 @@ internal sealed partial class ProfileBuilder
     {
         var points = new List<PointDefinition>(devicePoints);
         var reported = new HashSet<PointDefinition>(ReferenceEqualityComparer.Instance);
-        for (var circuit = 1; circuit <= circuitCount; circuit++)
+
+        // Addresses grow with the circuit: once every template is past 65535, further circuits add nothing but
+        // time (a count of 2,147,483,647 took 20 s and gigabytes before it was refused).
+        var expanding = templates.Count(t => strides.ContainsKey(t.Table));
+        for (var circuit = 1; circuit <= circuitCount && reported.Count < expanding; circuit++)
         {
             foreach (var template in templates)
             {
@@ -650,7 +664,7 @@ internal sealed partial class ProfileBuilder
                     continue;
                 }
 
-                var address = template.Address + ((circuit - 1) * stride);
+                var address = template.Address + ((long)(circuit - 1) * stride);
                 if (address + template.Length > ushort.MaxValue + 1)
                 {
                     if (reported.Add(template))
@@ -662,7 +676,7 @@ internal sealed partial class ProfileBuilder
                     continue;
                 }
 
-                points.Add(template with { Circuit = circuit, Address = address });
+                points.Add(template with { Circuit = circuit, Address = (int)address });
             }
         }
 

@@ -76,7 +76,13 @@ internal sealed partial class SiteBuilder
         for (var i = 0; i < (document.Gateways?.Count ?? 0); i++)
         {
             var path = $"$.gateways[{i}]";
-            var gateway = BuildGateway(document.Gateways![i], path, deviceIds);
+            if (document.Gateways![i] is null)
+            {
+                Error(path, SiteRule.MalformedJson, "a gateway must be an object, not null");
+                continue;
+            }
+
+            var gateway = BuildGateway(document.Gateways[i], path, deviceIds);
             if (gateway is not null && !gatewayIds.Add(gateway.Id))
             {
                 Error($"{path}.id", SiteRule.DuplicateId, $"gateway id '{gateway.Id}' is used by an earlier gateway");
@@ -138,7 +144,13 @@ internal sealed partial class SiteBuilder
         for (var i = 0; i < (document.Links?.Count ?? 0); i++)
         {
             var linkPath = $"{path}.links[{i}]";
-            var link = BuildLink(document.Links![i], linkPath);
+            if (document.Links![i] is null)
+            {
+                Error(linkPath, SiteRule.MalformedJson, "a link must be an object, not null");
+                continue;
+            }
+
+            var link = BuildLink(document.Links[i], linkPath);
 
             // A link declared with a valid id counts as declared even when its settings are broken, so its
             // devices are not also reported as naming an unknown link.
@@ -181,7 +193,13 @@ internal sealed partial class SiteBuilder
         for (var i = 0; i < (document.Devices?.Count ?? 0); i++)
         {
             var devicePath = $"{path}.devices[{i}]";
-            var device = BuildDevice(document.Devices![i], devicePath, id ?? "", links, linkIds);
+            if (document.Devices![i] is null)
+            {
+                Error(devicePath, SiteRule.MalformedJson, "a device must be an object, not null");
+                continue;
+            }
+
+            var device = BuildDevice(document.Devices[i], devicePath, id ?? "", links, linkIds);
             if (device is null)
             {
                 continue;
@@ -235,6 +253,7 @@ internal sealed partial class SiteBuilder
                 ok = false;
             }
 
+            ok &= IsPath(t.CaFile, $"{path}.tls.ca_file") & IsPath(t.CertFile, $"{path}.tls.cert_file") & IsPath(t.KeyFile, $"{path}.tls.key_file");
             tls = new MqttTls(ResolvePath(t.CaFile), ResolvePath(t.CertFile), ResolvePath(t.KeyFile));
         }
 
@@ -320,6 +339,10 @@ internal sealed partial class SiteBuilder
         if (string.IsNullOrWhiteSpace(rtu.Device))
         {
             Error($"{path}.device", SiteRule.MissingField, "'device' (the serial port, e.g. /dev/ttyUSB0) is required");
+            ok = false;
+        }
+        else if (!IsPath(rtu.Device, $"{path}.device"))
+        {
             ok = false;
         }
 
@@ -574,6 +597,13 @@ internal sealed partial class SiteBuilder
         {
             var circuitPath = $"{path}.circuits[{i}]";
             var circuit = document.Circuits![i];
+            if (circuit is null)
+            {
+                Error(circuitPath, SiteRule.MalformedJson, "a circuit must be an object, not null");
+                ok = false;
+                continue;
+            }
+
             if (circuit.Circuit is not { } number)
             {
                 Error($"{circuitPath}.circuit", SiteRule.MissingField, "'circuit' (the profile's circuit number, from 1) is required");
@@ -706,8 +736,21 @@ internal sealed partial class SiteBuilder
         return TimeSpan.FromMilliseconds(ms);
     }
 
+    /// <summary>Whether <paramref name="value"/> can name a file (absent counts); a NUL character is an error the OS would throw on.</summary>
+    private bool IsPath(string? value, string path)
+    {
+        if (value is null || !value.Contains('\0', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        Error(path, SiteRule.InvalidPath, $"'{value.Replace("\0", "\\0", StringComparison.Ordinal)}' holds a NUL character, which no file path can");
+        return false;
+    }
+
+    // A path refused by IsPath is kept as written: the site is refused anyway, and the OS would throw on it.
     private string? ResolvePath(string? path) =>
-        string.IsNullOrEmpty(path) ? path : Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(pathRoot, path));
+        string.IsNullOrEmpty(path) || path.Contains('\0', StringComparison.Ordinal) ? path : Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(pathRoot, path));
 
     private void Error(string path, SiteRule rule, string detail) => errors.Add(new SiteError(source, path, rule, detail));
 }

@@ -86,4 +86,7 @@ public enum SiteRule
 
     /// <summary>An environment variable name that is not a portable one (letters, digits, '_', not starting with a digit).</summary>
     InvalidEnvironmentVariable,
+
+    /// <summary>A file or serial device path that cannot name a file (it holds a NUL character).</summary>
+    InvalidPath,
 }

@@ -123,7 +123,7 @@ public static class CommandPlanner
 
                 return ToPointValue(value) is { } pointValue
                     ? ([new PointWrite(command.Point, command.Circuit, pointValue)], null)
-                    : (null, $"value {value.GetRawText()} is not a number, a boolean or a label");
+                    : (null, $"value {Describe(value)} is not a number, a boolean or a label");
 
             default:
                 return (null, $"action '{command.Action}' is none of {string.Join(", ", Actions)}");
@@ -168,9 +168,26 @@ public static class CommandPlanner
     {
         JsonValueKind.True => (PointValue?)PointValue.FromBoolean(true),
         JsonValueKind.False => PointValue.FromBoolean(false),
-        JsonValueKind.String => PointValue.FromText(value.GetString()!),
+        JsonValueKind.String => TextOf(value) is { } text ? PointValue.FromText(text) : (PointValue?)null,
         JsonValueKind.Number when value.TryGetInt64(out var whole) && !value.GetRawText().AsSpan().ContainsAny(".eE") => PointValue.FromInteger(whole),
         JsonValueKind.Number => PointValue.FromReal(value.GetDouble()),
         _ => null,
     };
+
+    // The deserialiser keeps a JsonElement as the payload's bytes, so its text is first decoded here: a string
+    // that is not valid UTF-8, or holds an escaped lone surrogate, throws InvalidOperationException when read.
+    private static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(JsonElement value) =>
+        value.ValueKind == JsonValueKind.String && TextOf(value) is null ? "(a string that is not valid UTF-8 or UTF-16 text)" : value.GetRawText();
 }

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
+using Telemetry.Devices.Decoding;
+using Telemetry.Devices.Sites;
 using Telemetry.Gateway.BatteryTests;
 using Telemetry.Gateway.Configuration;
 using Telemetry.Gateway.Health;
@@ -55,9 +57,7 @@ public sealed partial class CommandService(
     /// <summary>Carries out one command message and answers it.</summary>
     public async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
-        var plant = site.Current;
-        var parsed = topics.Parse(message.Topic);
-        if (parsed is not { Kind: GatewayTopicKind.Command, Device: { } deviceId } || parsed.Site != plant.SiteId || parsed.Gateway != plant.GatewayId)
+        if (CommandIntake.DeviceOf(topics, site.Current, message.Topic) is not { } deviceId)
         {
             return;
         }
@@ -66,8 +66,12 @@ public sealed partial class CommandService(
         CommandOutcome outcome;
         try
         {
-            command = JsonSerializer.Deserialize(message.Payload.Span, CommandJson.Default.DeviceCommand);
-            outcome = command is null ? CommandOutcome.Rejected("the payload is not a command object") : await ExecuteAsync(deviceId, command, cancellationToken);
+            var target = polling.Find(deviceId);
+            var decision = CommandIntake.Decide(message.Payload.Span, site.Current.GatewayId, deviceId, target?.Device, clock.GetUtcNow(), site.Current.Site.TimeZone);
+            command = decision.Command;
+            outcome = decision.Writes is { } writes
+                ? await CarryOutAsync(target!.Value.Worker, target.Value.Device, command!, writes, cancellationToken)
+                : CommandOutcome.Rejected(decision.Rejection!);
         }
         catch (JsonException ex)
         {
@@ -137,26 +141,13 @@ public sealed partial class CommandService(
         }
     }
 
-    private async Task<CommandOutcome> ExecuteAsync(string deviceId, DeviceCommand command, CancellationToken cancellationToken)
-    {
-        if (polling.Find(deviceId) is not { } target)
+    private async Task<CommandOutcome> CarryOutAsync(LinkWorker worker, SiteDevice device, DeviceCommand command, IReadOnlyList<WriteRequest> writes, CancellationToken cancellationToken) =>
+        command.Action switch
         {
-            return CommandOutcome.Rejected($"gateway {site.Current.GatewayId} has no device '{deviceId}'");
-        }
-
-        var (writes, rejection) = CommandPlanner.Plan(target.Device, command, clock.GetUtcNow(), site.Current.Site.TimeZone);
-        if (writes is null)
-        {
-            return CommandOutcome.Rejected(rejection!);
-        }
-
-        return command.Action switch
-        {
-            CommandPlanner.StartFunctionTest => await batteryTests.StartAsync(target.Worker, target.Device, BatteryTestKind.Function, writes, cancellationToken),
-            CommandPlanner.StartDurationTest => await batteryTests.StartAsync(target.Worker, target.Device, BatteryTestKind.Duration, writes, cancellationToken),
-            _ => await DeviceWriter.WriteAsync(target.Worker, target.Device, writes, cancellationToken),
+            CommandPlanner.StartFunctionTest => await batteryTests.StartAsync(worker, device, BatteryTestKind.Function, writes, cancellationToken),
+            CommandPlanner.StartDurationTest => await batteryTests.StartAsync(worker, device, BatteryTestKind.Duration, writes, cancellationToken),
+            _ => await DeviceWriter.WriteAsync(worker, device, writes, cancellationToken),
         };
-    }
 
     private static string Truncate(string text) => text.Length <= 400 ? text : text[..400];
 

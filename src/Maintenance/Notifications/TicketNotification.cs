@@ -50,14 +50,14 @@ public static class NotificationKinds
 /// <param name="Kind">Why.</param>
 /// <param name="TicketNumber">The ticket.</param>
 /// <param name="Channels">The crew alert channels it goes to (<c>lighting/alerts/{channel}</c>).</param>
-/// <param name="Payload">The JSON document sent, a <see cref="TicketNotificationPayload"/>.</param>
+/// <param name="Payload">What the crew is told; the outbox stores it as the JSON document it sends.</param>
 /// <param name="CreatedAt">When the event happened.</param>
 public sealed record TicketNotification(
     string Id,
     NotificationKind Kind,
     TicketNumber TicketNumber,
     IReadOnlyList<string> Channels,
-    string Payload,
+    TicketNotificationPayload Payload,
     DateTimeOffset CreatedAt);
 
 /// <summary>One notification waiting for delivery to one channel at one destination.</summary>
@@ -65,7 +65,7 @@ public sealed record TicketNotification(
 /// <param name="Kind">Why.</param>
 /// <param name="Crew">The alert channel: a crew, or the supervisor.</param>
 /// <param name="TicketNumber">The ticket.</param>
-/// <param name="Payload">The JSON document to send.</param>
+/// <param name="Payload">The JSON document to send, as the outbox stored it.</param>
 /// <param name="Attempts">Failed deliveries to this destination so far.</param>
 /// <param name="CreatedAt">When the event happened.</param>
 public sealed record PendingNotification(

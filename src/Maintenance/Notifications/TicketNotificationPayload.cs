@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Telemetry.Contracts;
 using Telemetry.Devices.Sites;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.ServiceLevels;
@@ -8,7 +5,10 @@ using Telemetry.Maintenance.Tickets;
 
 namespace Telemetry.Maintenance.Notifications;
 
-/// <summary>The JSON document a crew receives on <c>lighting/alerts/{crew}</c> (snake case, times in UTC).</summary>
+/// <summary>
+/// What a crew is told about a ticket on <c>lighting/alerts/{crew}</c> and the webhooks: the ticket's facts at the moment
+/// of the notification. A value: the outbox renders it as JSON when it stores it (Maintenance.Storage).
+/// </summary>
 public sealed record TicketNotificationPayload(
     string Id,
     string Kind,
@@ -52,19 +52,7 @@ public sealed record TicketNotificationPayload(
         ticket.RepeatRepair,
         ticket.RepeatOf?.ToString(),
         escalation?.ToName());
-
-    public string ToJson() => JsonSerializer.Serialize(this, NotificationJson.Default.TicketNotificationPayload);
-
-    public static TicketNotificationPayload FromJson(string json) =>
-        JsonSerializer.Deserialize(json, NotificationJson.Default.TicketNotificationPayload)
-        ?? throw new JsonException("a notification payload is an object, not null");
 }
 
 /// <summary>The ticket's deadlines in a notification; null where the grade sets none.</summary>
 public sealed record NotificationDeadlines(DateTimeOffset? RespondBy, DateTimeOffset? OnSiteBy, DateTimeOffset? FixBy);
-
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    Converters = [typeof(UtcMillisecondsJsonConverter)])]
-[JsonSerializable(typeof(TicketNotificationPayload))]
-internal sealed partial class NotificationJson : JsonSerializerContext;

@@ -455,7 +455,7 @@ public sealed class Ticket
 
     private void Raise(NotificationKind kind, string id, IEnumerable<string?> channels, DateTimeOffset at, DeadlineKind? escalation)
     {
-        var payload = TicketNotificationPayload.For(this, id, kind, escalation).ToJson();
+        var payload = TicketNotificationPayload.For(this, id, kind, escalation);
         pendingNotifications.Add(new TicketNotification(id, kind, Number, [.. channels.OfType<string>().Distinct(StringComparer.Ordinal)], payload, at));
     }
 

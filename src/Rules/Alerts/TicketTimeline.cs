@@ -32,7 +32,7 @@ public sealed class TicketTimeline(InfluxClient influx, string database)
     public static Point ToPoint(PendingNotification notification)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        var ticket = TicketNotificationPayload.FromJson(notification.Payload);
+        var ticket = TicketNotificationJson.Parse(notification.Payload);
         var point = new Point(Measurement)
             .Tag("site", ticket.Site)
             .Tag("gateway", ticket.Gateway)

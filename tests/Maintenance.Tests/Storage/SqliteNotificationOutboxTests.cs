@@ -40,6 +40,16 @@ public sealed class SqliteNotificationOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Stored_payload_is_the_json_of_the_payload_the_ticket_raised()
+    {
+        var ticket = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket;
+
+        var due = Assert.Single(await outbox.ListDueAsync("mqtt", time.GetUtcNow(), 10, Cancel));
+
+        Assert.Equal(TicketNotificationPayload.For(ticket, due.Id, NotificationKind.Opened, null).ToJson(), due.Payload);
+    }
+
+    [Fact]
     public async Task Failed_delivery_is_due_again_at_its_retry_time_with_the_attempts_counted()
     {
         await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel);

@@ -254,6 +254,8 @@ public sealed class SqliteTicketRepository : ITicketRepository
     {
         foreach (var notification in ticket.PendingNotifications)
         {
+            // The domain raises the payload as a value; the document stored here is what every destination sends.
+            var payload = notification.Payload.ToJson();
             foreach (var channel in notification.Channels)
             {
                 // A change retried after a conflict raises the same ids again; the first one stored stays.
@@ -268,7 +270,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
                     ("$channel", channel),
                     ("$kind", notification.Kind.ToName()),
                     ("$ticket", notification.TicketNumber.ToString()),
-                    ("$payload", notification.Payload),
+                    ("$payload", payload),
                     ("$created", notification.CreatedAt.ToUnixTimeMilliseconds()));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
