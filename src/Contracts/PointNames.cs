@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Telemetry.Contracts;
 
 /// <summary>The value names (hardware profiles' semantic point names) the rules read.</summary>
@@ -26,4 +28,22 @@ public static class PointNames
     public const string ClockHour = "clock_hour";
     public const string ClockMinute = "clock_minute";
     public const string ClockSecond = "clock_second";
+    public const string LiftFault = "lift_fault";
+    public const string LiftFaultCode = "lift_fault_code";
+    public const string LiftPosition = "lift_position";
+    public const string LiftMotorState = "lift_motor_state";
+    public const string MaintenanceKey = "maintenance_key";
+    public const string BreakerMainClosed = "breaker_main_closed";
+    public const string SurgeProtectorFailed = "surge_protector_failed";
+    public const string VoltageL1V = "voltage_l1_v";
+    public const string VoltageL2V = "voltage_l2_v";
+    public const string VoltageL3V = "voltage_l3_v";
+    public const string MainsPresent = "mains_present";
+    public const string OnBattery = "on_battery";
+    public const string ChargerFault = "charger_fault";
+    public const string ChargeState = "charge_state";
+    public const string BatteryVoltageV = "battery_voltage_v";
+
+    /// <summary>The auxiliary contact of outgoing breaker <paramref name="number"/> (1-based): <c>breaker_3_closed</c>.</summary>
+    public static string OutgoingBreakerClosed(int number) => string.Create(CultureInfo.InvariantCulture, $"breaker_{number}_closed");
 }

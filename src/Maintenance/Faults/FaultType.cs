@@ -53,6 +53,27 @@ public enum FaultType
 
     /// <summary>Operator side: a configuration or command the plant rejected.</summary>
     ConfigurationRejected,
+
+    /// <summary>A high mast's lift has latched a fault (overload, overtravel, rope slack, motor overheat).</summary>
+    LiftFault,
+
+    /// <summary>A distribution box's main breaker or one of its outgoing breakers is open.</summary>
+    BreakerTripped,
+
+    /// <summary>A distribution box's surge protector reports itself spent.</summary>
+    SurgeProtectorSpent,
+
+    /// <summary>An emergency unit's charger reports a fault: the battery is not recharged.</summary>
+    ChargerFault,
+
+    /// <summary>An emergency unit has lost its mains supply and runs on its battery.</summary>
+    MainsLost,
+
+    /// <summary>A distribution box's phase voltage below its limit (100 V): a phase lost.</summary>
+    PhaseLost,
+
+    /// <summary>A high mast's lamp ring not at the top of the mast while its lighting is due on.</summary>
+    LampRingLowered,
 }
 
 /// <summary>Names and facts of <see cref="FaultType"/>.</summary>
@@ -78,6 +99,13 @@ public static class FaultTypes
         FaultType.ManualOverrideLeftOn => "manual_override_left_on",
         FaultType.UnknownDevice => "unknown_device",
         FaultType.ConfigurationRejected => "configuration_rejected",
+        FaultType.LiftFault => "lift_fault",
+        FaultType.BreakerTripped => "breaker_tripped",
+        FaultType.SurgeProtectorSpent => "surge_protector_spent",
+        FaultType.ChargerFault => "charger_fault",
+        FaultType.MainsLost => "mains_lost",
+        FaultType.PhaseLost => "phase_lost",
+        FaultType.LampRingLowered => "lamp_ring_lowered",
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault type"),
     };
 
@@ -97,14 +125,18 @@ public static class FaultTypes
         return false;
     }
 
-    /// <summary>The grade the catalogue gives the fault by default (gateway offline is raised to 1 at night by its rule).</summary>
+    /// <summary>
+    /// The grade the catalogue gives the fault by default. Their rules raise to 1 at night, when the lighting is due
+    /// on: gateway offline, a box's main breaker open, and every phase of a box lost.
+    /// </summary>
     public static FaultGrade DefaultGrade(this FaultType fault) => fault switch
     {
         FaultType.TotalDark or FaultType.CableTheft => FaultGrade.Grade1,
         FaultType.MastOutage or FaultType.LowInsulation or FaultType.HighLeakage or FaultType.FailedDischarge
-            or FaultType.FailedFunctionTest or FaultType.GatewayOffline => FaultGrade.Grade2,
+            or FaultType.FailedFunctionTest or FaultType.GatewayOffline or FaultType.LiftFault or FaultType.BreakerTripped
+            or FaultType.ChargerFault or FaultType.MainsLost or FaultType.PhaseLost or FaultType.LampRingLowered => FaultGrade.Grade2,
         FaultType.SingleLampsDark or FaultType.DayBurning or FaultType.HighEarthResistance or FaultType.ClockDrift
-            or FaultType.DeviceSilent or FaultType.DoorOpen => FaultGrade.Grade3,
+            or FaultType.DeviceSilent or FaultType.DoorOpen or FaultType.SurgeProtectorSpent => FaultGrade.Grade3,
         FaultType.ManualOverrideLeftOn or FaultType.UnknownDevice or FaultType.ConfigurationRejected => FaultGrade.Grade4,
         _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault type"),
     };

@@ -109,6 +109,33 @@ public static class ThresholdCatalogue
     public static readonly ThresholdParameter ManualOverrideLimitMin = Add("manual_override.limit_min", 60, 1, 10080, false,
         "Minutes a manual override may stay on before it is an operator-side fault (grade 4).");
 
+    public static readonly ThresholdParameter LiftFaultDebounceReadings = Add("lift_fault.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings a high mast's lift fault must be latched (or released) before the lift fault opens (grade 2) or clears.");
+
+    public static readonly ThresholdParameter LampRingLimitMin = Add("lamp_ring.limit_min", 15, 0, 1440, false,
+        "Minutes a high mast's lamp ring may stay below the top while its lighting is due on (the winch's travel time with a margin) before it is a fault (grade 2).");
+
+    public static readonly ThresholdParameter BreakerDebounceReadings = Add("breaker.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings a box's breaker must read open (or closed) before breaker tripped opens (grade 2; the main breaker grade 1 at night) or clears.");
+
+    public static readonly ThresholdParameter SurgeProtectorDebounceReadings = Add("surge_protector.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings a box's surge protector must report spent (or sound) before surge protector spent opens (grade 3) or clears.");
+
+    public static readonly ThresholdParameter PhaseLossTripV = Add("phase_loss.trip_v", 100, 5, 220, false,
+        "Phase voltage of a distribution box below which the phase is lost (grade 2; every phase lost grade 1 at night).");
+
+    public static readonly ThresholdParameter PhaseLossClearV = Add("phase_loss.clear_v", 180, 10, 250, false,
+        "Phase voltage every phase must be above before phase lost clears.");
+
+    public static readonly ThresholdParameter PhaseLossDebounceReadings = Add("phase_loss.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings past the trip (or clear) level before phase lost opens (or clears).");
+
+    public static readonly ThresholdParameter MainsLostDebounceReadings = Add("mains_lost.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings an emergency unit must report its mains absent (or back) before mains lost opens (grade 2) or clears.");
+
+    public static readonly ThresholdParameter ChargerFaultDebounceReadings = Add("charger_fault.debounce_readings", 2, 1, 100, true,
+        "Consecutive readings an emergency unit must report its charger faulty (or sound) before charger fault opens (grade 2) or clears.");
+
     /// <summary>The trip/clear pairs; a change that would put a clear level on the wrong side of its trip level is refused.</summary>
     public static readonly IReadOnlyList<HysteresisBand> Bands =
     [
@@ -117,6 +144,7 @@ public static class ThresholdCatalogue
         new(LeakageTripMa, LeakageClearMa, TripDirection.Above),
         new(EarthTripOhm, EarthClearOhm, TripDirection.Above),
         new(ClockDriftTripS, ClockDriftClearS, TripDirection.Above),
+        new(PhaseLossTripV, PhaseLossClearV, TripDirection.Below),
     ];
 
     /// <summary>Every parameter, in <see cref="ThresholdParameter.Index"/> order.</summary>

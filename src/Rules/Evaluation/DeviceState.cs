@@ -16,6 +16,7 @@ internal sealed class DeviceState
 
     private CircuitState?[] circuits = [];
     private CircuitState? whole;
+    private DebouncedCondition?[] breakers = [];
     private ThresholdSnapshot? resolvedFrom;
     private ResolvedThresholds? thresholds;
 
@@ -80,6 +81,24 @@ internal sealed class DeviceState
 
     public HeldCondition ManualOverride { get; } = new();
 
+    public DebouncedCondition LiftFault { get; } = new();
+
+    public HeldCondition LampRingLowered { get; } = new();
+
+    /// <summary>The grade the active main-breaker fault was last reported with.</summary>
+    public FaultGrade MainBreakerGrade { get; set; } = FaultGrade.Grade2;
+
+    public DebouncedCondition SurgeProtectorSpent { get; } = new();
+
+    public DebouncedCondition PhaseLost { get; } = new();
+
+    /// <summary>The grade the active phase-lost fault was last reported with.</summary>
+    public FaultGrade PhaseLostGrade { get; set; } = FaultGrade.Grade2;
+
+    public DebouncedCondition MainsLost { get; } = new();
+
+    public DebouncedCondition ChargerFault { get; } = new();
+
     public string? Crew => Plant is { } plant ? plant.Crew : Gateway.Crew;
 
     public CrewZone Zone => Plant is { } plant ? plant.Zone : Gateway.Zone;
@@ -122,6 +141,20 @@ internal sealed class DeviceState
         }
 
         return circuits[number] ??= new CircuitState(this, new AssetRef(Gateway.Site, Gateway.Id, Id, name), number);
+    }
+
+    /// <summary>
+    /// Breaker <paramref name="number"/> tripped (0 the main breaker, 1 and up the outgoing ones), created on first use
+    /// so that devices without breakers keep none.
+    /// </summary>
+    public DebouncedCondition BreakerTripped(int number)
+    {
+        if (number >= breakers.Length)
+        {
+            Array.Resize(ref breakers, number + 1);
+        }
+
+        return breakers[number] ??= new DebouncedCondition();
     }
 
     /// <summary>Every circuit state created so far, the whole-device one included.</summary>

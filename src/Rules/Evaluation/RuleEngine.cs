@@ -35,6 +35,13 @@ public sealed class RuleEngine
     private readonly UnknownDeviceRule unknownDevice = new();
     private readonly BatteryTestFailedRule batteryTest = new();
     private readonly ConfigurationRejectedRule configurationRejected = new();
+    private readonly LiftFaultRule liftFault = new();
+    private readonly LampRingLoweredRule lampRing = new();
+    private readonly BreakerTrippedRule breakerTripped = new();
+    private readonly SurgeProtectorSpentRule surgeProtector = new();
+    private readonly PhaseLostRule phaseLost = new();
+    private readonly MainsLostRule mainsLost = new();
+    private readonly ChargerFaultRule chargerFault = new();
     private long skipped;
     private long tooOld;
     private long future;
@@ -332,6 +339,11 @@ public sealed class RuleEngine
                         pending.Add(new PendingConditionState(device.Asset.Key, FaultType.ManualOverrideLeftOn.ToName(), manual));
                     }
 
+                    if (device.LampRingLowered.Since is { } lowered)
+                    {
+                        pending.Add(new PendingConditionState(device.Asset.Key, FaultType.LampRingLowered.ToName(), lowered));
+                    }
+
                     foreach (var circuit in device.Circuits())
                     {
                         if (circuit.Baseline.Count > 0)
@@ -380,6 +392,9 @@ public sealed class RuleEngine
                         break;
                     case FaultType.ManualOverrideLeftOn when asset is { Device: not null, Circuit: null }:
                         DeviceOf(asset, now)?.ManualOverride.RestoreSince(pending.Since);
+                        break;
+                    case FaultType.LampRingLowered when asset is { Device: not null, Circuit: null }:
+                        DeviceOf(asset, now)?.LampRingLowered.RestoreSince(pending.Since);
                         break;
                 }
             }
@@ -479,20 +494,32 @@ public sealed class RuleEngine
         {
             case DeviceFamily.HighMast:
                 doorOpen.Evaluate(device, values, at, output);
+                liftFault.Evaluate(device, values, at, output);
+                lampRing.Evaluate(device, values, at, output);
+
+                // Masts and poles are earthed too: judged whenever a reading carries the value (no profile of these
+                // families reads it yet).
+                earth.Evaluate(device, values, at, output);
                 EvaluateCircuit(device.Whole, values, at, output);
                 break;
             case DeviceFamily.StreetController:
                 doorOpen.Evaluate(device, values, at, output);
                 manualOverride.Evaluate(device, values, at, output);
+                earth.Evaluate(device, values, at, output);
                 break;
             case DeviceFamily.DistributionBox:
                 doorOpen.Evaluate(device, values, at, output);
                 insulation.Evaluate(device, values, at, output);
                 leakage.Evaluate(device, values, at, output);
                 earth.Evaluate(device, values, at, output);
+                breakerTripped.Evaluate(device, values, at, output);
+                surgeProtector.Evaluate(device, values, at, output);
+                phaseLost.Evaluate(device, values, at, output);
                 break;
             case DeviceFamily.EmergencyBattery:
                 batteryTest.OnReading(device, values, at, output);
+                mainsLost.Evaluate(device, values, at, output);
+                chargerFault.Evaluate(device, values, at, output);
                 break;
             case DeviceFamily.LightTimeController:
                 clockDrift.Evaluate(device, values, at, output);
@@ -565,6 +592,17 @@ public sealed class RuleEngine
             return;
         }
 
+        // A box's outgoing breaker is on its outgoing circuit, which is no lighting circuit.
+        if (fault == FaultType.BreakerTripped)
+        {
+            if (DeviceOf(asset, now) is { } box)
+            {
+                BreakerTrippedRule.Restore(box, asset, now);
+            }
+
+            return;
+        }
+
         if (asset.Circuit is not null || LampClassTracker.ClassOf(fault) is not null || fault is FaultType.CableTheft or FaultType.DayBurning)
         {
             if (Circuit(asset, now) is not { } circuit)
@@ -606,6 +644,18 @@ public sealed class RuleEngine
             case FaultType.FailedDischarge: device.FailedDischarge = true; break;
             case FaultType.FailedFunctionTest: device.FailedFunctionTest = true; break;
             case FaultType.ConfigurationRejected: device.ConfigurationRejected = true; break;
+            case FaultType.LiftFault: device.LiftFault.Restore(); break;
+            case FaultType.LampRingLowered: device.LampRingLowered.Restore(); break;
+            case FaultType.SurgeProtectorSpent: device.SurgeProtectorSpent.Restore(); break;
+            case FaultType.PhaseLost:
+                device.PhaseLost.Restore();
+
+                // The ticket's grade is not known here. Taken as 2, a grade-1 ticket may count one more occurrence at
+                // the first reading; taken as 1, a grade-2 ticket could never be raised.
+                device.PhaseLostGrade = FaultType.PhaseLost.DefaultGrade();
+                break;
+            case FaultType.MainsLost: device.MainsLost.Restore(); break;
+            case FaultType.ChargerFault: device.ChargerFault.Restore(); break;
         }
     }
 

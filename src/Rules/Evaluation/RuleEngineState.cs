@@ -7,7 +7,7 @@ namespace Telemetry.Rules.Evaluation;
 /// </summary>
 /// <param name="Version">Format version of this record.</param>
 /// <param name="Baselines">Learned feeder currents per circuit (or single-circuit device).</param>
-/// <param name="Pending">Conditions held since a time and not yet past their limit (door open, override on, gateway offline).</param>
+/// <param name="Pending">Conditions held since a time and not yet past their limit (door open, override on, lamp ring lowered, gateway offline).</param>
 public sealed record RuleEngineState(int Version, IReadOnlyList<CircuitBaselineState> Baselines, IReadOnlyList<PendingConditionState> Pending)
 {
     public const int CurrentVersion = 1;
