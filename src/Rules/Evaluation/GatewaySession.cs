@@ -47,6 +47,13 @@ internal sealed class GatewaySession
     /// </summary>
     public DateTimeOffset? LastDelivered { get; set; }
 
+    /// <summary>
+    /// When the gateway's current run of deliveries began: its first batch since Rules started or since it was last
+    /// reported offline; null while it has delivered nothing since. Until then nobody knows what it polled, so its
+    /// devices' silence is counted from here, not from when Rules began watching them.
+    /// </summary>
+    public DateTimeOffset? DeliveringSince { get; set; }
+
     /// <summary>The gateway itself was reported as unknown (one fault for the gateway, not one per device).</summary>
     public bool UnknownReported { get; set; }
 

@@ -162,6 +162,7 @@ public sealed class RuleEngine
             }
 
             session.LastDelivered = received;
+            session.DeliveringSince ??= received;
             if (unknownIds is { Count: > 0 })
             {
                 unknownDevice.EvaluateGateway(session, unknownIds.Count, received, output);
@@ -187,6 +188,11 @@ public sealed class RuleEngine
             }
 
             var now = time.GetUtcNow();
+            if (state.State == GatewayStatus.Offline)
+            {
+                session.DeliveringSince = null;
+            }
+
             gatewayOffline.OnState(session, state.State, now, output);
             if (judgingSilence)
             {

@@ -65,6 +65,7 @@ public sealed class DeviceSilenceRuleTests
     public void A_device_that_never_reports_is_found_silent_while_its_gateway_delivers_others()
     {
         var plant = new EngineHarness(TestPlant.Night);
+        plant.GatewayDelivers();
 
         plant.Advance(TimeSpan.FromSeconds(90));
         plant.Mast(lit: 12);
@@ -178,5 +179,41 @@ public sealed class DeviceSilenceRuleTests
         plant.Tick();
 
         Assert.Empty(plant.Detected(FaultType.DeviceSilent));
+    }
+
+    [Fact]
+    public void A_gateway_that_starts_delivering_after_Rules_gives_each_device_its_full_limit_from_its_first_batch()
+    {
+        // Rules watched the plant for ten minutes before the gateway came: nobody knew what it polled until then.
+        var plant = new EngineHarness(TestPlant.Night) { Step = TimeSpan.Zero };
+        plant.Advance(TimeSpan.FromMinutes(10));
+        plant.Mast(lit: 12);
+        plant.Advance(TimeSpan.FromSeconds(89));
+        plant.Mast(lit: 12);
+        plant.Tick();
+        Assert.DoesNotContain(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
+
+        // eps-01 polls every 30 s: three intervals after the gateway's first batch, still unheard, it is silent.
+        plant.Advance(TimeSpan.FromSeconds(1));
+        plant.Mast(lit: 12);
+        plant.Tick();
+        Assert.Contains(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
+    }
+
+    [Fact]
+    public void A_gateway_back_from_offline_gives_its_devices_their_full_limit_again()
+    {
+        var plant = new EngineHarness(TestPlant.Night) { Step = TimeSpan.Zero };
+        plant.GatewayDelivers();
+        plant.Advance(TimeSpan.FromSeconds(10));
+        plant.State(GatewayStatus.Offline);
+        plant.Advance(TimeSpan.FromMinutes(10));
+        plant.State(GatewayStatus.Online);
+        plant.Mast(lit: 12);
+        plant.Advance(TimeSpan.FromSeconds(60));
+        plant.Mast(lit: 12);
+        plant.Tick();
+
+        Assert.DoesNotContain(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
     }
 }

@@ -120,6 +120,7 @@ public sealed class RuleEngineTests
     public void Every_detection_carries_the_crew_and_zone_of_the_device_site_file()
     {
         var plant = new EngineHarness(TestPlant.Night);
+        plant.GatewayDelivers();
         plant.Advance(TimeSpan.FromMinutes(2));
         plant.GatewayDelivers();
         plant.Tick();
