@@ -14,9 +14,9 @@ namespace Telemetry.Rules.Catalogue;
 /// Rules itself, and one ticket per device would only bury the real cause.
 /// An error reading is how the gateway says the device could not be read, so it does not count as hearing from it
 /// (it does count as the gateway delivering). Time is measured on arrival, not by the readings' own times, so a
-/// gateway clock that is off cannot make a device look silent. The limit runs from the later of the device's last good
-/// reading and the start of its gateway's current run of deliveries, so a gateway (or Rules) just started gives every
-/// device its full limit to be heard. Clears on the next good reading.
+/// gateway clock that is off cannot make a device look silent. The limit runs again from a gateway's first batch (Rules
+/// just started) and from its coming back online (<see cref="GatewaySession.RestartSilenceLimits"/>), so every device
+/// gets its full limit to be heard. Clears on the next good reading.
 /// </summary>
 internal sealed class DeviceSilenceRule
 {
@@ -39,9 +39,8 @@ internal sealed class DeviceSilenceRule
 
         var intervals = device.Thresholds[ThresholdCatalogue.SilentPollIntervals];
         var limit = plant.PollInterval * intervals;
-        var since = device.Gateway.DeliveringSince is { } start && start > device.LastGood ? start : device.LastGood;
-        var quiet = now - since;
-        if (quiet < limit || delivered - since < limit)
+        var quiet = now - device.LastGood;
+        if (quiet < limit || delivered - device.LastGood < limit)
         {
             return;
         }

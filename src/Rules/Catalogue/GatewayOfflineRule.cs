@@ -37,11 +37,8 @@ internal sealed class GatewayOfflineRule
         session.OfflineSince = null;
         if (wasOffline)
         {
-            // Devices could not report while the gateway was away; give them their full silence limit again.
-            foreach (var device in session.Devices.Values)
-            {
-                device.LastGood = now;
-            }
+            // Devices could not report while the gateway was away.
+            session.RestartSilenceLimits(now);
         }
 
         if (session.OfflineActive)

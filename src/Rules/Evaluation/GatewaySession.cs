@@ -48,11 +48,19 @@ internal sealed class GatewaySession
     public DateTimeOffset? LastDelivered { get; set; }
 
     /// <summary>
-    /// When the gateway's current run of deliveries began: its first batch since Rules started or since it was last
-    /// reported offline; null while it has delivered nothing since. Until then nobody knows what it polled, so its
-    /// devices' silence is counted from here, not from when Rules began watching them.
+    /// The gateway starts delivering (its first batch since Rules started) or comes back online: until now nobody knew
+    /// what it polled, so each device gets its full silence limit from <paramref name="now"/>.
     /// </summary>
-    public DateTimeOffset? DeliveringSince { get; set; }
+    public void RestartSilenceLimits(DateTimeOffset now)
+    {
+        foreach (var device in Devices.Values)
+        {
+            if (device.LastGood < now)
+            {
+                device.LastGood = now;
+            }
+        }
+    }
 
     /// <summary>The gateway itself was reported as unknown (one fault for the gateway, not one per device).</summary>
     public bool UnknownReported { get; set; }

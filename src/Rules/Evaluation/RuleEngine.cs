@@ -161,8 +161,12 @@ public sealed class RuleEngine
                 return;
             }
 
+            if (session.LastDelivered is null)
+            {
+                session.RestartSilenceLimits(received);
+            }
+
             session.LastDelivered = received;
-            session.DeliveringSince ??= received;
             if (unknownIds is { Count: > 0 })
             {
                 unknownDevice.EvaluateGateway(session, unknownIds.Count, received, output);
@@ -188,11 +192,6 @@ public sealed class RuleEngine
             }
 
             var now = time.GetUtcNow();
-            if (state.State == GatewayStatus.Offline)
-            {
-                session.DeliveringSince = null;
-            }
-
             gatewayOffline.OnState(session, state.State, now, output);
             if (judgingSilence)
             {

@@ -199,21 +199,4 @@ public sealed class DeviceSilenceRuleTests
         plant.Tick();
         Assert.Contains(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
     }
-
-    [Fact]
-    public void A_gateway_back_from_offline_gives_its_devices_their_full_limit_again()
-    {
-        var plant = new EngineHarness(TestPlant.Night) { Step = TimeSpan.Zero };
-        plant.GatewayDelivers();
-        plant.Advance(TimeSpan.FromSeconds(10));
-        plant.State(GatewayStatus.Offline);
-        plant.Advance(TimeSpan.FromMinutes(10));
-        plant.State(GatewayStatus.Online);
-        plant.Mast(lit: 12);
-        plant.Advance(TimeSpan.FromSeconds(60));
-        plant.Mast(lit: 12);
-        plant.Tick();
-
-        Assert.DoesNotContain(plant.Detected(FaultType.DeviceSilent), d => d.Asset.Device == "eps-01");
-    }
 }
