@@ -45,7 +45,7 @@ internal static class RulesBenchmark
         var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepositoryPaths.Hardware, "profiles"));
         var site = SiteLoader.LoadFile(siteFile, profiles);
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-        var engine = new RuleEngine(new PlantDirectory([site]), () => ThresholdSnapshot.Defaults, clock);
+        var engine = new RuleEngine(new PlantDirectory([site]), () => RuleSet.Default.Thresholds.Defaults, clock);
 
         var templates = site.Gateways[0].Devices.SelectMany(Readings).ToArray();
         const int batchSize = 100;
@@ -124,8 +124,8 @@ internal static class RulesBenchmark
         var database = Path.Combine(directory, "maintenance.db");
 
         // One reading past the limit opens the ticket: the latency is the pipeline's, not the debounce's.
-        var store = new SqliteThresholdStore(new SqliteDatabase(database), TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
-        await store.ApplyAsync(ThresholdChange.Set(ThresholdCatalogue.InsulationDebounceReadings, ThresholdScope.Global, 1, "bench", "latency of the pipeline, not of the debounce"), CancellationToken.None);
+        var store = new SqliteThresholdStore(new SqliteDatabase(database), RuleSet.Default.Thresholds, TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
+        await store.ApplyAsync(ThresholdChange.Set(Telemetry.Rules.Catalogue.InsulationBelowLimit.DebounceReadings, ThresholdScope.Global, 1, "bench", "latency of the pipeline, not of the debounce"), CancellationToken.None);
 
         await using var rules = await ServiceProcess.StartAsync("Rules", new Dictionary<string, string>
         {

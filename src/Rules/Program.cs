@@ -63,6 +63,8 @@ builder.Services.AddSingleton<SqliteTicketRepository>();
 builder.Services.AddSingleton<ITicketRepository>(sp => sp.GetRequiredService<SqliteTicketRepository>());
 builder.Services.AddSingleton<INotificationOutbox>(sp => sp.GetRequiredService<SqliteNotificationOutbox>());
 builder.Services.AddSingleton<SqliteNotificationOutbox>();
+builder.Services.AddSingleton(RuleSet.Default);
+builder.Services.AddSingleton(RuleSet.Default.Thresholds);
 builder.Services.AddSingleton<IThresholdStore, SqliteThresholdStore>();
 builder.Services.AddSingleton<ThresholdMonitor>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ThresholdMonitor>());
@@ -72,7 +74,8 @@ builder.Services.AddSingleton(sp => new RuleEngine(
     sp.GetRequiredService<PlantFiles>().CreateDirectory(),
     () => sp.GetRequiredService<ThresholdMonitor>().Current,
     sp.GetRequiredService<TimeProvider>(),
-    settings.EngineLimits()));
+    settings.EngineLimits(),
+    sp.GetRequiredService<RuleSet>()));
 builder.Services.AddSingleton<TicketRecorder>();
 builder.Services.AddSingleton<EscalationSweep>();
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(

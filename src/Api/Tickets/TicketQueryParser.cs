@@ -61,7 +61,7 @@ public static class TicketQueryParser
             }
             else
             {
-                problems["fault"] = [$"'{fault}' is not a fault type: {string.Join(", ", Enum.GetValues<FaultType>().Select(f => f.ToName()))}"];
+                problems["fault"] = [$"'{fault}' is not a fault type: {string.Join(", ", FaultType.All.Select(f => f.ToName()))}"];
             }
         }
 

@@ -108,6 +108,7 @@ internal static class TicketStoreSchema
 /// <summary>The stored form of a ticket's state.</summary>
 [JsonSourceGenerationOptions(
     UseStringEnumConverter = true,
+    Converters = [typeof(FaultTypeJsonConverter)],
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
 [JsonSerializable(typeof(TicketState))]
 internal sealed partial class TicketStoreJson : JsonSerializerContext;

@@ -58,12 +58,21 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
     private readonly SemaphoreSlim initializing = new(1, 1);
     private volatile bool initialized;
 
-    public SqliteThresholdStore(SqliteDatabase database, TimeProvider timeProvider, ILogger<SqliteThresholdStore> logger)
+    /// <inheritdoc/>
+    public ThresholdCatalogue Catalogue { get; }
+
+    /// <param name="database">Where the settings and their history are kept.</param>
+    /// <param name="catalogue">The parameters of the rules in force: what may be set, and what is seeded.</param>
+    /// <param name="timeProvider">The clock of the history.</param>
+    /// <param name="logger">Where seeding is logged.</param>
+    public SqliteThresholdStore(SqliteDatabase database, ThresholdCatalogue catalogue, TimeProvider timeProvider, ILogger<SqliteThresholdStore> logger)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         this.database = database;
+        Catalogue = catalogue;
         this.timeProvider = timeProvider;
         this.logger = logger;
     }
@@ -106,7 +115,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
                     throw new ThresholdValidationException(problems);
                 }
 
-                var parameter = ThresholdCatalogue.Find(change.Parameter)!;
+                var parameter = Catalogue.Find(change.Parameter)!;
                 var scope = ThresholdScope.TryParse(change.Scope)!;
                 var applied = new ThresholdVersion(
                     current.Version + 1,
@@ -218,7 +227,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
                     }
 
                     var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    var missing = ThresholdCatalogue.All.Where(p => !seeded.Contains(p.Name)).ToList();
+                    var missing = Catalogue.All.Where(p => !seeded.Contains(p.Name)).ToList();
                     var now = timeProvider.GetUtcNow();
                     foreach (var parameter in missing)
                     {
@@ -242,7 +251,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
         }
     }
 
-    private static async Task<ThresholdSnapshot> ReadSnapshotAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    private async Task<ThresholdSnapshot> ReadSnapshotAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
     {
         var version = await ReadVersionAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var settings = new List<ThresholdSetting>();
@@ -253,7 +262,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 // A parameter dropped from the catalogue, or a scope spelled by a newer release, has nothing to apply to here.
-                var parameter = ThresholdCatalogue.Find(reader.GetString(0));
+                var parameter = Catalogue.Find(reader.GetString(0));
                 var scope = ThresholdScope.TryParse(reader.GetString(1));
                 if (parameter is not null && scope is not null)
                 {
@@ -262,7 +271,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
             }
         }
 
-        return new ThresholdSnapshot(version, settings);
+        return new ThresholdSnapshot(Catalogue, version, settings);
     }
 
     private static async Task<long> ReadVersionAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)

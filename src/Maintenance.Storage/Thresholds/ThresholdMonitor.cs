@@ -41,7 +41,7 @@ public sealed partial class ThresholdMonitor : BackgroundService
 
     // Serialises refreshes so that snapshots replace each other in version order and events fire in that order.
     private readonly SemaphoreSlim refreshing = new(1, 1);
-    private ThresholdSnapshot current = ThresholdSnapshot.Defaults;
+    private ThresholdSnapshot current;
     private bool loaded;
 
     public ThresholdMonitor(IThresholdStore store, TimeProvider timeProvider, ILogger<ThresholdMonitor> logger, ThresholdMonitorOptions? options = null)
@@ -59,6 +59,7 @@ public sealed partial class ThresholdMonitor : BackgroundService
         }
 
         this.store = store;
+        current = store.Catalogue.Defaults;
         this.timeProvider = timeProvider;
         this.logger = logger;
         pollInterval = options.PollInterval;

@@ -1,143 +1,159 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+
 namespace Telemetry.Maintenance.Faults;
 
-/// <summary>The fault catalogue (domain section 2): what a rule can detect and a ticket is about.</summary>
-public enum FaultType
+/// <summary>
+/// A kind of fault: what a rule detects and a ticket is about, with its snake-case name (used in storage, JSON,
+/// topics and alerts) and the grade it has by default. The domain's catalogue (domain section 2, and the plant signals
+/// the product grades itself) is the set of static instances here; a rule may declare a fault type of its own. Names
+/// are unique: a second declaration of a name is refused, so each name stands for one instance and equality is identity.
+/// </summary>
+public sealed class FaultType
 {
-    /// <summary>Commanded on and more than the outage ratio (40 %) of a mast's or circuit's lamps dark.</summary>
-    MastOutage,
+    // Declared before the instances, which register themselves in it as they are created.
+    private static readonly ConcurrentDictionary<string, FaultType> Declared = new(StringComparer.Ordinal);
 
-    /// <summary>Commanded on and every lamp of a circuit or mast dark, or supply lost at night.</summary>
-    TotalDark,
+    public static readonly FaultType MastOutage = new("mast_outage", FaultGrade.Grade2, "Commanded on and more than the outage ratio (40 %) of a mast's or circuit's lamps dark.");
 
-    /// <summary>Commanded on, at least one lamp dark, at or below the outage ratio.</summary>
-    SingleLampsDark,
+    public static readonly FaultType TotalDark = new("total_dark", FaultGrade.Grade1, "Commanded on and every lamp of a circuit or mast dark, or supply lost at night.");
 
-    /// <summary>Commanded on, contactor closed, current collapsed against the circuit's learned baseline.</summary>
-    CableTheft,
+    public static readonly FaultType SingleLampsDark = new("single_lamps_dark", FaultGrade.Grade3, "Commanded on, at least one lamp dark, at or below the outage ratio.");
 
-    /// <summary>Lamps lit by daylight, when the lighting should be off.</summary>
-    DayBurning,
+    public static readonly FaultType CableTheft = new("cable_theft", FaultGrade.Grade1, "Commanded on, contactor closed, current collapsed against the circuit's learned baseline.");
 
-    /// <summary>Insulation resistance below its limit (0.5 MΩ).</summary>
-    LowInsulation,
+    public static readonly FaultType DayBurning = new("day_burning", FaultGrade.Grade3, "Lamps lit by daylight, when the lighting should be off.");
 
-    /// <summary>Residual (leakage) current above its limit (30 mA).</summary>
-    HighLeakage,
+    public static readonly FaultType LowInsulation = new("low_insulation", FaultGrade.Grade2, "Insulation resistance below its limit (0.5 MΩ).");
 
-    /// <summary>Earth resistance above its limit (4 Ω).</summary>
-    HighEarthResistance,
+    public static readonly FaultType HighLeakage = new("high_leakage", FaultGrade.Grade2, "Residual (leakage) current above its limit (30 mA).");
 
-    /// <summary>A duration test ended before the rated duration, or the battery fell to cut-off early.</summary>
-    FailedDischarge,
+    public static readonly FaultType HighEarthResistance = new("high_earth_resistance", FaultGrade.Grade3, "Earth resistance above its limit (4 Ω).");
 
-    /// <summary>A function test failed: the unit did not switch to battery or the lamp did not light.</summary>
-    FailedFunctionTest,
+    public static readonly FaultType FailedDischarge = new("failed_discharge", FaultGrade.Grade2, "A duration test ended before the rated duration, or the battery fell to cut-off early.");
 
-    /// <summary>A controller's clock more than its limit (60 s) off the reference time.</summary>
-    ClockDrift,
+    public static readonly FaultType FailedFunctionTest = new("failed_function_test", FaultGrade.Grade2, "A function test failed: the unit did not switch to battery or the lamp did not light.");
 
-    /// <summary>No reading from a device for its limit of poll intervals (3).</summary>
-    DeviceSilent,
+    public static readonly FaultType ClockDrift = new("clock_drift", FaultGrade.Grade3, "A controller's clock more than its limit (60 s) off the reference time.");
 
-    /// <summary>A gateway's MQTT session lost (its will message).</summary>
-    GatewayOffline,
+    public static readonly FaultType DeviceSilent = new("device_silent", FaultGrade.Grade3, "No reading from a device for its limit of poll intervals (3).");
 
-    /// <summary>A cabinet or box door open longer than its limit (5 min).</summary>
-    DoorOpen,
+    public static readonly FaultType GatewayOffline = new("gateway_offline", FaultGrade.Grade2, "A gateway's MQTT session lost (its will message).");
 
-    /// <summary>Operator side: a manual override left on.</summary>
-    ManualOverrideLeftOn,
+    public static readonly FaultType DoorOpen = new("door_open", FaultGrade.Grade3, "A cabinet or box door open longer than its limit (5 min).");
 
-    /// <summary>Operator side: a device reporting that no site file knows.</summary>
-    UnknownDevice,
+    public static readonly FaultType ManualOverrideLeftOn = new("manual_override_left_on", FaultGrade.Grade4, "Operator side: a manual override left on.");
 
-    /// <summary>Operator side: a configuration or command the plant rejected.</summary>
-    ConfigurationRejected,
+    public static readonly FaultType UnknownDevice = new("unknown_device", FaultGrade.Grade4, "Operator side: a device reporting that no site file knows.");
 
-    /// <summary>A high mast's lift has latched a fault (overload, overtravel, rope slack, motor overheat).</summary>
-    LiftFault,
+    public static readonly FaultType ConfigurationRejected = new("configuration_rejected", FaultGrade.Grade4, "Operator side: a configuration or command the plant rejected.");
 
-    /// <summary>A distribution box's main breaker or one of its outgoing breakers is open.</summary>
-    BreakerTripped,
+    public static readonly FaultType LiftFault = new("lift_fault", FaultGrade.Grade2, "A high mast's lift has latched a fault (overload, overtravel, rope slack, motor overheat).");
 
-    /// <summary>A distribution box's surge protector reports itself spent.</summary>
-    SurgeProtectorSpent,
+    public static readonly FaultType BreakerTripped = new("breaker_tripped", FaultGrade.Grade2, "A distribution box's main breaker or one of its outgoing breakers is open.");
 
-    /// <summary>An emergency unit's charger reports a fault: the battery is not recharged.</summary>
-    ChargerFault,
+    public static readonly FaultType SurgeProtectorSpent = new("surge_protector_spent", FaultGrade.Grade3, "A distribution box's surge protector reports itself spent.");
 
-    /// <summary>An emergency unit has lost its mains supply and runs on its battery.</summary>
-    MainsLost,
+    public static readonly FaultType ChargerFault = new("charger_fault", FaultGrade.Grade2, "An emergency unit's charger reports a fault: the battery is not recharged.");
 
-    /// <summary>A distribution box's phase voltage below its limit (100 V): a phase lost.</summary>
-    PhaseLost,
+    public static readonly FaultType MainsLost = new("mains_lost", FaultGrade.Grade2, "An emergency unit has lost its mains supply and runs on its battery.");
 
-    /// <summary>A high mast's lamp ring not at the top of the mast while its lighting is due on.</summary>
-    LampRingLowered,
-}
+    public static readonly FaultType PhaseLost = new("phase_lost", FaultGrade.Grade2, "A distribution box's phase voltage below its limit (100 V): a phase lost.");
 
-/// <summary>Names and facts of <see cref="FaultType"/>.</summary>
-public static class FaultTypes
-{
-    /// <summary>The snake-case name used in storage, JSON, topics and alerts, e.g. <c>mast_outage</c>.</summary>
-    public static string ToName(this FaultType fault) => fault switch
+    public static readonly FaultType LampRingLowered = new("lamp_ring_lowered", FaultGrade.Grade2, "A high mast's lamp ring not at the top of the mast while its lighting is due on.");
+
+    // After the instances, which it lists.
+    private static readonly FaultType[] Catalogue =
+    [
+        MastOutage,
+        TotalDark,
+        SingleLampsDark,
+        CableTheft,
+        DayBurning,
+        LowInsulation,
+        HighLeakage,
+        HighEarthResistance,
+        FailedDischarge,
+        FailedFunctionTest,
+        ClockDrift,
+        DeviceSilent,
+        GatewayOffline,
+        DoorOpen,
+        ManualOverrideLeftOn,
+        UnknownDevice,
+        ConfigurationRejected,
+        LiftFault,
+        BreakerTripped,
+        SurgeProtectorSpent,
+        ChargerFault,
+        MainsLost,
+        PhaseLost,
+        LampRingLowered,
+    ];
+
+
+    /// <summary>Declares a fault type.</summary>
+    /// <param name="name">Snake-case name, unique among all fault types: lower-case letters, digits and underscores.</param>
+    /// <param name="defaultGrade">The grade it has unless its rule says otherwise (a night raise).</param>
+    /// <param name="description">What it means, for people.</param>
+    /// <exception cref="ArgumentException">The name is not snake case, or is already declared.</exception>
+    public FaultType(string name, FaultGrade defaultGrade, string description)
     {
-        FaultType.MastOutage => "mast_outage",
-        FaultType.TotalDark => "total_dark",
-        FaultType.SingleLampsDark => "single_lamps_dark",
-        FaultType.CableTheft => "cable_theft",
-        FaultType.DayBurning => "day_burning",
-        FaultType.LowInsulation => "low_insulation",
-        FaultType.HighLeakage => "high_leakage",
-        FaultType.HighEarthResistance => "high_earth_resistance",
-        FaultType.FailedDischarge => "failed_discharge",
-        FaultType.FailedFunctionTest => "failed_function_test",
-        FaultType.ClockDrift => "clock_drift",
-        FaultType.DeviceSilent => "device_silent",
-        FaultType.GatewayOffline => "gateway_offline",
-        FaultType.DoorOpen => "door_open",
-        FaultType.ManualOverrideLeftOn => "manual_override_left_on",
-        FaultType.UnknownDevice => "unknown_device",
-        FaultType.ConfigurationRejected => "configuration_rejected",
-        FaultType.LiftFault => "lift_fault",
-        FaultType.BreakerTripped => "breaker_tripped",
-        FaultType.SurgeProtectorSpent => "surge_protector_spent",
-        FaultType.ChargerFault => "charger_fault",
-        FaultType.MainsLost => "mains_lost",
-        FaultType.PhaseLost => "phase_lost",
-        FaultType.LampRingLowered => "lamp_ring_lowered",
-        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault type"),
-    };
-
-    /// <summary>Parses <see cref="ToName"/>'s spelling.</summary>
-    public static bool TryParse(string? name, out FaultType fault)
-    {
-        foreach (var candidate in Enum.GetValues<FaultType>())
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(description);
+        if (!IsSnakeCase(name))
         {
-            if (candidate.ToName() == name)
-            {
-                fault = candidate;
-                return true;
-            }
+            throw new ArgumentException($"'{name}' is not a snake-case fault name", nameof(name));
         }
 
-        fault = default;
-        return false;
+        if (!Enum.IsDefined(defaultGrade))
+        {
+            throw new ArgumentOutOfRangeException(nameof(defaultGrade), defaultGrade, "not a grade");
+        }
+
+        Name = name;
+        Grade = defaultGrade;
+        Description = description;
+        if (!Declared.TryAdd(name, this))
+        {
+            throw new ArgumentException($"fault type '{name}' is already declared", nameof(name));
+        }
     }
 
-    /// <summary>
-    /// The grade the catalogue gives the fault by default. Their rules raise to 1 at night, when the lighting is due
-    /// on: gateway offline, a box's main breaker open, and every phase of a box lost.
-    /// </summary>
-    public static FaultGrade DefaultGrade(this FaultType fault) => fault switch
+    /// <summary>The domain's fault catalogue, in the order of the spec.</summary>
+    public static IReadOnlyList<FaultType> All => Catalogue;
+
+    /// <summary>The snake-case name, e.g. <c>mast_outage</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The grade it has by default.</summary>
+    public FaultGrade Grade { get; }
+
+    /// <summary>What it means.</summary>
+    public string Description { get; }
+
+    /// <summary>The snake-case name used in storage, JSON, topics and alerts.</summary>
+    public string ToName() => Name;
+
+    /// <summary>The grade the catalogue gives the fault by default; some rules raise it (to 1 at night).</summary>
+    public FaultGrade DefaultGrade() => Grade;
+
+    /// <summary>The fault type declared with that name, the domain's or a rule's own.</summary>
+    public static bool TryParse(string? name, [NotNullWhen(true)] out FaultType? fault)
     {
-        FaultType.TotalDark or FaultType.CableTheft => FaultGrade.Grade1,
-        FaultType.MastOutage or FaultType.LowInsulation or FaultType.HighLeakage or FaultType.FailedDischarge
-            or FaultType.FailedFunctionTest or FaultType.GatewayOffline or FaultType.LiftFault or FaultType.BreakerTripped
-            or FaultType.ChargerFault or FaultType.MainsLost or FaultType.PhaseLost or FaultType.LampRingLowered => FaultGrade.Grade2,
-        FaultType.SingleLampsDark or FaultType.DayBurning or FaultType.HighEarthResistance or FaultType.ClockDrift
-            or FaultType.DeviceSilent or FaultType.DoorOpen or FaultType.SurgeProtectorSpent => FaultGrade.Grade3,
-        FaultType.ManualOverrideLeftOn or FaultType.UnknownDevice or FaultType.ConfigurationRejected => FaultGrade.Grade4,
-        _ => throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault type"),
-    };
+        fault = null;
+        return name is not null && Declared.TryGetValue(name, out fault);
+    }
+
+    public override string ToString() => Name;
+
+    private static bool IsSnakeCase(string name) =>
+        name.Length <= 64 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+}
+
+/// <summary>Parsing of <see cref="FaultType"/> names.</summary>
+public static class FaultTypes
+{
+    /// <summary>Parses <see cref="FaultType.ToName"/>'s spelling.</summary>
+    public static bool TryParse(string? name, [NotNullWhen(true)] out FaultType? fault) => FaultType.TryParse(name, out fault);
 }

@@ -6,6 +6,9 @@ namespace Telemetry.Maintenance.Thresholds;
 /// </summary>
 public interface IThresholdStore
 {
+    /// <summary>The parameters that may be set, with their defaults.</summary>
+    ThresholdCatalogue Catalogue { get; }
+
     /// <summary>The settings in force, at the store's current version.</summary>
     Task<ThresholdSnapshot> LoadAsync(CancellationToken cancellationToken);
 

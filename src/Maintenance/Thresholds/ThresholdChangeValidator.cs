@@ -27,10 +27,10 @@ public static class ThresholdChangeValidator
         var scopeKey = change.Scope ?? "";
         void Refuse(string message) => problems.Add(new(name, scopeKey, message));
 
-        var parameter = ThresholdCatalogue.Find(change.Parameter);
+        var parameter = current.Catalogue.Find(change.Parameter);
         if (parameter is null)
         {
-            Refuse(UnknownParameter(name));
+            Refuse(UnknownParameter(name, current.Catalogue));
         }
 
         var scope = ThresholdScope.TryParse(change.Scope);
@@ -156,13 +156,13 @@ public static class ThresholdChangeValidator
     /// </summary>
     private static void CheckBands(ThresholdChange change, ThresholdParameter parameter, ThresholdScope scope, ThresholdSnapshot current, List<ThresholdProblem> problems)
     {
-        var bands = ThresholdCatalogue.Bands.Where(b => b.Trip.Index == parameter.Index || b.Clear.Index == parameter.Index).ToList();
+        var bands = current.Catalogue.Bands.Where(b => b.Trip.Index == parameter.Index || b.Clear.Index == parameter.Index).ToList();
         if (bands.Count == 0)
         {
             return;
         }
 
-        var after = new ThresholdSnapshot(current.Version + 1, Apply(current.Settings, parameter, scope, change.Value));
+        var after = new ThresholdSnapshot(current.Catalogue, current.Version + 1, Apply(current.Settings, parameter, scope, change.Value));
         var reported = new HashSet<(string Trip, string Clear)>();
         foreach (var reach in Reaches(after, scope))
         {
@@ -229,11 +229,11 @@ public static class ThresholdChangeValidator
 
     private static string Show(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string UnknownParameter(string name)
+    private static string UnknownParameter(string name, ThresholdCatalogue catalogue)
     {
-        var closest = ThresholdCatalogue.All.MinBy(p => EditDistance(name, p.Name))!;
+        var closest = catalogue.All.MinBy(p => EditDistance(name, p.Name))!;
         return name.Length == 0
-            ? $"parameter is required; the {ThresholdCatalogue.All.Count} known parameters are listed in the catalogue, e.g. '{closest.Name}'"
+            ? $"parameter is required; the {catalogue.All.Count} known parameters are listed in the catalogue, e.g. '{closest.Name}'"
             : $"unknown parameter '{name}'; the closest known parameter is '{closest.Name}'";
     }
 

@@ -15,16 +15,22 @@ public sealed class ThresholdSnapshot
     private readonly ThresholdSetting[] settings;
     private readonly ConcurrentDictionary<(DeviceFamily Family, string Site, string Device), ResolvedThresholds> resolved = new();
 
-    public ThresholdSnapshot(long version, IEnumerable<ThresholdSetting> settings)
+    /// <param name="catalogue">The parameters the settings are of, and their defaults.</param>
+    /// <param name="version">The store's version the settings were read at.</param>
+    /// <param name="settings">The settings in force.</param>
+    public ThresholdSnapshot(ThresholdCatalogue catalogue, long version, IEnumerable<ThresholdSetting> settings)
     {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        ArgumentNullException.ThrowIfNull(settings);
+        Catalogue = catalogue;
         Version = version;
 
         // Widest scope first, so that a narrower one written later in the loop wins.
         this.settings = [.. settings.OrderBy(s => s.Scope.Level)];
     }
 
-    /// <summary>The catalogue defaults and nothing else.</summary>
-    public static ThresholdSnapshot Defaults { get; } = new(0, []);
+    /// <summary>The parameters this snapshot resolves.</summary>
+    public ThresholdCatalogue Catalogue { get; }
 
     /// <summary>The store's version this snapshot was read at (0 for the defaults).</summary>
     public long Version { get; }
@@ -38,7 +44,7 @@ public sealed class ThresholdSnapshot
     /// <summary>Parameters resolved for a site-wide question that has no device (a gateway): site, else global.</summary>
     public ResolvedThresholds ForSite(string site) => resolved.GetOrAdd(((DeviceFamily)(-1), site, ""), key =>
     {
-        var values = ThresholdCatalogue.All.Select(p => p.Default).ToArray();
+        var values = Catalogue.NewValues();
         foreach (var setting in settings.Where(s => s.Scope.Level == ScopeLevel.Global || (s.Scope.Level == ScopeLevel.Site && s.Scope.Site == key.Site)))
         {
             values[setting.Parameter.Index] = setting.Value;
@@ -86,7 +92,7 @@ public sealed class ThresholdSnapshot
 
     private ResolvedThresholds Resolve(DeviceFamily family, string site, string device)
     {
-        var values = ThresholdCatalogue.All.Select(p => p.Default).ToArray();
+        var values = Catalogue.NewValues();
         foreach (var setting in settings)
         {
             if (setting.Scope.Covers(family, site, device))
@@ -106,5 +112,13 @@ public sealed class ResolvedThresholds
 
     internal ResolvedThresholds(double[] values) => this.values = values;
 
-    public double this[ThresholdParameter parameter] => values[parameter.Index];
+    /// <summary>The value in force; a parameter of no catalogue here has its default.</summary>
+    public double this[ThresholdParameter parameter]
+    {
+        get
+        {
+            var index = parameter.Index;
+            return (uint)index < (uint)values.Length && values[index] is var value && !double.IsNaN(value) ? value : parameter.Default;
+        }
+    }
 }

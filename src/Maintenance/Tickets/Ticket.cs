@@ -401,10 +401,7 @@ public sealed class Ticket
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentException.ThrowIfNullOrWhiteSpace(summary);
-        if (!Enum.IsDefined(fault))
-        {
-            throw new ArgumentOutOfRangeException(nameof(fault), fault, "unknown fault type");
-        }
+        ArgumentNullException.ThrowIfNull(fault);
 
         if (!Enum.IsDefined(grade))
         {

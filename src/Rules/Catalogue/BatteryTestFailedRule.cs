@@ -11,14 +11,32 @@ namespace Telemetry.Rules.Catalogue;
 /// both grade 2 on the unit. The next passed test of the same kind clears it; an aborted test or one that could not
 /// start says nothing about the battery and changes nothing.
 /// </summary>
-internal sealed class BatteryTestFailedRule
+internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
 {
-    public const string EventKind = EventKinds.BatteryTestFinished;
+    public override string Name => "battery_test";
 
-    public void OnEvent(DeviceState device, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.EmergencyBattery];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+    [
+        Sheet(FaultType.FailedDischarge, "Domain §2: the unit would not light the escape routes for its rated duration: a latent hazard"),
+        Sheet(FaultType.FailedFunctionTest, "Domain §2: the unit would not light on battery at all: a latent hazard"),
+    ];
+
+    public override IReadOnlyList<string> EventKinds => [Contracts.EventKinds.BatteryTestFinished];
+
+    public override string Signals => "`battery_test_finished` events (`test`, `outcome`, `runtime_s`, `rated_s`); the unit's own `last_test_result` after `test_state`";
+
+    public override string Debounce => "none: the test's outcome";
+
+    public override string Clears => "the next passed test of the same kind";
+
+    public override RuleScope Scope => RuleScope.Device;
+
+    public override void OnEvent(GatewaySession session, DeviceState? device, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
     {
         var attributes = gatewayEvent.Attributes;
-        if (attributes is null || !attributes.TryGetValue("test", out var test) || !attributes.TryGetValue("outcome", out var outcome))
+        if (device is null || attributes is null || !attributes.TryGetValue("test", out var test) || !attributes.TryGetValue("outcome", out var outcome))
         {
             return;
         }
@@ -30,30 +48,31 @@ internal sealed class BatteryTestFailedRule
         }
 
         var fault = duration ? FaultType.FailedDischarge : FaultType.FailedFunctionTest;
-        var active = duration ? device.FailedDischarge : device.FailedFunctionTest;
+        var state = State(device);
+        var active = duration ? state.FailedDischarge : state.FailedFunctionTest;
         switch (outcome)
         {
             case "failed" when !active:
-                Set(device, duration, true);
+                Set(state, duration, true);
                 var (summary, evidence) = Describe(duration, gatewayEvent);
                 output.Add(device.Detected(device.Asset, fault, fault.DefaultGrade(), gatewayEvent.Ts, summary, evidence));
                 break;
             case "passed" when active:
-                Set(device, duration, false);
+                Set(state, duration, false);
                 output.Add(new FaultCleared(device.Asset, fault, gatewayEvent.Ts, $"{test} test passed"));
                 break;
         }
     }
 
-    private static void Set(DeviceState device, bool duration, bool value)
+    private static void Set(BatteryTestState state, bool duration, bool value)
     {
         if (duration)
         {
-            device.FailedDischarge = value;
+            state.FailedDischarge = value;
         }
         else
         {
-            device.FailedFunctionTest = value;
+            state.FailedFunctionTest = value;
         }
     }
 
@@ -62,41 +81,48 @@ internal sealed class BatteryTestFailedRule
     /// own schedule, a local button, another master. A failure not yet known is detected; a pass clears the kind of
     /// test last seen running.
     /// </summary>
-    public void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    public override void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
+        var state = State(device);
         if (ReadingValues.TryCount(values, "test_state", out var running) && running is RunningFunction or RunningDuration)
         {
-            device.LastTestRunning = running;
+            state.LastTestRunning = running;
         }
 
-        if (!ReadingValues.TryCount(values, "last_test_result", out var result) || result == device.LastTestResult)
+        if (!ReadingValues.TryCount(values, "last_test_result", out var result) || result == state.LastTestResult)
         {
             return;
         }
 
-        var first = device.LastTestResult is null;
-        device.LastTestResult = result;
+        var first = state.LastTestResult is null;
+        state.LastTestResult = result;
         switch (result)
         {
-            case FailedDuration when !device.FailedDischarge:
-            case FailedFunction when !device.FailedFunctionTest:
+            case FailedDuration when !state.FailedDischarge:
+            case FailedFunction when !state.FailedFunctionTest:
                 var duration = result == FailedDuration;
-                Set(device, duration, true);
+                Set(state, duration, true);
                 double? runtime = ReadingValues.TryNumber(values, "last_test_runtime_s", out var r) ? r : null;
                 double? rated = ReadingValues.TryNumber(values, "rated_duration_min", out var m) ? m * 60 : null;
                 var (summary, evidence) = Describe(duration, runtime, rated, first ? "the unit's record of its last test" : null);
                 var fault = duration ? FaultType.FailedDischarge : FaultType.FailedFunctionTest;
                 output.Add(device.Detected(device.Asset, fault, fault.DefaultGrade(), at, summary, evidence));
                 break;
-            case Passed when device.LastTestRunning == RunningDuration && device.FailedDischarge:
-                Set(device, true, false);
+            case Passed when state.LastTestRunning == RunningDuration && state.FailedDischarge:
+                Set(state, true, false);
                 output.Add(new FaultCleared(device.Asset, FaultType.FailedDischarge, at, "duration test passed"));
                 break;
-            case Passed when device.LastTestRunning == RunningFunction && device.FailedFunctionTest:
-                Set(device, false, false);
+            case Passed when state.LastTestRunning == RunningFunction && state.FailedFunctionTest:
+                Set(state, false, false);
                 output.Add(new FaultCleared(device.Asset, FaultType.FailedFunctionTest, at, "function test passed"));
                 break;
         }
+    }
+
+    protected override void Reconcile(BatteryTestState state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now)
+    {
+        state.FailedDischarge = isOpen(owner.Asset, FaultType.FailedDischarge);
+        state.FailedFunctionTest = isOpen(owner.Asset, FaultType.FailedFunctionTest);
     }
 
     // The unit's register codes (profile yd-eps1k: test_state, last_test_result).
@@ -140,4 +166,18 @@ internal sealed class BatteryTestFailedRule
         var of = rated is { } full ? string.Create(CultureInfo.InvariantCulture, $" of the rated {full / 60:0.#} min") : "";
         return ($"duration test failed{reached}{of}{reason}", evidence);
     }
+}
+
+/// <summary>An emergency unit's tests: the failures reported, and the unit's own record of its last test.</summary>
+internal sealed class BatteryTestState
+{
+    public bool FailedDischarge { get; set; }
+
+    public bool FailedFunctionTest { get; set; }
+
+    /// <summary>The last <c>last_test_result</c> code read from the unit, or null before the first.</summary>
+    public long? LastTestResult { get; set; }
+
+    /// <summary>The kind of test last seen running (<c>test_state</c> 1 function, 2 duration), 0 when none was seen.</summary>
+    public long LastTestRunning { get; set; }
 }

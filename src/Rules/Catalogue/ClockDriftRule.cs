@@ -12,9 +12,37 @@ namespace Telemetry.Rules.Catalogue;
 /// debounce. Controllers that count Unix seconds (sk-ltc4) are compared directly; controllers that keep the local
 /// date and time in parts (kg-316m) are read in the site's time zone.
 /// </summary>
-internal sealed class ClockDriftRule
+internal sealed class ClockDriftRule : Rule<DebouncedCondition>
 {
-    public void Evaluate(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    public static readonly ThresholdParameter TripS = new("clock_drift.trip_s", 60, 1, 86400, false, "s",
+        "Seconds a controller's clock may be off the reference time before it is clock drift (grade 3).");
+
+    public static readonly ThresholdParameter ClearS = new("clock_drift.clear_s", 30, 0.5, 86399, false, "s",
+        "Seconds off below which clock drift clears.");
+
+    public static readonly ThresholdParameter DebounceReadings = new("clock_drift.debounce_readings", 2, 1, 100, true, "readings",
+        "Consecutive readings past the trip (or clear) level before clock drift opens (or clears).");
+
+    public override string Name => "clock_drift";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.LightTimeController];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+        [Sheet(FaultType.ClockDrift, "Domain §2: the schedule switches at the wrong time; the lighting still works")];
+
+    public override IReadOnlyList<ThresholdParameter> Thresholds => [TripS, ClearS, DebounceReadings];
+
+    public override IReadOnlyList<HysteresisBand> Bands => [new(TripS, ClearS, TripDirection.Above)];
+
+    public override string Signals => "`clock_unix_s`, or `clock_year`..`clock_second` in the site's time zone, against the reading's time";
+
+    public override string Debounce => "`clock_drift.debounce_readings` readings";
+
+    public override string Clears => "`clock_drift.debounce_readings` readings within `clock_drift.clear_s`";
+
+    public override RuleScope Scope => RuleScope.Device;
+
+    public override void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
         if (ControllerClock(device, values) is not { } clock)
         {
@@ -24,9 +52,9 @@ internal sealed class ClockDriftRule
         var offset = (clock - at).TotalSeconds;
         var drift = Math.Abs(offset);
         var thresholds = device.Thresholds;
-        var trip = thresholds[ThresholdCatalogue.ClockDriftTripS];
-        var clear = thresholds[ThresholdCatalogue.ClockDriftClearS];
-        switch (device.ClockDrift.Observe(drift > trip, drift < clear, (int)thresholds[ThresholdCatalogue.ClockDriftDebounceReadings]))
+        var trip = thresholds[TripS];
+        var clear = thresholds[ClearS];
+        switch (State(device).Observe(drift > trip, drift < clear, (int)thresholds[DebounceReadings]))
         {
             case ConditionChange.Detected:
                 var evidence = new Dictionary<string, double>(StringComparer.Ordinal) { ["clock_offset_s"] = offset, ["clock_drift.trip_s"] = trip };
@@ -40,6 +68,9 @@ internal sealed class ClockDriftRule
                 break;
         }
     }
+
+    protected override void Reconcile(DebouncedCondition state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now) =>
+        state.Reconcile(isOpen(owner.Asset, FaultType.ClockDrift));
 
     /// <summary>The controller's clock as an instant, or null when the reading has none or it is not a valid time.</summary>
     public static DateTimeOffset? ControllerClock(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values)

@@ -18,26 +18,47 @@ namespace Telemetry.Rules.Catalogue;
 /// just started) and from its coming back online (<see cref="GatewaySession.RestartSilenceLimits"/>), so every device
 /// gets its full limit to be heard. Clears on the next good reading.
 /// </summary>
-internal sealed class DeviceSilenceRule
+internal sealed class DeviceSilenceRule : Rule<SilenceState>
 {
-    public void Heard(DeviceState device, DateTimeOffset received, DateTimeOffset at, ICollection<FaultTransition> output)
+    public static readonly ThresholdParameter PollIntervals = new("device_silent.poll_intervals", 3, 1, 1000, true, "intervals",
+        "Poll intervals without a good reading before a device is silent (grade 3).");
+
+    public override string Name => "device_silence";
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+        [Sheet(FaultType.DeviceSilent, "Domain §2: the device is not watched; what it feeds may still work")];
+
+    public override IReadOnlyList<ThresholdParameter> Thresholds => [PollIntervals];
+
+    public override string Signals => "no good reading for the limit while the device's gateway delivers others (time on arrival)";
+
+    public override string Debounce => "`device_silent.poll_intervals` × the device's poll interval, restarted when its gateway starts delivering or comes back online";
+
+    public override string Clears => "the next good reading";
+
+    public override RuleScope Scope => RuleScope.Device;
+
+    public override bool JudgesAbsence => true;
+
+    public override void OnHeard(DeviceState device, DateTimeOffset at, ICollection<FaultTransition> output)
     {
-        device.LastGood = received;
-        if (device.Silent)
+        if (Peek(device) is { Silent: true } state)
         {
-            device.Silent = false;
+            state.Silent = false;
             output.Add(new FaultCleared(device.Asset, FaultType.DeviceSilent, at, "device reporting again"));
         }
     }
 
-    public void Check(DeviceState device, DateTimeOffset now, ICollection<FaultTransition> output)
+    public override void OnDeviceTick(DeviceState device, DateTimeOffset now, ICollection<FaultTransition> output)
     {
-        if (device.Silent || device.Plant is not { } plant || device.Gateway.IsOffline || device.Gateway.LastDelivered is not { } delivered)
+        // A device is watched for silence by the gateway its file puts it on, not by one it strayed to.
+        if (device.Plant is not { } plant || plant.Gateway.Id != device.Gateway.Id || device.Gateway.IsOffline
+            || device.Gateway.LastDelivered is not { } delivered || Peek(device) is { Silent: true })
         {
             return;
         }
 
-        var intervals = device.Thresholds[ThresholdCatalogue.SilentPollIntervals];
+        var intervals = device.Thresholds[PollIntervals];
         var limit = plant.PollInterval * intervals;
         var quiet = now - device.LastGood;
         if (quiet < limit || delivered - device.LastGood < limit)
@@ -45,10 +66,19 @@ internal sealed class DeviceSilenceRule
             return;
         }
 
-        device.Silent = true;
+        State(device).Silent = true;
         output.Add(device.Detected(device.Asset, FaultType.DeviceSilent, FaultType.DeviceSilent.DefaultGrade(), now,
             string.Create(CultureInfo.InvariantCulture,
                 $"no good reading for {quiet.TotalSeconds:0} s ({intervals:0} poll intervals of {plant.PollInterval.TotalSeconds:0} s) while its gateway delivered others"),
             new Dictionary<string, double>(StringComparer.Ordinal) { ["silent_s"] = quiet.TotalSeconds, ["poll_interval_s"] = plant.PollInterval.TotalSeconds }));
     }
+
+    protected override void Reconcile(SilenceState state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now) =>
+        state.Silent = isOpen(owner.Asset, FaultType.DeviceSilent);
+}
+
+/// <summary>Whether a device is reported silent.</summary>
+internal sealed class SilenceState
+{
+    public bool Silent { get; set; }
 }

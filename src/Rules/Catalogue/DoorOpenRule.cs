@@ -1,5 +1,5 @@
-using Telemetry.Contracts;
 using System.Globalization;
+using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Rules.Evaluation;
@@ -10,11 +10,19 @@ namespace Telemetry.Rules.Catalogue;
 /// A cabinet, box or pole door open longer than the limit (5 min): <see cref="FaultType.DoorOpen"/>, grade 3, on the
 /// device.
 /// </summary>
-internal sealed class DoorOpenRule() : HeldFlagRule(PointNames.DoorOpen, FaultType.DoorOpen, ThresholdCatalogue.DoorOpenLimitMin, "open_min")
+internal sealed class DoorOpenRule() : HeldFlagRule(PointNames.DoorOpen, FaultType.DoorOpen, LimitMin, "open_min")
 {
-    protected override string ClearedSummary => "door closed";
+    public static readonly ThresholdParameter LimitMin = new("door_open.limit_min", 5, 0, 1440, false, "min",
+        "Minutes a cabinet or box door may stay open before it is a fault (grade 3).");
 
-    protected override HeldCondition Condition(DeviceState device) => device.DoorOpen;
+    public override string Name => "door_open";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.HighMast, DeviceFamily.StreetController, DeviceFamily.DistributionBox];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+        [Sheet(FaultType.DoorOpen, "Domain §2: live parts exposed and a sign of tampering; the lighting still works")];
+
+    protected override string ClearedSummary => "door closed";
 
     protected override string Describe(double minutes) => string.Create(CultureInfo.InvariantCulture, $"door open for {minutes:0} min");
 }

@@ -14,24 +14,47 @@ namespace Telemetry.Rules.Catalogue;
 /// is back at the top, whatever the lighting does next, so that the crew raises it before the lighting is next due.
 /// Judged on readings only: what a quiet mast does is the silence rule's.
 /// </summary>
-internal sealed class LampRingLoweredRule
+internal sealed class LampRingLoweredRule : Rule<HeldCondition>
 {
+    public static readonly ThresholdParameter LimitMin = new("lamp_ring.limit_min", 15, 0, 1440, false, "min",
+        "Minutes a high mast's lamp ring may stay below the top while its lighting is due on (the winch's travel time with a margin) before it is a fault (grade 2).");
+
     // Profile jg-hmc24, lift_position: 0 between the limit switches, 1 top, 2 bottom.
     private const long Top = 1;
     private const long Bottom = 2;
 
-    public void Evaluate(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    public override string Name => "lamp_ring";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.HighMast];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+    [
+        Sheet(FaultType.LampRingLowered,
+            "Lowered lamps light the mast's foot, not its area, and hang where people pass: the mast's service degraded, as in a mast outage"),
+    ];
+
+    public override IReadOnlyList<ThresholdParameter> Thresholds => [LimitMin];
+
+    public override string Signals => "`lift_position` not 1 (top) while `commanded_on` or `contactor_closed`";
+
+    public override string Debounce => "held `lamp_ring.limit_min` (the winch's travel with a margin), on readings";
+
+    public override string Clears => "the first reading of the ring at the top, whatever the lighting does";
+
+    public override RuleScope Scope => RuleScope.Device;
+
+    public override void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
         if (!ReadingValues.TryCount(values, PointNames.LiftPosition, out var position))
         {
             return;
         }
 
-        var condition = device.LampRingLowered;
+        var condition = State(device);
         var due = (ReadingValues.TryFlag(values, PointNames.CommandedOn, out var commanded) && commanded)
             || (ReadingValues.TryFlag(values, PointNames.ContactorClosed, out var contactor) && contactor);
         var holds = position != Top && (due || condition.Active);
-        var limit = TimeSpan.FromTicks((long)(device.Thresholds[ThresholdCatalogue.LampRingLimitMin] * TimeSpan.TicksPerMinute));
+        var limit = TimeSpan.FromTicks((long)(device.Thresholds[LimitMin] * TimeSpan.TicksPerMinute));
         switch (condition.Observe(holds, at, limit))
         {
             case ConditionChange.Detected:
@@ -61,4 +84,7 @@ internal sealed class LampRingLoweredRule
                 break;
         }
     }
+
+    protected override void Reconcile(HeldCondition state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now) =>
+        state.Reconcile(isOpen(owner.Asset, FaultType.LampRingLowered));
 }

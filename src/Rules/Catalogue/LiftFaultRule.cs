@@ -13,8 +13,23 @@ namespace Telemetry.Rules.Catalogue;
 /// names the code and its meaning. A controller reporting only the code is judged on the code. Clears when the
 /// controller releases the latch (someone reset it on site).
 /// </summary>
-internal sealed class LiftFaultRule() : DebouncedFlagRule(PointNames.LiftFault, true, FaultType.LiftFault, ThresholdCatalogue.LiftFaultDebounceReadings)
+internal sealed class LiftFaultRule() : DebouncedFlagRule(PointNames.LiftFault, true, FaultType.LiftFault, DebounceReadings)
 {
+    public static readonly ThresholdParameter DebounceReadings = new("lift_fault.debounce_readings", 2, 1, 100, true, "readings",
+        "Consecutive readings a high mast's lift fault must be latched (or released) before the lift fault opens (grade 2) or clears.");
+
+    public override string Name => "lift_fault";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.HighMast];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+    [
+        Sheet(FaultType.LiftFault,
+            "The lamps still burn, but a ring that cannot be lowered cannot be relamped and one that cannot be raised stays down: a latent hazard"),
+    ];
+
+    public override string Signals => "`lift_fault` latched (or `lift_fault_code` not 0); the summary names the code: 1 overload, 2 overtravel, 3 rope slack, 4 motor overheat";
+
     protected override string ClearedSummary => "lift fault released";
 
     /// <summary>The meaning of a <c>lift_fault_code</c> (profile jg-hmc24).</summary>
@@ -27,8 +42,6 @@ internal sealed class LiftFaultRule() : DebouncedFlagRule(PointNames.LiftFault, 
         4 => "motor overheat",
         _ => "a code the profile does not list",
     };
-
-    protected override DebouncedCondition Condition(DeviceState device) => device.LiftFault;
 
     protected override bool TrySignal(IReadOnlyDictionary<string, ReadingValue> values, out bool faulty)
     {

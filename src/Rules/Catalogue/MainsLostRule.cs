@@ -12,11 +12,22 @@ namespace Telemetry.Rules.Catalogue;
 /// out within its rated duration, after which the escape routes are dark: a latent hazard that becomes grade 1.
 /// Clears when the mains are back.
 /// </summary>
-internal sealed class MainsLostRule() : DebouncedFlagRule(PointNames.MainsPresent, false, FaultType.MainsLost, ThresholdCatalogue.MainsLostDebounceReadings)
+internal sealed class MainsLostRule() : DebouncedFlagRule(PointNames.MainsPresent, false, FaultType.MainsLost, DebounceReadings)
 {
-    protected override string ClearedSummary => "mains back";
+    public static readonly ThresholdParameter DebounceReadings = new("mains_lost.debounce_readings", 2, 1, 100, true, "readings",
+        "Consecutive readings an emergency unit must report its mains absent (or back) before mains lost opens (grade 2) or clears.");
 
-    protected override DebouncedCondition Condition(DeviceState device) => device.MainsLost;
+    public override string Name => "mains_lost";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.EmergencyBattery];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+    [
+        Sheet(FaultType.MainsLost,
+            "The unit is doing its job on battery; the escape routes go dark when the battery runs out within its rated duration: a latent hazard that becomes grade 1"),
+    ];
+
+    protected override string ClearedSummary => "mains back";
 
     protected override string Describe(IReadOnlyDictionary<string, ReadingValue> values, Dictionary<string, double> evidence)
     {

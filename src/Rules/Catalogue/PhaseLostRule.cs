@@ -15,15 +15,47 @@ namespace Telemetry.Rules.Catalogue;
 /// domain's supply lost at night), so the ticket is raised to 1 when the last phases go at night or night falls on a
 /// box without supply. Clears when every phase is back above the clear level (180 V).
 /// </summary>
-internal sealed class PhaseLostRule
+internal sealed class PhaseLostRule : Rule<PhaseLostState>
 {
+    public static readonly ThresholdParameter TripV = new("phase_loss.trip_v", 100, 5, 220, false, "V",
+        "Phase voltage of a distribution box below which the phase is lost (grade 2; every phase lost grade 1 at night).");
+
+    public static readonly ThresholdParameter ClearV = new("phase_loss.clear_v", 180, 10, 250, false, "V",
+        "Phase voltage every phase must be above before phase lost clears.");
+
+    public static readonly ThresholdParameter DebounceReadings = new("phase_loss.debounce_readings", 2, 1, 100, true, "readings",
+        "Consecutive readings past the trip (or clear) level before phase lost opens (or clears).");
+
     private static readonly string[] Phases = [PointNames.VoltageL1V, PointNames.VoltageL2V, PointNames.VoltageL3V];
 
-    public void Evaluate(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    public override string Name => "phase_loss";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.DistributionBox];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+    [
+        Sheet(FaultType.PhaseLost,
+            "The lamps and loads on a lost phase are off, the rest still work; every phase lost is the supply lost, grade 1 while the lighting is due on",
+            "2; every phase lost at night: 1"),
+    ];
+
+    public override IReadOnlyList<ThresholdParameter> Thresholds => [TripV, ClearV, DebounceReadings];
+
+    public override IReadOnlyList<HysteresisBand> Bands => [new(TripV, ClearV, TripDirection.Below)];
+
+    public override string Signals => "`voltage_l1_v`..`voltage_l3_v`: a phase below the trip level";
+
+    public override string Debounce => "`phase_loss.debounce_readings` readings";
+
+    public override string Clears => "`phase_loss.debounce_readings` readings with every phase above `phase_loss.clear_v`";
+
+    public override RuleScope Scope => RuleScope.Device;
+
+    public override void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
         var thresholds = device.Thresholds;
-        var trip = thresholds[ThresholdCatalogue.PhaseLossTripV];
-        var clear = thresholds[ThresholdCatalogue.PhaseLossClearV];
+        var trip = thresholds[TripV];
+        var clear = thresholds[ClearV];
         var read = 0;
         var lost = 0;
         var healthy = 0;
@@ -50,24 +82,37 @@ internal sealed class PhaseLostRule
             return;
         }
 
-        var condition = device.PhaseLost;
+        var state = State(device);
+        var condition = state.Condition;
         var grade = GradeAt(device, lost == read, at);
-        switch (condition.Observe(lost > 0, healthy == read, (int)thresholds[ThresholdCatalogue.PhaseLossDebounceReadings]))
+        switch (condition.Observe(lost > 0, healthy == read, (int)thresholds[DebounceReadings]))
         {
             case ConditionChange.Detected:
-                device.PhaseLostGrade = grade;
+                state.Grade = grade;
                 output.Add(Detected(device, values, trip, grade, at));
                 break;
             case ConditionChange.Cleared:
                 output.Add(new FaultCleared(device.Asset, FaultType.PhaseLost, at,
                     string.Create(CultureInfo.InvariantCulture, $"every phase back above {clear:0} V ({Voltages(values, null)})")));
                 break;
-            case ConditionChange.None when condition.Active && lost > 0 && grade < device.PhaseLostGrade:
+            case ConditionChange.None when condition.Active && lost > 0 && grade < state.Grade:
                 // The rest of the phases gone at night, or night fallen on a box without supply: reported again at
                 // the worse grade, which regrades the ticket.
-                device.PhaseLostGrade = grade;
+                state.Grade = grade;
                 output.Add(Detected(device, values, trip, grade, at));
                 break;
+        }
+    }
+
+    protected override void Reconcile(PhaseLostState state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now)
+    {
+        var open = isOpen(owner.Asset, FaultType.PhaseLost);
+        state.Condition.Reconcile(open);
+        if (open)
+        {
+            // The ticket's grade is not known here. Taken as 2, a grade-1 ticket may count one more occurrence at
+            // the first reading; taken as 1, a grade-2 ticket could never be raised.
+            state.Grade = FaultType.PhaseLost.DefaultGrade();
         }
     }
 
@@ -77,7 +122,7 @@ internal sealed class PhaseLostRule
 
     private static FaultDetected Detected(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, double trip, FaultGrade grade, DateTimeOffset at)
     {
-        var evidence = new Dictionary<string, double>(StringComparer.Ordinal) { [ThresholdCatalogue.PhaseLossTripV.Name] = trip };
+        var evidence = new Dictionary<string, double>(StringComparer.Ordinal) { [TripV.Name] = trip };
         var names = new List<string>(Phases.Length);
         var read = 0;
         for (var i = 0; i < Phases.Length; i++)
@@ -126,4 +171,12 @@ internal sealed class PhaseLostRule
         1 => "L2",
         _ => "L3",
     };
+}
+
+/// <summary>A box's phase-loss condition and the grade it was last reported with.</summary>
+internal sealed class PhaseLostState
+{
+    public DebouncedCondition Condition { get; set; } = new();
+
+    public FaultGrade Grade { get; set; } = FaultGrade.Grade2;
 }

@@ -12,11 +12,19 @@ namespace Telemetry.Rules.Catalogue;
 /// changed, which the next patrol can do. Clears when the contact reports it sound again.
 /// </summary>
 internal sealed class SurgeProtectorSpentRule() : DebouncedFlagRule(PointNames.SurgeProtectorFailed, true, FaultType.SurgeProtectorSpent,
-    ThresholdCatalogue.SurgeProtectorDebounceReadings)
+    DebounceReadings)
 {
-    protected override string ClearedSummary => "surge protector reports sound";
+    public static readonly ThresholdParameter DebounceReadings = new("surge_protector.debounce_readings", 2, 1, 100, true, "readings",
+        "Consecutive readings a box's surge protector must report spent (or sound) before surge protector spent opens (grade 3) or clears.");
 
-    protected override DebouncedCondition Condition(DeviceState device) => device.SurgeProtectorSpent;
+    public override string Name => "surge_protector";
+
+    public override IReadOnlyList<DeviceFamily> Families => [DeviceFamily.DistributionBox];
+
+    public override IReadOnlyList<FaultSheet> Faults =>
+        [Sheet(FaultType.SurgeProtectorSpent, "An accessory failed; the supply is still delivered, unprotected against the next surge")];
+
+    protected override string ClearedSummary => "surge protector reports sound";
 
     protected override string Describe(IReadOnlyDictionary<string, ReadingValue> values, Dictionary<string, double> evidence)
     {

@@ -9,27 +9,24 @@ namespace Telemetry.Rules.Catalogue;
 /// <summary>
 /// A measured value against a trip level and a clear level (a <see cref="HysteresisBand"/>) with a debounce in
 /// readings: detected after N readings past the trip level, cleared after N past the clear level, unchanged in between.
+/// Its state on a device is the one condition.
 /// </summary>
-internal abstract class ValueLimitRule
+internal abstract class ValueLimitRule(string point, FaultType fault, HysteresisBand band, ThresholdParameter debounce, string quantity, string unit)
+    : Rule<DebouncedCondition>
 {
-    private readonly string point;
-    private readonly FaultType fault;
-    private readonly HysteresisBand band;
-    private readonly ThresholdParameter debounce;
-    private readonly string quantity;
-    private readonly string unit;
+    public override RuleScope Scope => RuleScope.Device;
 
-    protected ValueLimitRule(string point, FaultType fault, ThresholdParameter trip, ThresholdParameter debounce, string quantity, string unit)
-    {
-        this.point = point;
-        this.fault = fault;
-        band = ThresholdCatalogue.Bands.Single(b => b.Trip == trip);
-        this.debounce = debounce;
-        this.quantity = quantity;
-        this.unit = unit;
-    }
+    public override IReadOnlyList<ThresholdParameter> Thresholds => [band.Trip, band.Clear, debounce];
 
-    public void Evaluate(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    public override IReadOnlyList<HysteresisBand> Bands => [band];
+
+    public override string Signals => $"`{point}`";
+
+    public override string Debounce => $"`{debounce.Name}` readings past the trip level (and past the clear level to clear)";
+
+    public override string Clears => $"`{debounce.Name}` readings {(band.Direction == TripDirection.Below ? "above" : "below")} `{band.Clear.Name}`";
+
+    public override void OnReading(DeviceState device, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
     {
         if (!ReadingValues.TryNumber(values, point, out var value))
         {
@@ -42,7 +39,7 @@ internal abstract class ValueLimitRule
         var below = band.Direction == TripDirection.Below;
         var pastTrip = below ? value < trip : value > trip;
         var pastClear = below ? value > clear : value < clear;
-        switch (Condition(device).Observe(pastTrip, pastClear, (int)thresholds[debounce]))
+        switch (State(device).Observe(pastTrip, pastClear, (int)thresholds[debounce]))
         {
             case ConditionChange.Detected:
                 var evidence = new Dictionary<string, double>(StringComparer.Ordinal) { [point] = value, [band.Trip.Name] = trip };
@@ -57,6 +54,6 @@ internal abstract class ValueLimitRule
         }
     }
 
-    /// <summary>The condition this rule keeps on the device.</summary>
-    protected abstract DebouncedCondition Condition(DeviceState device);
+    protected override void Reconcile(DebouncedCondition state, AssetOwner owner, Func<AssetRef, FaultType, bool> isOpen, DateTimeOffset now) =>
+        state.Reconcile(isOpen(owner.Asset, fault));
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Telemetry.Rules.Evaluation;
 
 /// <summary>
@@ -7,9 +9,11 @@ namespace Telemetry.Rules.Evaluation;
 internal sealed class CurrentBaseline
 {
     /// <summary>Healthy readings learned from (capped so that it cannot overflow).</summary>
+    [JsonInclude]
     public long Count { get; private set; }
 
     /// <summary>The baseline current (A).</summary>
+    [JsonInclude]
     public double Mean { get; private set; }
 
     /// <summary>True once <paramref name="readings"/> healthy readings have been learned.</summary>
@@ -30,11 +34,5 @@ internal sealed class CurrentBaseline
         {
             Count++;
         }
-    }
-
-    public void Restore(long count, double mean)
-    {
-        Count = Math.Max(0, count);
-        Mean = mean;
     }
 }

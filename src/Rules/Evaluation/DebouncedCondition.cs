@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Telemetry.Rules.Evaluation;
 
 /// <summary>
@@ -8,9 +10,12 @@ namespace Telemetry.Rules.Evaluation;
 /// </summary>
 internal sealed class DebouncedCondition
 {
-    private int run;
-
+    [JsonInclude]
     public bool Active { get; private set; }
+
+    /// <summary>Consecutive readings so far towards the change.</summary>
+    [JsonInclude]
+    public int Run { get; private set; }
 
     /// <param name="pastTrip">The reading is beyond the trip level.</param>
     /// <param name="pastClear">The reading is beyond the clear level, on the healthy side.</param>
@@ -20,24 +25,27 @@ internal sealed class DebouncedCondition
         var needed = Math.Max(1, readings);
         if (Active ? !pastClear : !pastTrip)
         {
-            run = 0;
+            Run = 0;
             return ConditionChange.None;
         }
 
-        if (++run < needed)
+        if (++Run < needed)
         {
             return ConditionChange.None;
         }
 
-        run = 0;
+        Run = 0;
         Active = !Active;
         return Active ? ConditionChange.Detected : ConditionChange.Cleared;
     }
 
-    /// <summary>Marks the condition active without a transition (an open ticket found at start).</summary>
-    public void Restore()
+    /// <summary>Sets the condition to what the tickets say at start (active when its ticket is open), without a transition.</summary>
+    public void Reconcile(bool active)
     {
-        Active = true;
-        run = 0;
+        if (Active != active)
+        {
+            Active = active;
+            Run = 0;
+        }
     }
 }

@@ -16,7 +16,6 @@ internal sealed class DeviceState
 
     private CircuitState?[] circuits = [];
     private CircuitState? whole;
-    private DebouncedCondition?[] breakers = [];
     private ThresholdSnapshot? resolvedFrom;
     private ResolvedThresholds? thresholds;
 
@@ -28,6 +27,7 @@ internal sealed class DeviceState
         Plant = plant;
         Family = plant?.Family ?? family;
         LastGood = heardAt;
+        RuleStates = new object?[gateway.RuleStates.Length];
     }
 
     public GatewaySession Gateway { get; }
@@ -50,54 +50,11 @@ internal sealed class DeviceState
     /// <summary>The device's own report of its supply, from its last device-level reading; null when it has none.</summary>
     public bool? SupplyPresent { get; set; }
 
-    public bool Silent { get; set; }
-
-    public bool UnknownReported { get; set; }
-
-    public bool FailedDischarge { get; set; }
-
     /// <summary>The newest device-level reading judged; an older or equal one is a redelivery or a replay and is not judged again.</summary>
     public DateTimeOffset LastJudged { get; set; } = DateTimeOffset.MinValue;
 
-    /// <summary>The last <c>last_test_result</c> code read from an emergency unit, or null before the first.</summary>
-    public long? LastTestResult { get; set; }
-
-    /// <summary>The kind of test last seen running (<c>test_state</c> 1 function, 2 duration), 0 when none was seen.</summary>
-    public long LastTestRunning { get; set; }
-
-    public bool FailedFunctionTest { get; set; }
-
-    public bool ConfigurationRejected { get; set; }
-
-    public DebouncedCondition LowInsulation { get; } = new();
-
-    public DebouncedCondition HighLeakage { get; } = new();
-
-    public DebouncedCondition HighEarthResistance { get; } = new();
-
-    public DebouncedCondition ClockDrift { get; } = new();
-
-    public HeldCondition DoorOpen { get; } = new();
-
-    public HeldCondition ManualOverride { get; } = new();
-
-    public DebouncedCondition LiftFault { get; } = new();
-
-    public HeldCondition LampRingLowered { get; } = new();
-
-    /// <summary>The grade the active main-breaker fault was last reported with.</summary>
-    public FaultGrade MainBreakerGrade { get; set; } = FaultGrade.Grade2;
-
-    public DebouncedCondition SurgeProtectorSpent { get; } = new();
-
-    public DebouncedCondition PhaseLost { get; } = new();
-
-    /// <summary>The grade the active phase-lost fault was last reported with.</summary>
-    public FaultGrade PhaseLostGrade { get; set; } = FaultGrade.Grade2;
-
-    public DebouncedCondition MainsLost { get; } = new();
-
-    public DebouncedCondition ChargerFault { get; } = new();
+    /// <summary>Each rule's state on this device, by the rule's slot in its set; null until the rule first needs it.</summary>
+    public object?[] RuleStates { get; }
 
     public string? Crew => Plant is { } plant ? plant.Crew : Gateway.Crew;
 
@@ -141,20 +98,6 @@ internal sealed class DeviceState
         }
 
         return circuits[number] ??= new CircuitState(this, new AssetRef(Gateway.Site, Gateway.Id, Id, name), number);
-    }
-
-    /// <summary>
-    /// Breaker <paramref name="number"/> tripped (0 the main breaker, 1 and up the outgoing ones), created on first use
-    /// so that devices without breakers keep none.
-    /// </summary>
-    public DebouncedCondition BreakerTripped(int number)
-    {
-        if (number >= breakers.Length)
-        {
-            Array.Resize(ref breakers, number + 1);
-        }
-
-        return breakers[number] ??= new DebouncedCondition();
     }
 
     /// <summary>Every circuit state created so far, the whole-device one included.</summary>

@@ -8,8 +8,12 @@ namespace Telemetry.Rules.Evaluation;
 /// <summary>What the engine knows of one gateway: its MQTT session, the devices it reports, their conditions.</summary>
 internal sealed class GatewaySession
 {
-    public GatewaySession(string site, string id, PlantSite? plantSite, SiteDaylight? daylight)
+    private ThresholdSnapshot? resolvedFrom;
+    private ResolvedThresholds? thresholds;
+
+    public GatewaySession(string site, string id, PlantSite? plantSite, SiteDaylight? daylight, int rules)
     {
+        RuleStates = new object?[rules];
         Site = site;
         Id = id;
         Asset = new AssetRef(site, id);
@@ -62,21 +66,11 @@ internal sealed class GatewaySession
         }
     }
 
-    /// <summary>The gateway itself was reported as unknown (one fault for the gateway, not one per device).</summary>
-    public bool UnknownReported { get; set; }
-
     /// <summary>The last state the gateway published; null before the first.</summary>
     public GatewayStatus? Status { get; set; }
 
-    public DateTimeOffset? OfflineSince { get; set; }
-
-    public bool OfflineActive { get; set; }
-
-    /// <summary>The grade the active gateway-offline fault was last reported with.</summary>
-    public FaultGrade OfflineGrade { get; set; } = FaultGrade.Grade2;
-
-    /// <summary>A command refused with no device named (the gateway refused the payload itself).</summary>
-    public bool ConfigurationRejected { get; set; }
+    /// <summary>Each rule's state on this gateway, by the rule's slot in its set; null until the rule first needs it.</summary>
+    public object?[] RuleStates { get; }
 
     /// <summary>While the gateway is offline its devices cannot report, so they are not also reported silent.</summary>
     public bool IsOffline => Status == GatewayStatus.Offline;
@@ -85,7 +79,18 @@ internal sealed class GatewaySession
 
     public CrewZone Zone => Plant?.Zone ?? PlantSite?.DefaultZone ?? CrewZone.Inner;
 
-    public ResolvedThresholds Thresholds(ThresholdSnapshot snapshot) => snapshot.ForSite(Site);
+    /// <summary>The site's thresholds of the snapshot last passed to <see cref="Resolve"/>.</summary>
+    public ResolvedThresholds Thresholds => thresholds ?? throw new InvalidOperationException("thresholds are resolved before rules run");
+
+    /// <summary>Resolves the site's thresholds once per snapshot: a new snapshot applies from the next call.</summary>
+    public void Resolve(ThresholdSnapshot snapshot)
+    {
+        if (!ReferenceEquals(snapshot, resolvedFrom))
+        {
+            thresholds = snapshot.ForSite(Site);
+            resolvedFrom = snapshot;
+        }
+    }
 
     public void Rebind(PlantSite? plantSite, SiteDaylight? daylight)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Telemetry.Rules.Evaluation;
 
 /// <summary>
@@ -6,9 +8,11 @@ namespace Telemetry.Rules.Evaluation;
 /// </summary>
 internal sealed class HeldCondition
 {
+    [JsonInclude]
     public bool Active { get; private set; }
 
     /// <summary>When the condition was first seen holding in the current run, or null when it does not hold.</summary>
+    [JsonInclude]
     public DateTimeOffset? Since { get; private set; }
 
     /// <summary>An observation at <paramref name="at"/>: the condition holds or not.</summary>
@@ -42,9 +46,6 @@ internal sealed class HeldCondition
         return ConditionChange.Detected;
     }
 
-    /// <summary>Marks the condition active without a transition (an open ticket found at start).</summary>
-    public void Restore() => Active = true;
-
-    /// <summary>Carries over when the condition began from before a restart.</summary>
-    public void RestoreSince(DateTimeOffset since) => Since ??= since;
+    /// <summary>Sets the condition to what the tickets say at start (active when its ticket is open), without a transition.</summary>
+    public void Reconcile(bool active) => Active = active;
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Telemetry.Maintenance.Faults;
 
 namespace Telemetry.Rules.Evaluation;
@@ -17,40 +18,55 @@ internal enum LampClass
 /// </summary>
 internal sealed class LampClassTracker
 {
-    private LampClass candidate;
-    private int run;
-
+    [JsonInclude]
     public LampClass Active { get; private set; }
+
+    /// <summary>The class being counted towards replacing the active one.</summary>
+    [JsonInclude]
+    public LampClass Candidate { get; private set; }
+
+    [JsonInclude]
+    public int Run { get; private set; }
+
+    /// <summary>The class the last evaluated reading showed (before debounce), which decides what is healthy to learn from.</summary>
+    public LampClass LastObserved { get; set; }
+
+    /// <summary>True when the last reading evaluated for lamps could say how many were lit.</summary>
+    public bool LastObservedKnown { get; set; }
 
     /// <summary>The class this observation confirmed as the new active one, or null when the active class stands.</summary>
     public LampClass? Observe(LampClass observed, int readings)
     {
         if (observed == Active)
         {
-            run = 0;
+            Run = 0;
             return null;
         }
 
-        if (observed != candidate)
+        if (observed != Candidate)
         {
-            candidate = observed;
-            run = 0;
+            Candidate = observed;
+            Run = 0;
         }
 
-        if (++run < Math.Max(1, readings))
+        if (++Run < Math.Max(1, readings))
         {
             return null;
         }
 
-        run = 0;
+        Run = 0;
         Active = observed;
         return observed;
     }
 
-    public void Restore(LampClass active)
+    /// <summary>Sets the active class to what the tickets say at start, without a transition.</summary>
+    public void Reconcile(LampClass active)
     {
-        Active = active;
-        run = 0;
+        if (Active != active)
+        {
+            Active = active;
+            Run = 0;
+        }
     }
 
     public static FaultType? FaultOf(LampClass lampClass) => lampClass switch
@@ -58,14 +74,6 @@ internal sealed class LampClassTracker
         LampClass.SingleLampsDark => FaultType.SingleLampsDark,
         LampClass.MastOutage => FaultType.MastOutage,
         LampClass.TotalDark => FaultType.TotalDark,
-        _ => null,
-    };
-
-    public static LampClass? ClassOf(FaultType fault) => fault switch
-    {
-        FaultType.SingleLampsDark => LampClass.SingleLampsDark,
-        FaultType.MastOutage => LampClass.MastOutage,
-        FaultType.TotalDark => LampClass.TotalDark,
         _ => null,
     };
 }

@@ -1,7 +1,7 @@
 using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
-using Telemetry.Rules.Catalogue;
+using System.Text.Json;
 
 namespace Telemetry.Rules.Evaluation;
 
@@ -21,27 +21,8 @@ public sealed class RuleEngine
     private readonly RuleEngineLimits limits;
     private readonly SessionTable sessions;
 
-    private readonly LampOutageRule lampOutage = new();
-    private readonly CableTheftRule cableTheft = new();
-    private readonly DayBurningRule dayBurning = new();
-    private readonly InsulationBelowLimit insulation = new();
-    private readonly LeakageAboveLimit leakage = new();
-    private readonly EarthResistanceAboveLimit earth = new();
-    private readonly ClockDriftRule clockDrift = new();
-    private readonly DoorOpenRule doorOpen = new();
-    private readonly ManualOverrideRule manualOverride = new();
-    private readonly DeviceSilenceRule deviceSilence = new();
-    private readonly GatewayOfflineRule gatewayOffline = new();
-    private readonly UnknownDeviceRule unknownDevice = new();
-    private readonly BatteryTestFailedRule batteryTest = new();
-    private readonly ConfigurationRejectedRule configurationRejected = new();
-    private readonly LiftFaultRule liftFault = new();
-    private readonly LampRingLoweredRule lampRing = new();
-    private readonly BreakerTrippedRule breakerTripped = new();
-    private readonly SurgeProtectorSpentRule surgeProtector = new();
-    private readonly PhaseLostRule phaseLost = new();
-    private readonly MainsLostRule mainsLost = new();
-    private readonly ChargerFaultRule chargerFault = new();
+    private readonly RuleSet rules;
+    private readonly Dispatch dispatch;
     private long skipped;
     private long tooOld;
     private long future;
@@ -81,8 +62,9 @@ public sealed class RuleEngine
     /// <param name="thresholds">The thresholds in force, read once per call so that a change applies from the next reading.</param>
     /// <param name="time">The clock; arrival times (device silence, gateway offline) and the future bound come from it.</param>
     /// <param name="limits">The bounds on untrusted input; <see cref="RuleEngineLimits.Default"/> when null.</param>
+    /// <param name="rules">The rules to judge with; <see cref="RuleSet.Default"/> when null.</param>
     /// <exception cref="ArgumentOutOfRangeException">A limit is negative.</exception>
-    public RuleEngine(PlantDirectory plant, Func<ThresholdSnapshot> thresholds, TimeProvider time, RuleEngineLimits? limits = null)
+    public RuleEngine(PlantDirectory plant, Func<ThresholdSnapshot> thresholds, TimeProvider time, RuleEngineLimits? limits = null, RuleSet? rules = null)
     {
         ArgumentNullException.ThrowIfNull(plant);
         ArgumentNullException.ThrowIfNull(thresholds);
@@ -92,9 +74,14 @@ public sealed class RuleEngine
         this.thresholds = thresholds;
         this.time = time;
         this.limits = limits;
-        sessions = new SessionTable(plant, limits);
+        this.rules = rules ?? RuleSet.Default;
+        dispatch = new Dispatch(this.rules);
+        sessions = new SessionTable(plant, limits, this.rules.Count);
         sessions.Watch(time.GetUtcNow());
     }
+
+    /// <summary>The rules it judges with.</summary>
+    public RuleSet Rules => rules;
 
     /// <summary>Gateways the engine keeps state for, known or not.</summary>
     internal int GatewaySessions
@@ -132,7 +119,7 @@ public sealed class RuleEngine
             var delivered = false;
 
             // Distinct device ids of an unknown gateway, counted once for its one fault.
-            var unknownIds = session.IsKnown || session.UnknownReported ? null : new HashSet<string>(StringComparer.Ordinal);
+            var unknownIds = session.IsKnown ? null : new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < readings.Count; i++)
             {
                 if (readings[i] is not { Device: not null } reading)
@@ -167,13 +154,10 @@ public sealed class RuleEngine
             }
 
             session.LastDelivered = received;
-            if (unknownIds is { Count: > 0 })
+            var unknown = unknownIds?.Count ?? 0;
+            foreach (var rule in dispatch.Batch)
             {
-                unknownDevice.EvaluateGateway(session, unknownIds.Count, received, output);
-            }
-            else if (session.UnknownReported)
-            {
-                unknownDevice.KnownGateway(session, received, output);
+                rule.OnBatch(session, unknown, received, output);
             }
         }
     }
@@ -192,10 +176,18 @@ public sealed class RuleEngine
             }
 
             var now = time.GetUtcNow();
-            gatewayOffline.OnState(session, state.State, now, output);
-            if (judgingSilence)
+            var wasOffline = session.IsOffline;
+            session.Status = state.State;
+            if (wasOffline && state.State == GatewayStatus.Online)
             {
-                gatewayOffline.Check(session, now, session.Thresholds(thresholds()), output);
+                // Devices could not report while the gateway was away.
+                session.RestartSilenceLimits(now);
+            }
+
+            session.Resolve(thresholds());
+            foreach (var rule in dispatch.GatewayState)
+            {
+                rule.OnGatewayState(session, state.State, now, judgingSilence, output);
             }
         }
     }
@@ -208,7 +200,7 @@ public sealed class RuleEngine
     {
         ArgumentNullException.ThrowIfNull(gatewayEvent);
         ArgumentNullException.ThrowIfNull(output);
-        if (gatewayEvent.Kind is not (BatteryTestFailedRule.EventKind or ConfigurationRejectedRule.EventKind))
+        if (gatewayEvent.Kind is not { } kind || !dispatch.Events.TryGetValue(kind, out var judges))
         {
             return;
         }
@@ -246,14 +238,11 @@ public sealed class RuleEngine
                 }
             }
 
-            switch (gatewayEvent.Kind)
+            session.Resolve(thresholds());
+            device?.Resolve(thresholds());
+            foreach (var rule in judges)
             {
-                case BatteryTestFailedRule.EventKind when device is not null:
-                    batteryTest.OnEvent(device, gatewayEvent, output);
-                    break;
-                case ConfigurationRejectedRule.EventKind:
-                    configurationRejected.OnEvent(session, device, gatewayEvent, output);
-                    break;
+                rule.OnEvent(session, device, gatewayEvent, output);
             }
         }
     }
@@ -279,31 +268,34 @@ public sealed class RuleEngine
             var snapshot = thresholds();
             foreach (var session in sessions.All)
             {
-                if (judgeSilence)
+                session.Resolve(snapshot);
+                foreach (var rule in dispatch.GatewayTick)
                 {
-                    gatewayOffline.Check(session, now, session.Thresholds(snapshot), output);
+                    if (judgeSilence || !rule.JudgesAbsence)
+                    {
+                        rule.OnGatewayTick(session, now, output);
+                    }
                 }
 
                 foreach (var device in session.Devices.Values)
                 {
                     device.Resolve(snapshot);
-
-                    // A device is watched for silence by the gateway its file puts it on, not by one it strayed to.
-                    if (judgeSilence && device.Plant?.Gateway.Id == session.Id)
+                    foreach (var rule in dispatch.Tick(device.Family))
                     {
-                        deviceSilence.Check(device, now, output);
+                        if (judgeSilence || !rule.JudgesAbsence)
+                        {
+                            rule.OnDeviceTick(device, now, output);
+                        }
                     }
-
-                    doorOpen.Check(device, now, output);
-                    manualOverride.Check(device, now, output);
                 }
             }
         }
     }
 
     /// <summary>
-    /// At start: the conditions that have an open ticket with the condition still active, so that a restart neither
-    /// reports them again nor forgets to clear them.
+    /// At start: the conditions that have an open ticket. Each rule's state is set to what the tickets say, so that a
+    /// restart neither reports an open condition again nor forgets to clear it, and a condition whose ticket was
+    /// closed meanwhile is judged afresh.
     /// </summary>
     public void RestoreActive(IEnumerable<(AssetRef Asset, FaultType Fault)> active)
     {
@@ -311,98 +303,79 @@ public sealed class RuleEngine
         lock (gate)
         {
             var now = time.GetUtcNow();
+            var open = new HashSet<(AssetRef, FaultType)>();
             foreach (var (asset, fault) in active)
             {
-                Restore(asset, fault, now);
+                if (asset is null || fault is null || rules.RuleOf(fault) is not { } rule)
+                {
+                    continue;
+                }
+
+                open.Add((asset, fault));
+
+                // A condition with a ticket needs its state, whether or not the saved state had one.
+                if (Owner(rule, asset, now) is { } owner)
+                {
+                    StatesOf(owner)[rule.Slot] ??= rule.NewState();
+                }
+            }
+
+            bool IsOpen(AssetRef asset, FaultType fault) => open.Contains((asset, fault));
+            foreach (var (rule, owner, state) in States())
+            {
+                rule.Reconcile(state, owner, IsOpen, now);
             }
         }
     }
 
-    /// <summary>The learned state (baselines, conditions counting towards a limit), to save before a restart.</summary>
+    /// <summary>What every rule has learned and is counting (baselines, debounce runs, conditions held since), to save before a restart.</summary>
     public RuleEngineState ExportState()
     {
         lock (gate)
         {
-            var baselines = new List<CircuitBaselineState>();
-            var pending = new List<PendingConditionState>();
-            foreach (var session in sessions.All)
+            var saved = new List<RuleStateRecord>();
+            foreach (var (rule, owner, state) in States())
             {
-                if (session.OfflineSince is { } offline)
+                if (rule.Export(state) is { } json)
                 {
-                    pending.Add(new PendingConditionState(session.Asset.Key, FaultType.GatewayOffline.ToName(), offline));
-                }
-
-                foreach (var device in session.Devices.Values)
-                {
-                    if (device.DoorOpen.Since is { } door)
-                    {
-                        pending.Add(new PendingConditionState(device.Asset.Key, FaultType.DoorOpen.ToName(), door));
-                    }
-
-                    if (device.ManualOverride.Since is { } manual)
-                    {
-                        pending.Add(new PendingConditionState(device.Asset.Key, FaultType.ManualOverrideLeftOn.ToName(), manual));
-                    }
-
-                    if (device.LampRingLowered.Since is { } lowered)
-                    {
-                        pending.Add(new PendingConditionState(device.Asset.Key, FaultType.LampRingLowered.ToName(), lowered));
-                    }
-
-                    foreach (var circuit in device.Circuits())
-                    {
-                        if (circuit.Baseline.Count > 0)
-                        {
-                            baselines.Add(new CircuitBaselineState(circuit.Asset.Key, circuit.Baseline.Count, circuit.Baseline.Mean));
-                        }
-                    }
+                    saved.Add(new RuleStateRecord(rule.Name, owner.Asset.Key, json));
                 }
             }
 
-            return new RuleEngineState(RuleEngineState.CurrentVersion, baselines, pending);
+            return new RuleEngineState(RuleEngineState.CurrentVersion, saved);
         }
     }
 
-    /// <summary>Takes back what <see cref="ExportState"/> saved. Entries naming assets that cannot be read are skipped.</summary>
-    public void ImportState(RuleEngineState state)
+    /// <summary>
+    /// Takes back what <see cref="ExportState"/> saved. Entries of a rule not in the set, naming an asset that cannot
+    /// be read or tracked, or whose state cannot be read are skipped; their number is returned.
+    /// </summary>
+    public int ImportState(RuleEngineState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         lock (gate)
         {
             var now = time.GetUtcNow();
-            foreach (var baseline in state.Baselines ?? [])
+            var skippedEntries = 0;
+            foreach (var record in state.States ?? [])
             {
-                if (AssetRef.TryParse(baseline.Asset) is { Device: not null } asset && double.IsFinite(baseline.MeanA)
-                    && Circuit(asset, now) is { } circuit)
+                if (record is null || rules.Find(record.Rule) is not { } rule || AssetRef.TryParse(record.Asset) is not { } asset
+                    || Owner(rule, asset, now) is not { } owner || rule.Import(record.State) is not { } restored)
                 {
-                    circuit.Baseline.Restore(baseline.Readings, baseline.MeanA);
-                }
-            }
-
-            foreach (var pending in state.Pending ?? [])
-            {
-                if (AssetRef.TryParse(pending.Asset) is not { } asset || !FaultTypes.TryParse(pending.Fault, out var fault))
-                {
+                    skippedEntries++;
                     continue;
                 }
 
-                switch (fault)
-                {
-                    case FaultType.GatewayOffline when asset.Device is null && sessions.Session(asset.Site, asset.Gateway, out _) is { } session:
-                        session.OfflineSince = session.Status == GatewayStatus.Online ? null : pending.Since;
-                        session.Status ??= GatewayStatus.Offline;
-                        break;
-                    case FaultType.DoorOpen when asset is { Device: not null, Circuit: null }:
-                        DeviceOf(asset, now)?.DoorOpen.RestoreSince(pending.Since);
-                        break;
-                    case FaultType.ManualOverrideLeftOn when asset is { Device: not null, Circuit: null }:
-                        DeviceOf(asset, now)?.ManualOverride.RestoreSince(pending.Since);
-                        break;
-                    case FaultType.LampRingLowered when asset is { Device: not null, Circuit: null }:
-                        DeviceOf(asset, now)?.LampRingLowered.RestoreSince(pending.Since);
-                        break;
-                }
+                StatesOf(owner)[rule.Slot] = restored;
             }
+
+            foreach (var (rule, owner, restored) in States().ToList())
+            {
+                // A saved state brings back what the engine shares between rules (a gateway's status).
+                rule.Imported(restored, owner);
+            }
+
+            return skippedEntries;
         }
     }
 
@@ -428,25 +401,19 @@ public sealed class RuleEngine
             }
         }
 
-        if (device.Plant is null)
+        // On a gateway no file lists, the gateway's one fault speaks for its unknown devices.
+        if (session.IsKnown)
         {
-            // On a gateway no file lists, the gateway's one fault speaks for its unknown devices.
-            if (session.IsKnown)
+            foreach (var rule in dispatch.Delivered)
             {
-                unknownDevice.Evaluate(device, reading, output);
+                rule.OnDelivered(device, reading, output);
             }
-
-            return;
         }
 
-        if (device.UnknownReported)
-        {
-            unknownDevice.Known(device, reading.Ts, output);
-        }
-
+        // Unknown devices' readings are not otherwise judged: nothing says what they have or who looks after them.
         // An error reading says the device could not be read; a stale one carries values the device knows are old.
         // Neither moves a condition, and neither is news of the device for silence.
-        if (reading.Quality != ReadingQuality.Good || reading.Values is not { } values)
+        if (device.Plant is null || reading.Quality != ReadingQuality.Good || reading.Values is not { } values)
         {
             return;
         }
@@ -481,57 +448,50 @@ public sealed class RuleEngine
             device.LastJudged = at;
         }
 
-        deviceSilence.Heard(device, received, reading.Ts, output);
+        device.LastGood = received;
         device.Resolve(snapshot);
+        foreach (var rule in dispatch.Heard)
+        {
+            rule.OnHeard(device, at, output);
+        }
+
+        var family = device.Family;
         if (circuit is not null)
         {
-            EvaluateCircuit(circuit, values, at, output);
+            EvaluateCircuit(circuit, family, values, at, output);
             return;
         }
 
-        if (device.Family is DeviceFamily.HighMast or DeviceFamily.StreetController
+        if (family is DeviceFamily.HighMast or DeviceFamily.StreetController
             && ReadingValues.TryFlag(values, PointNames.SupplyPresent, out var supply))
         {
             device.SupplyPresent = supply;
         }
 
-        switch (device.Family)
+        foreach (var rule in dispatch.Reading(family))
         {
-            case DeviceFamily.HighMast:
-                doorOpen.Evaluate(device, values, at, output);
-                liftFault.Evaluate(device, values, at, output);
-                lampRing.Evaluate(device, values, at, output);
+            rule.OnReading(device, values, at, output);
+        }
 
-                // Masts and poles are earthed too: judged whenever a reading carries the value (no profile of these
-                // families reads it yet).
-                earth.Evaluate(device, values, at, output);
-                EvaluateCircuit(device.Whole, values, at, output);
-                break;
-            case DeviceFamily.StreetController:
-                doorOpen.Evaluate(device, values, at, output);
-                manualOverride.Evaluate(device, values, at, output);
-                earth.Evaluate(device, values, at, output);
-                break;
-            case DeviceFamily.DistributionBox:
-                doorOpen.Evaluate(device, values, at, output);
-                insulation.Evaluate(device, values, at, output);
-                leakage.Evaluate(device, values, at, output);
-                earth.Evaluate(device, values, at, output);
-                breakerTripped.Evaluate(device, values, at, output);
-                surgeProtector.Evaluate(device, values, at, output);
-                phaseLost.Evaluate(device, values, at, output);
-                break;
-            case DeviceFamily.EmergencyBattery:
-                batteryTest.OnReading(device, values, at, output);
-                mainsLost.Evaluate(device, values, at, output);
-                chargerFault.Evaluate(device, values, at, output);
-                break;
-            case DeviceFamily.LightTimeController:
-                clockDrift.Evaluate(device, values, at, output);
+        // A high mast is one lighting circuit, and single-output controllers report their output with the device.
+        if (family is DeviceFamily.HighMast or DeviceFamily.LightTimeController)
+        {
+            EvaluateCircuit(device.Whole, family, values, at, output);
+        }
+    }
 
-                // Single-output controllers report their output with the device rather than per circuit.
-                EvaluateCircuit(device.Whole, values, at, output);
-                break;
+    private void EvaluateCircuit(CircuitState circuit, DeviceFamily family, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    {
+        var judges = dispatch.Circuit(family);
+        if (judges.Length == 0)
+        {
+            return;
+        }
+
+        var sample = LightingSample.From(values, family);
+        foreach (var rule in judges)
+        {
+            rule.OnCircuit(circuit, sample, at, output);
         }
     }
 
@@ -558,117 +518,134 @@ public sealed class RuleEngine
         }
     }
 
-    private void EvaluateCircuit(CircuitState circuit, IReadOnlyDictionary<string, ReadingValue> values, DateTimeOffset at, ICollection<FaultTransition> output)
+    /// <summary>
+    /// Where <paramref name="rule"/> keeps the state of <paramref name="asset"/>: a circuit rule on the circuit (the
+    /// device's whole circuit for the device itself), a device rule on the device (a circuit of it being one of the
+    /// device's own conditions, as a box's outgoing breaker), a gateway rule on the gateway. Null when the asset is of no
+    /// such kind or cannot be tracked.
+    /// </summary>
+    private AssetOwner? Owner(Rule rule, AssetRef asset, DateTimeOffset now)
     {
-        var sample = LightingSample.From(values, circuit.Device.Family);
-        if (circuit.Device.Family != DeviceFamily.LightTimeController)
+        if (sessions.Session(asset.Site, asset.Gateway, out _) is not { } session)
         {
-            // Lamps first: theft learns only from readings the lamp rule has seen healthy.
-            lampOutage.Evaluate(circuit, sample, at, output);
-            cableTheft.Evaluate(circuit, sample, at, output);
+            return null;
         }
 
-        dayBurning.Evaluate(circuit, sample, at, output);
+        if (asset.Device is not { } id)
+        {
+            return (rule.Scope & RuleScope.Gateway) != 0 ? new AssetOwner(session, null, null) : null;
+        }
+
+        if ((rule.Scope & (RuleScope.Device | RuleScope.Circuit)) == 0 || sessions.Device(session, id, null, now, out _) is not { } device)
+        {
+            return null;
+        }
+
+        if ((rule.Scope & RuleScope.Circuit) != 0)
+        {
+            return (asset.Circuit is { } name ? device.Circuit(name) : device.Whole) is { } circuit ? new AssetOwner(session, device, circuit) : null;
+        }
+
+        return new AssetOwner(session, device, null);
     }
 
-    private void Restore(AssetRef asset, FaultType fault, DateTimeOffset now)
+    private static object?[] StatesOf(AssetOwner owner) => owner.Circuit?.RuleStates ?? owner.Device?.RuleStates ?? owner.Session.RuleStates;
+
+    /// <summary>Every state any rule keeps, with its rule and its asset.</summary>
+    private IEnumerable<(Rule Rule, AssetOwner Owner, object State)> States()
     {
-        if (asset.Device is null)
+        var all = rules.All;
+        foreach (var session in sessions.All)
         {
-            if (sessions.Session(asset.Site, asset.Gateway, out _) is not { } session)
+            foreach (var item in Of(session.RuleStates, new AssetOwner(session, null, null)))
             {
-                return;
+                yield return item;
             }
 
-            switch (fault)
+            foreach (var device in session.Devices.Values)
             {
-                case FaultType.UnknownDevice:
-                    session.UnknownReported = true;
-                    break;
-                case FaultType.GatewayOffline:
-                    session.OfflineActive = true;
-                    session.OfflineGrade = GatewayOfflineRule.GradeAt(session, now);
-                    break;
-                case FaultType.ConfigurationRejected:
-                    session.ConfigurationRejected = true;
-                    break;
-            }
+                foreach (var item in Of(device.RuleStates, new AssetOwner(session, device, null)))
+                {
+                    yield return item;
+                }
 
-            return;
+                foreach (var circuit in device.Circuits())
+                {
+                    foreach (var item in Of(circuit.RuleStates, new AssetOwner(session, device, circuit)))
+                    {
+                        yield return item;
+                    }
+                }
+            }
         }
 
-        // A box's outgoing breaker is on its outgoing circuit, which is no lighting circuit.
-        if (fault == FaultType.BreakerTripped)
+        IEnumerable<(Rule, AssetOwner, object)> Of(object?[] states, AssetOwner owner)
         {
-            if (DeviceOf(asset, now) is { } box)
+            for (var slot = 0; slot < states.Length; slot++)
             {
-                BreakerTrippedRule.Restore(box, asset, now);
+                if (states[slot] is { } state)
+                {
+                    yield return (all[slot], owner, state);
+                }
             }
-
-            return;
-        }
-
-        if (asset.Circuit is not null || LampClassTracker.ClassOf(fault) is not null || fault is FaultType.CableTheft or FaultType.DayBurning)
-        {
-            if (Circuit(asset, now) is not { } circuit)
-            {
-                return;
-            }
-
-            if (LampClassTracker.ClassOf(fault) is { } lampClass)
-            {
-                circuit.Lamps.Restore(lampClass);
-            }
-            else if (fault == FaultType.CableTheft)
-            {
-                circuit.CableTheft = true;
-            }
-            else if (fault == FaultType.DayBurning)
-            {
-                circuit.DayBurning.Restore();
-            }
-
-            return;
-        }
-
-        if (DeviceOf(asset, now) is not { } device)
-        {
-            return;
-        }
-
-        switch (fault)
-        {
-            case FaultType.LowInsulation: device.LowInsulation.Restore(); break;
-            case FaultType.HighLeakage: device.HighLeakage.Restore(); break;
-            case FaultType.HighEarthResistance: device.HighEarthResistance.Restore(); break;
-            case FaultType.ClockDrift: device.ClockDrift.Restore(); break;
-            case FaultType.DoorOpen: device.DoorOpen.Restore(); break;
-            case FaultType.ManualOverrideLeftOn: device.ManualOverride.Restore(); break;
-            case FaultType.DeviceSilent: device.Silent = true; break;
-            case FaultType.UnknownDevice: device.UnknownReported = true; break;
-            case FaultType.FailedDischarge: device.FailedDischarge = true; break;
-            case FaultType.FailedFunctionTest: device.FailedFunctionTest = true; break;
-            case FaultType.ConfigurationRejected: device.ConfigurationRejected = true; break;
-            case FaultType.LiftFault: device.LiftFault.Restore(); break;
-            case FaultType.LampRingLowered: device.LampRingLowered.Restore(); break;
-            case FaultType.SurgeProtectorSpent: device.SurgeProtectorSpent.Restore(); break;
-            case FaultType.PhaseLost:
-                device.PhaseLost.Restore();
-
-                // The ticket's grade is not known here. Taken as 2, a grade-1 ticket may count one more occurrence at
-                // the first reading; taken as 1, a grade-2 ticket could never be raised.
-                device.PhaseLostGrade = FaultType.PhaseLost.DefaultGrade();
-                break;
-            case FaultType.MainsLost: device.MainsLost.Restore(); break;
-            case FaultType.ChargerFault: device.ChargerFault.Restore(); break;
         }
     }
 
-    private DeviceState? DeviceOf(AssetRef asset, DateTimeOffset now) =>
-        asset.Device is { } id && sessions.Session(asset.Site, asset.Gateway, out _) is { } session ? sessions.Device(session, id, null, now, out _) : null;
+    /// <summary>The rules of a set sorted by the hooks they implement and the families they judge, once per engine.</summary>
+    private sealed class Dispatch
+    {
+        private readonly Rule[][] reading;
+        private readonly Rule[][] circuit;
 
-    private CircuitState? Circuit(AssetRef asset, DateTimeOffset now) =>
-        DeviceOf(asset, now) is not { } device ? null
-        : asset.Circuit is { } circuit ? device.Circuit(circuit)
-        : device.Whole;
+        public Dispatch(RuleSet set)
+        {
+            var all = set.All;
+            var families = Enum.GetValues<DeviceFamily>();
+            var size = families.Max(f => (int)f) + 1;
+            reading = new Rule[size][];
+            circuit = new Rule[size][];
+            DeviceTick = new Rule[size][];
+            foreach (var family in families)
+            {
+                var judging = all.Where(r => r.Families.Contains(family)).ToList();
+                reading[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnReading)))];
+                circuit[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnCircuit)))];
+                DeviceTick[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnDeviceTick)))];
+            }
+
+            Heard = [.. all.Where(r => Overrides(r, nameof(Rule.OnHeard)))];
+            Delivered = [.. all.Where(r => Overrides(r, nameof(Rule.OnDelivered)))];
+            Batch = [.. all.Where(r => Overrides(r, nameof(Rule.OnBatch)))];
+            GatewayState = [.. all.Where(r => Overrides(r, nameof(Rule.OnGatewayState)))];
+            GatewayTick = [.. all.Where(r => Overrides(r, nameof(Rule.OnGatewayTick)))];
+            Events = all.SelectMany(r => r.EventKinds.Select(kind => (kind, r)))
+                .GroupBy(p => p.kind, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(p => p.r).ToArray(), StringComparer.Ordinal);
+        }
+
+        public Rule[] Heard { get; }
+
+        public Rule[] Delivered { get; }
+
+        public Rule[] Batch { get; }
+
+        public Rule[] GatewayState { get; }
+
+        public Rule[] GatewayTick { get; }
+
+        /// <summary>By family: the rules with a tick of their devices.</summary>
+        public Rule[][] DeviceTick { get; }
+
+        public Dictionary<string, Rule[]> Events { get; }
+
+        public Rule[] Tick(DeviceFamily family) => (uint)family < (uint)DeviceTick.Length ? DeviceTick[(int)family] : [];
+
+        public Rule[] Reading(DeviceFamily family) => (uint)family < (uint)reading.Length ? reading[(int)family] : [];
+
+        public Rule[] Circuit(DeviceFamily family) => (uint)family < (uint)circuit.Length ? circuit[(int)family] : [];
+
+        private static bool Overrides(Rule rule, string hook) =>
+            rule.GetType().GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                .Any(m => m.Name == hook && m.GetBaseDefinition().DeclaringType == typeof(Rule) && m.DeclaringType != typeof(Rule));
+    }
 }

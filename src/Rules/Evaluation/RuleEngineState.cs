@@ -1,28 +1,25 @@
+using System.Text.Json;
+
 namespace Telemetry.Rules.Evaluation;
 
 /// <summary>
-/// What the engine has learned that must survive a restart: circuits' current baselines, and when the conditions that
-/// are still counting towards their limit began. Plain data for System.Text.Json. Active conditions are not here:
-/// they come back from the open tickets through <see cref="RuleEngine.RestoreActive"/>.
+/// What the rules have learned and are counting that must survive a restart: each rule's state on each asset where it
+/// holds something (a circuit's current baseline, a debounce run, when a door was opened). Plain data for
+/// System.Text.Json. Whether a condition is active is set again from the open tickets at start, through
+/// <see cref="RuleEngine.RestoreActive"/>, since the tickets are the record of truth.
 /// </summary>
 /// <param name="Version">Format version of this record.</param>
-/// <param name="Baselines">Learned feeder currents per circuit (or single-circuit device).</param>
-/// <param name="Pending">Conditions held since a time and not yet past their limit (door open, override on, lamp ring lowered, gateway offline).</param>
-public sealed record RuleEngineState(int Version, IReadOnlyList<CircuitBaselineState> Baselines, IReadOnlyList<PendingConditionState> Pending)
+/// <param name="States">The states, a record each.</param>
+public sealed record RuleEngineState(int Version, IReadOnlyList<RuleStateRecord> States)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>2: a state per rule and asset (1 kept baselines and pending conditions only, and is not read).</summary>
+    public const int CurrentVersion = 2;
 
-    public static RuleEngineState Empty { get; } = new(CurrentVersion, [], []);
+    public static RuleEngineState Empty { get; } = new(CurrentVersion, []);
 }
 
-/// <summary>A learned current baseline.</summary>
-/// <param name="Asset">The asset key (<c>site/gateway/device[/circuit]</c>).</param>
-/// <param name="Readings">Healthy readings it was learned from.</param>
-/// <param name="MeanA">The baseline current (A).</param>
-public sealed record CircuitBaselineState(string Asset, long Readings, double MeanA);
-
-/// <summary>A condition counting towards its limit.</summary>
-/// <param name="Asset">The asset key.</param>
-/// <param name="Fault">The fault's snake-case name (<c>door_open</c>).</param>
-/// <param name="Since">When the condition began.</param>
-public sealed record PendingConditionState(string Asset, string Fault, DateTimeOffset Since);
+/// <summary>One rule's state on one asset.</summary>
+/// <param name="Rule">The rule's name, e.g. <c>cable_theft</c>.</param>
+/// <param name="Asset">The asset key (<c>site/gateway[/device[/circuit]]</c>).</param>
+/// <param name="State">The rule's own state, as the rule writes it.</param>
+public sealed record RuleStateRecord(string Rule, string Asset, JsonElement State);

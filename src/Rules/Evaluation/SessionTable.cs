@@ -14,12 +14,17 @@ internal sealed class SessionTable
     private readonly Dictionary<string, SiteDaylight> daylight = new(StringComparer.Ordinal);
     private readonly RuleEngineLimits limits;
     private GatewaySession? last;
+    private readonly int rules;
     private int unknownGateways;
 
-    public SessionTable(PlantDirectory plant, RuleEngineLimits limits)
+    /// <param name="plant">The sites as their files describe them.</param>
+    /// <param name="limits">The caps on what no file lists.</param>
+    /// <param name="rules">How many rules keep state on each asset.</param>
+    public SessionTable(PlantDirectory plant, RuleEngineLimits limits, int rules)
     {
         Plant = plant;
         this.limits = limits;
+        this.rules = rules;
     }
 
     public PlantDirectory Plant { get; private set; }
@@ -57,7 +62,7 @@ internal sealed class SessionTable
                 return null;
             }
 
-            session = new GatewaySession(site, gateway, plantSite, DaylightOf(site));
+            session = new GatewaySession(site, gateway, plantSite, DaylightOf(site), rules);
             sessions.Add((site, gateway), session);
             if (!known)
             {

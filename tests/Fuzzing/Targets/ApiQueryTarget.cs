@@ -61,7 +61,7 @@ public sealed partial class ApiQueryTarget : IFuzzTarget, IDisposable
 
     public bool FeedValid() =>
         _api.Get(_list, "/api/tickets", ValidQuery) == StatusCodes.Status200OK
-        && _api.Stored is { Site: "north", Crew: "crew-1", Grade: FaultGrade.Grade2, Fault: FaultType.MastOutage, OpenOnly: true, Limit: 10, Offset: 0, Statuses.Count: 2 };
+        && _api.Stored is { Site: "north", Crew: "crew-1", Grade: FaultGrade.Grade2, Fault: var fault, OpenOnly: true, Limit: 10, Offset: 0, Statuses.Count: 2 } && fault == FaultType.MastOutage;
 
     public void Dispose() => _api.Dispose();
 
@@ -72,7 +72,7 @@ public sealed partial class ApiQueryTarget : IFuzzTarget, IDisposable
         : query.Site is { } site && !Identifiers.IsValid(site) ? $"site '{site}'"
         : query.Crew is { } crew && !Identifiers.IsValid(crew) ? $"crew '{crew}'"
         : query.Grade is { } grade && !Enum.IsDefined(grade) ? $"grade {grade}"
-        : query.Fault is { } fault && !Enum.IsDefined(fault) ? $"fault {fault}"
+        : query.Fault is { } fault && !FaultType.TryParse(fault.Name, out _) ? $"fault {fault}"
         : query.AssetKey is { } asset && AssetRef.TryParse(asset) is null ? $"asset '{asset}'"
         : query.OpenedFrom > query.OpenedTo ? $"from {query.OpenedFrom:O} after to {query.OpenedTo:O}"
         : null;

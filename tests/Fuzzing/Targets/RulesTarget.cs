@@ -47,7 +47,7 @@ public sealed class RulesTarget : IFuzzTarget
         };
         Inputs = HostileJson.From([.. templates]);
         var site = SiteLoader.Parse(ValidDocuments.SiteFile, "test-small.json", ValidDocuments.Profiles);
-        var engine = new RuleEngine(new PlantDirectory([site]), () => ThresholdSnapshot.Defaults, _clock);
+        var engine = new RuleEngine(new PlantDirectory([site]), () => RuleSet.Default.Thresholds.Defaults, _clock);
         _statistics = new RulesStatistics(_clock, new ConsumerProgress(_clock, TimeSpan.FromSeconds(30)));
         _judge = new MessageJudge(engine, new GatewayMessageValidator(new ValidationLimits(), _clock), topics, 4 * 1024 * 1024, _statistics, _clock);
         if (!FeedValid())

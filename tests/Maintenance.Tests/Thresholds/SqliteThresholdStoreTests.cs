@@ -7,7 +7,7 @@ namespace Telemetry.Maintenance.Tests.Thresholds;
 
 public sealed class SqliteThresholdStoreTests : IDisposable
 {
-    private static readonly int Seeded = ThresholdCatalogue.All.Count;
+    private static readonly int Seeded = Shipped.Catalogue.All.Count;
     private readonly ThresholdDatabaseFolder folder = new();
 
     public void Dispose() => folder.Dispose();
@@ -19,12 +19,12 @@ public sealed class SqliteThresholdStoreTests : IDisposable
 
         var history = await store.HistoryAsync(null, null, 1000, folder.Token);
 
-        Assert.Equal(ThresholdCatalogue.All.Select(p => p.Name).Order(), history.Select(h => h.Parameter).Order());
+        Assert.Equal(Shipped.Catalogue.All.Select(p => p.Name).Order(), history.Select(h => h.Parameter).Order());
         Assert.All(history, row =>
         {
             Assert.Equal(ThresholdScope.Global, row.Scope);
             Assert.Null(row.OldValue);
-            Assert.Equal(ThresholdCatalogue.Find(row.Parameter)!.Default, row.NewValue);
+            Assert.Equal(Shipped.Catalogue.Find(row.Parameter)!.Default, row.NewValue);
             Assert.Equal("system", row.Author);
             Assert.Equal("seeded from the domain defaults", row.Reason);
             Assert.Equal(folder.Time.GetUtcNow(), row.ChangedAt);
@@ -40,19 +40,19 @@ public sealed class SqliteThresholdStoreTests : IDisposable
         Assert.Empty(snapshot.Settings);
         Assert.Equal(Seeded, snapshot.Version);
         var values = snapshot.For(DeviceFamily.DistributionBox, "north", "box-03");
-        Assert.All(ThresholdCatalogue.All, p => Assert.Equal(p.Default, values[p]));
+        Assert.All(Shipped.Catalogue.All, p => Assert.Equal(p.Default, values[p]));
     }
 
     [Fact]
     public async Task Reopening_the_store_does_not_seed_again()
     {
-        await folder.OpenStore().ApplyAsync(Set(ThresholdCatalogue.LeakageTripMa, ThresholdScope.Global, 35), folder.Token);
+        await folder.OpenStore().ApplyAsync(Set(Shipped.LeakageTripMa, ThresholdScope.Global, 35), folder.Token);
 
         var restarted = folder.OpenStore();
 
         Assert.Equal(Seeded + 1, await restarted.CurrentVersionAsync(folder.Token));
         Assert.Equal(Seeded + 1, (await restarted.HistoryAsync(null, null, 1000, folder.Token)).Count);
-        Assert.Equal(35, (await restarted.LoadAsync(folder.Token)).For(DeviceFamily.DistributionBox, "north", "box-03")[ThresholdCatalogue.LeakageTripMa]);
+        Assert.Equal(35, (await restarted.LoadAsync(folder.Token)).For(DeviceFamily.DistributionBox, "north", "box-03")[Shipped.LeakageTripMa]);
     }
 
     [Fact]
@@ -74,11 +74,11 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     {
         var store = folder.OpenStore();
         var north = ThresholdScope.ForSite("north");
-        await store.ApplyAsync(Set(ThresholdCatalogue.LeakageTripMa, north, 40), folder.Token);
+        await store.ApplyAsync(Set(Shipped.LeakageTripMa, north, 40), folder.Token);
         folder.Time.Advance(TimeSpan.FromHours(3));
 
         var applied = await store.ApplyAsync(
-            ThresholdChange.Set(ThresholdCatalogue.LeakageTripMa, north, 45, "zhang.min", "new RCDs fitted on the north feeders"), folder.Token);
+            ThresholdChange.Set(Shipped.LeakageTripMa, north, 45, "zhang.min", "new RCDs fitted on the north feeders"), folder.Token);
 
         var expected = new ThresholdVersion(Seeded + 2, "leakage.trip_ma", north, 40, 45, "zhang.min", folder.Time.GetUtcNow(), "new RCDs fitted on the north feeders");
         Assert.Equal(expected, applied);
@@ -91,7 +91,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     [Fact]
     public async Task A_global_change_records_the_default_it_replaces_as_the_old_value()
     {
-        var applied = await folder.OpenStore().ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
+        var applied = await folder.OpenStore().ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
 
         Assert.Equal((4.0, 5.0), (applied.OldValue, applied.NewValue));
     }
@@ -100,7 +100,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     public async Task Author_and_reason_are_stored_without_surrounding_blanks()
     {
         var applied = await folder.OpenStore().ApplyAsync(
-            ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5, "  li.wei ", " soil is dry this season\n"), folder.Token);
+            ThresholdChange.Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5, "  li.wei ", " soil is dry this season\n"), folder.Token);
 
         Assert.Equal(("li.wei", "soil is dry this season"), (applied.Author, applied.Reason));
     }
@@ -112,9 +112,9 @@ public sealed class SqliteThresholdStoreTests : IDisposable
 
         var versions = new List<long>
         {
-            (await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5), folder.Token)).Version,
-            (await store.ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, ThresholdScope.ForSite("north"), 10), folder.Token)).Version,
-            (await store.ApplyAsync(Set(ThresholdCatalogue.OutageRatio, ThresholdScope.ForFamily(DeviceFamily.HighMast), 0.3), folder.Token)).Version,
+            (await store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5), folder.Token)).Version,
+            (await store.ApplyAsync(Set(Shipped.DoorOpenLimitMin, ThresholdScope.ForSite("north"), 10), folder.Token)).Version,
+            (await store.ApplyAsync(Set(Shipped.OutageRatio, ThresholdScope.ForFamily(DeviceFamily.HighMast), 0.3), folder.Token)).Version,
         };
 
         Assert.Equal([Seeded + 1, Seeded + 2, Seeded + 3], versions);
@@ -127,10 +127,10 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     {
         var store = folder.OpenStore();
         var north = ThresholdScope.ForSite("north");
-        await store.ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, north, 10), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, ThresholdScope.ForSite("south"), 15), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, north, 5), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, north, 20), folder.Token);
+        await store.ApplyAsync(Set(Shipped.DoorOpenLimitMin, north, 10), folder.Token);
+        await store.ApplyAsync(Set(Shipped.DoorOpenLimitMin, ThresholdScope.ForSite("south"), 15), folder.Token);
+        await store.ApplyAsync(Set(Shipped.EarthTripOhm, north, 5), folder.Token);
+        await store.ApplyAsync(Set(Shipped.DoorOpenLimitMin, north, 20), folder.Token);
 
         var doorAtNorth = await store.HistoryAsync("door_open.limit_min", north, 10, folder.Token);
         var atNorth = await store.HistoryAsync(null, north, 10, folder.Token);
@@ -147,8 +147,8 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     public async Task Changes_since_a_version_are_listed_oldest_first()
     {
         var store = folder.OpenStore();
-        await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 6), folder.Token);
+        await store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
+        await store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 6), folder.Token);
 
         var since = await store.ChangesSinceAsync(Seeded, 10, folder.Token);
 
@@ -160,7 +160,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
     public async Task Removing_an_override_falls_back_to_the_next_wider_scope()
     {
         var store = folder.OpenStore();
-        var p = ThresholdCatalogue.LeakageTripMa;
+        var p = Shipped.LeakageTripMa;
         var family = ThresholdScope.ForFamily(DeviceFamily.DistributionBox);
         var site = ThresholdScope.ForSite("north");
         var device = ThresholdScope.ForDevice("north", "box-03");
@@ -188,7 +188,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
         var store = folder.OpenStore();
         var version = await store.CurrentVersionAsync(folder.Token);
 
-        var applied = await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5, basedOnVersion: version), folder.Token);
+        var applied = await store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5, basedOnVersion: version), folder.Token);
 
         Assert.Equal(version + 1, applied.Version);
     }
@@ -199,10 +199,10 @@ public sealed class SqliteThresholdStoreTests : IDisposable
         var api = folder.OpenStore();
         var other = folder.OpenStore();
         var seen = await api.CurrentVersionAsync(folder.Token);
-        await other.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, ThresholdScope.ForSite("north"), 0.65, basedOnVersion: seen), folder.Token);
+        await other.ApplyAsync(Set(Shipped.InsulationClearMohm, ThresholdScope.ForSite("north"), 0.65, basedOnVersion: seen), folder.Token);
 
         var conflict = await Assert.ThrowsAsync<ThresholdConflictException>(() =>
-            api.ApplyAsync(Set(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.ForSite("north"), 0.55, basedOnVersion: seen), folder.Token));
+            api.ApplyAsync(Set(Shipped.InsulationTripMohm, ThresholdScope.ForSite("north"), 0.55, basedOnVersion: seen), folder.Token));
 
         Assert.Equal((seen, seen + 1), (conflict.ExpectedVersion, conflict.CurrentVersion));
         Assert.Equal("insulation.clear_mohm", Assert.Single(conflict.ChangesSince).Parameter);
@@ -217,7 +217,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
         var store = folder.OpenStore();
 
         var conflict = await Assert.ThrowsAsync<ThresholdConflictException>(() =>
-            store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5, basedOnVersion: 9999), folder.Token));
+            store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5, basedOnVersion: 9999), folder.Token));
 
         Assert.Contains("does not exist", conflict.Message, StringComparison.Ordinal);
         Assert.Equal(Seeded, await store.CurrentVersionAsync(folder.Token));
@@ -249,7 +249,7 @@ public sealed class SqliteThresholdStoreTests : IDisposable
         await second.CurrentVersionAsync(folder.Token);
 
         var applied = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(() =>
-            (i % 2 == 0 ? first : second).ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, ThresholdScope.ForSite($"site-{i}"), 10 + i), folder.Token))));
+            (i % 2 == 0 ? first : second).ApplyAsync(Set(Shipped.DoorOpenLimitMin, ThresholdScope.ForSite($"site-{i}"), 10 + i), folder.Token))));
 
         Assert.Equal(Enumerable.Range(Seeded + 1, 10).Select(v => (long)v), applied.Select(a => a.Version).Order());
         Assert.Equal(10, (await first.LoadAsync(folder.Token)).Settings.Count);

@@ -31,7 +31,7 @@ public static class BandScripts
     private static readonly double[] Factors = [0.5, 0.7, 0.85, 0.95, 1.0, 1.05, 1.2, 1.4, 2.0];
 
     private static readonly Gen<BandStep> Steps =
-        from parameter in Gen.Elements(ThresholdCatalogue.Bands.SelectMany(b => new[] { b.Trip, b.Clear }).ToArray())
+        from parameter in Gen.Elements(Shipped.Catalogue.Bands.SelectMany(b => new[] { b.Trip, b.Clear }).ToArray())
         from scope in Gen.Elements(Scopes)
         from value in Gen.Frequency(
             (1, Gen.Constant<double?>(null)),
@@ -96,12 +96,12 @@ public sealed class ThresholdBandProperties
         }
     }
 
-    private static ThresholdSnapshot Snapshot(Dictionary<(int, string), ThresholdSetting> settings) => new(0, settings.Values);
+    private static ThresholdSnapshot Snapshot(Dictionary<(int, string), ThresholdSetting> settings) => new(Shipped.Catalogue, 0, settings.Values);
 
     private static List<string> Disordered(ThresholdSnapshot snapshot)
     {
         var found = new List<string>();
-        foreach (var band in ThresholdCatalogue.Bands)
+        foreach (var band in Shipped.Catalogue.Bands)
         {
             foreach (var site in Sites)
             {

@@ -38,7 +38,7 @@ internal sealed class ThresholdDatabaseFolder : IDisposable
 
     /// <summary>A store as one process would hold it: its own database handle on the shared file.</summary>
     public SqliteThresholdStore OpenStore(ILogger<SqliteThresholdStore>? logger = null) =>
-        new(OpenDatabase(), Time, logger ?? NullLogger<SqliteThresholdStore>.Instance);
+        new(OpenDatabase(), Shipped.Catalogue, Time, logger ?? NullLogger<SqliteThresholdStore>.Instance);
 
     public static ThresholdChange Set(ThresholdParameter parameter, ThresholdScope scope, double value, long? basedOnVersion = null) =>
         ThresholdChange.Set(parameter, scope, value, Author, Reason, basedOnVersion);

@@ -8,7 +8,7 @@ namespace Telemetry.Maintenance.Tests.Thresholds;
 
 public sealed class ThresholdMonitorTests : IDisposable
 {
-    private static readonly int Seeded = ThresholdCatalogue.All.Count;
+    private static readonly int Seeded = Shipped.Catalogue.All.Count;
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(2);
     private readonly ThresholdDatabaseFolder folder = new();
 
@@ -18,15 +18,15 @@ public sealed class ThresholdMonitorTests : IDisposable
     public async Task Starting_loads_the_stored_thresholds_before_anything_reads_them()
     {
         var api = folder.OpenStore();
-        await api.ApplyAsync(Set(ThresholdCatalogue.DoorOpenLimitMin, ThresholdScope.ForSite("north"), 12), folder.Token);
+        await api.ApplyAsync(Set(Shipped.DoorOpenLimitMin, ThresholdScope.ForSite("north"), 12), folder.Token);
         using var monitor = NewMonitor(folder.OpenStore());
-        Assert.Same(ThresholdSnapshot.Defaults, monitor.Current);
+        Assert.Same(Shipped.Defaults, monitor.Current);
 
         await monitor.StartAsync(folder.Token);
         await monitor.StopAsync(folder.Token);
 
         Assert.Equal(Seeded + 1, monitor.Current.Version);
-        Assert.Equal(12, monitor.Current.ForSite("north")[ThresholdCatalogue.DoorOpenLimitMin]);
+        Assert.Equal(12, monitor.Current.ForSite("north")[Shipped.DoorOpenLimitMin]);
     }
 
     [Fact]
@@ -38,15 +38,15 @@ public sealed class ThresholdMonitorTests : IDisposable
         var changed = new TaskCompletionSource<ThresholdsChangedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         rules.Changed += (_, e) => changed.TrySetResult(e);
 
-        var applied = await api.ApplyAsync(Set(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.ForFamily(DeviceFamily.DistributionBox), 0.55), folder.Token);
+        var applied = await api.ApplyAsync(Set(Shipped.InsulationTripMohm, ThresholdScope.ForFamily(DeviceFamily.DistributionBox), 0.55), folder.Token);
         Assert.Equal(Seeded, rules.Current.Version);
         var seen = await UntilPolledAsync(changed.Task);
         await rules.StopAsync(folder.Token);
 
         Assert.Equal(applied.Version, rules.Current.Version);
         Assert.Same(seen.Current, rules.Current);
-        Assert.Equal(0.55, rules.Current.For(DeviceFamily.DistributionBox, "north", "box-03")[ThresholdCatalogue.InsulationTripMohm]);
-        Assert.Equal(0.5, rules.Current.For(DeviceFamily.HighMast, "north", "mast-07")[ThresholdCatalogue.InsulationTripMohm]);
+        Assert.Equal(0.55, rules.Current.For(DeviceFamily.DistributionBox, "north", "box-03")[Shipped.InsulationTripMohm]);
+        Assert.Equal(0.5, rules.Current.For(DeviceFamily.HighMast, "north", "mast-07")[Shipped.InsulationTripMohm]);
         Assert.Equal([applied], seen.Changes);
         Assert.Equal(Seeded, seen.Previous.Version);
     }
@@ -57,11 +57,11 @@ public sealed class ThresholdMonitorTests : IDisposable
         using var monitor = NewMonitor(folder.OpenStore());
         await monitor.StartAsync(folder.Token);
 
-        var applied = await monitor.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.ForDevice("north", "mast-07"), 6), folder.Token);
+        var applied = await monitor.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.ForDevice("north", "mast-07"), 6), folder.Token);
         await monitor.StopAsync(folder.Token);
 
         Assert.Equal(applied.Version, monitor.Current.Version);
-        Assert.Equal(6, monitor.Current.For(DeviceFamily.HighMast, "north", "mast-07")[ThresholdCatalogue.EarthTripOhm]);
+        Assert.Equal(6, monitor.Current.For(DeviceFamily.HighMast, "north", "mast-07")[Shipped.EarthTripOhm]);
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ThresholdMonitorTests : IDisposable
         var before = monitor.Current;
 
         await Assert.ThrowsAsync<ThresholdValidationException>(() =>
-            monitor.ApplyAsync(Set(ThresholdCatalogue.EarthClearOhm, ThresholdScope.Global, 4.5), folder.Token));
+            monitor.ApplyAsync(Set(Shipped.EarthClearOhm, ThresholdScope.Global, 4.5), folder.Token));
         await monitor.StopAsync(folder.Token);
 
         Assert.Same(before, monitor.Current);
@@ -97,8 +97,8 @@ public sealed class ThresholdMonitorTests : IDisposable
         using var monitor = new ThresholdMonitor(folder.OpenStore(), folder.Time, logger);
         await monitor.RefreshAsync(folder.Token);
 
-        await api.ApplyAsync(Set(ThresholdCatalogue.LeakageTripMa, ThresholdScope.ForSite("north"), 40), folder.Token);
-        var removed = await api.ApplyAsync(Remove(ThresholdCatalogue.LeakageTripMa, ThresholdScope.ForSite("north")), folder.Token);
+        await api.ApplyAsync(Set(Shipped.LeakageTripMa, ThresholdScope.ForSite("north"), 40), folder.Token);
+        var removed = await api.ApplyAsync(Remove(Shipped.LeakageTripMa, ThresholdScope.ForSite("north")), folder.Token);
         await monitor.RefreshAsync(folder.Token);
 
         var logged = logger.Entries.Where(e => e.Properties.ContainsKey("Parameter")).Select(e => e.Properties).ToList();

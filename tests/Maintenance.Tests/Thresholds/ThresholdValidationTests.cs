@@ -31,7 +31,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [InlineData(double.NegativeInfinity)]
     public async Task A_value_that_is_not_a_finite_number_is_refused(double value)
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.LeakageTripMa, North, value));
+        var problem = await RefusedAsync(Set(Shipped.LeakageTripMa, North, value));
 
         Assert.Equal(("leakage.trip_ma", "site:north"), (problem.Parameter, problem.Scope));
         Assert.Contains("not a finite number", problem.Message, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [InlineData(1000.5)]
     public async Task A_value_outside_the_parameter_range_is_refused_naming_the_range(double value)
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.LeakageTripMa, North, value));
+        var problem = await RefusedAsync(Set(Shipped.LeakageTripMa, North, value));
 
         Assert.Equal("leakage.trip_ma", problem.Parameter);
         Assert.Contains("outside the allowed range [1, 1000] of leakage.trip_ma", problem.Message, StringComparison.Ordinal);
@@ -53,7 +53,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [InlineData(20)]
     public async Task The_range_ends_are_allowed(double value)
     {
-        var applied = await store.ApplyAsync(Set(ThresholdCatalogue.LampsDebounceReadings, North, value), folder.Token);
+        var applied = await store.ApplyAsync(Set(Shipped.LampsDebounceReadings, North, value), folder.Token);
 
         Assert.Equal(value, applied.NewValue);
     }
@@ -61,7 +61,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_fraction_for_a_whole_number_parameter_is_refused()
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.LampsDebounceReadings, North, 2.5));
+        var problem = await RefusedAsync(Set(Shipped.LampsDebounceReadings, North, 2.5));
 
         Assert.Equal("lamps.debounce_readings", problem.Parameter);
         Assert.Contains("not a whole number", problem.Message, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_clear_level_set_on_the_wrong_side_of_the_trip_level_at_the_same_scope_is_refused()
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.InsulationClearMohm, ThresholdScope.Global, 0.45));
+        var problem = await RefusedAsync(Set(Shipped.InsulationClearMohm, ThresholdScope.Global, 0.45));
 
         Assert.Equal(("insulation.clear_mohm", "global"), (problem.Parameter, problem.Scope));
         Assert.Contains("insulation.clear_mohm = 0.45 (from global) at or below insulation.trip_mohm = 0.5 (from the catalogue default)", problem.Message, StringComparison.Ordinal);
@@ -80,7 +80,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_clear_level_equal_to_the_trip_level_is_refused()
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.InsulationClearMohm, North, 0.5));
+        var problem = await RefusedAsync(Set(Shipped.InsulationClearMohm, North, 0.5));
 
         Assert.Equal(("insulation.clear_mohm", "site:north"), (problem.Parameter, problem.Scope));
     }
@@ -88,10 +88,10 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_global_trip_level_past_the_global_and_a_site_clear_level_is_refused_for_both()
     {
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, North, 0.65), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationClearMohm, North, 0.65), folder.Token);
 
         var refused = await Assert.ThrowsAsync<ThresholdValidationException>(() =>
-            store.ApplyAsync(Set(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.Global, 0.7), folder.Token));
+            store.ApplyAsync(Set(Shipped.InsulationTripMohm, ThresholdScope.Global, 0.7), folder.Token));
 
         Assert.Equal(["global", "site:north"], refused.Problems.Select(p => p.Scope));
         Assert.All(refused.Problems, p => Assert.Equal("insulation.trip_mohm", p.Parameter));
@@ -102,10 +102,10 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_global_trip_level_past_a_site_clear_override_is_refused_naming_both_parameters_and_the_site()
     {
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, ThresholdScope.Global, 0.8), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, North, 0.65), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationClearMohm, ThresholdScope.Global, 0.8), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationClearMohm, North, 0.65), folder.Token);
 
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.Global, 0.7));
+        var problem = await RefusedAsync(Set(Shipped.InsulationTripMohm, ThresholdScope.Global, 0.7));
 
         Assert.Equal(("insulation.trip_mohm", "site:north"), (problem.Parameter, problem.Scope));
         Assert.Equal(
@@ -118,10 +118,10 @@ public sealed class ThresholdValidationTests : IDisposable
     public async Task A_family_clear_level_past_a_device_trip_override_is_refused_naming_the_device()
     {
         // A device scope reaches the device whatever its family, so its trip level needs a clear level below it everywhere first.
-        await store.ApplyAsync(Set(ThresholdCatalogue.LeakageClearMa, ThresholdScope.Global, 18), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.LeakageTripMa, ThresholdScope.ForDevice("north", "box-03"), 20), folder.Token);
+        await store.ApplyAsync(Set(Shipped.LeakageClearMa, ThresholdScope.Global, 18), folder.Token);
+        await store.ApplyAsync(Set(Shipped.LeakageTripMa, ThresholdScope.ForDevice("north", "box-03"), 20), folder.Token);
 
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.LeakageClearMa, ThresholdScope.ForFamily(DeviceFamily.DistributionBox), 22));
+        var problem = await RefusedAsync(Set(Shipped.LeakageClearMa, ThresholdScope.ForFamily(DeviceFamily.DistributionBox), 22));
 
         Assert.Equal(("leakage.clear_ma", "device:north/box-03"), (problem.Parameter, problem.Scope));
         Assert.Contains("leakage.clear_ma = 22 (from family:distribution_box) at or above leakage.trip_ma = 20 (from device:north/box-03)", problem.Message, StringComparison.Ordinal);
@@ -132,10 +132,10 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task Removing_an_override_that_would_expose_a_disordered_band_is_refused()
     {
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationTripMohm, North, 0.3), folder.Token);
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, North, 0.35), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationTripMohm, North, 0.3), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationClearMohm, North, 0.35), folder.Token);
 
-        var problem = await RefusedAsync(Remove(ThresholdCatalogue.InsulationTripMohm, North));
+        var problem = await RefusedAsync(Remove(Shipped.InsulationTripMohm, North));
 
         Assert.Equal(("insulation.trip_mohm", "site:north"), (problem.Parameter, problem.Scope));
         Assert.Contains("removing the override of insulation.trip_mohm at site:north would leave insulation.clear_mohm = 0.35 (from site:north)", problem.Message, StringComparison.Ordinal);
@@ -145,21 +145,21 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_band_change_that_keeps_every_device_ordered_is_accepted()
     {
-        await store.ApplyAsync(Set(ThresholdCatalogue.InsulationClearMohm, North, 0.65), folder.Token);
+        await store.ApplyAsync(Set(Shipped.InsulationClearMohm, North, 0.65), folder.Token);
 
-        var applied = await store.ApplyAsync(Set(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.Global, 0.55), folder.Token);
+        var applied = await store.ApplyAsync(Set(Shipped.InsulationTripMohm, ThresholdScope.Global, 0.55), folder.Token);
 
         var resolved = (await store.LoadAsync(folder.Token)).For(DeviceFamily.DistributionBox, "north", "box-03");
         Assert.Equal(0.55, applied.NewValue);
-        Assert.Equal((0.55, 0.65), (resolved[ThresholdCatalogue.InsulationTripMohm], resolved[ThresholdCatalogue.InsulationClearMohm]));
+        Assert.Equal((0.55, 0.65), (resolved[Shipped.InsulationTripMohm], resolved[Shipped.InsulationClearMohm]));
     }
 
     [Fact]
     public async Task The_global_value_cannot_be_removed()
     {
-        await store.ApplyAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
+        await store.ApplyAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 5), folder.Token);
 
-        var problem = await RefusedAsync(Remove(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global));
+        var problem = await RefusedAsync(Remove(Shipped.EarthTripOhm, ThresholdScope.Global));
 
         Assert.Equal(("earth.trip_ohm", "global"), (problem.Parameter, problem.Scope));
         Assert.Contains("global value cannot be removed", problem.Message, StringComparison.Ordinal);
@@ -168,7 +168,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task Removing_an_override_that_does_not_exist_is_refused()
     {
-        var problem = await RefusedAsync(Remove(ThresholdCatalogue.EarthTripOhm, North));
+        var problem = await RefusedAsync(Remove(Shipped.EarthTripOhm, North));
 
         Assert.Equal(("earth.trip_ohm", "site:north"), (problem.Parameter, problem.Scope));
         Assert.Contains("no override of earth.trip_ohm at site:north to remove", problem.Message, StringComparison.Ordinal);
@@ -177,7 +177,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task Setting_the_value_already_in_force_at_that_scope_is_refused()
     {
-        var problem = await RefusedAsync(Set(ThresholdCatalogue.EarthTripOhm, ThresholdScope.Global, 4));
+        var problem = await RefusedAsync(Set(Shipped.EarthTripOhm, ThresholdScope.Global, 4));
 
         Assert.Equal("earth.trip_ohm", problem.Parameter);
         Assert.Contains("already 4 at global", problem.Message, StringComparison.Ordinal);
@@ -188,7 +188,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [InlineData("   ")]
     public async Task A_change_without_an_author_is_refused(string author)
     {
-        var problem = await RefusedAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, author, Reason));
+        var problem = await RefusedAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, author, Reason));
 
         Assert.Equal("earth.trip_ohm", problem.Parameter);
         Assert.Contains("author is required", problem.Message, StringComparison.Ordinal);
@@ -197,7 +197,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task An_author_longer_than_the_limit_is_refused()
     {
-        var problem = await RefusedAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, new string('a', 65), Reason));
+        var problem = await RefusedAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, new string('a', 65), Reason));
 
         Assert.Contains("author is 65 characters long; at most 64", problem.Message, StringComparison.Ordinal);
     }
@@ -205,7 +205,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task An_engineer_cannot_sign_a_change_as_the_system()
     {
-        var problem = await RefusedAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, "System", Reason));
+        var problem = await RefusedAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, "System", Reason));
 
         Assert.Contains("reserved", problem.Message, StringComparison.Ordinal);
     }
@@ -215,7 +215,7 @@ public sealed class ThresholdValidationTests : IDisposable
     [InlineData(" \n ")]
     public async Task A_change_without_a_reason_is_refused(string reason)
     {
-        var problem = await RefusedAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, Author, reason));
+        var problem = await RefusedAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, Author, reason));
 
         Assert.Equal(("earth.trip_ohm", "site:north"), (problem.Parameter, problem.Scope));
         Assert.Contains("reason is required", problem.Message, StringComparison.Ordinal);
@@ -224,8 +224,8 @@ public sealed class ThresholdValidationTests : IDisposable
     [Fact]
     public async Task A_reason_longer_than_the_limit_is_refused_and_one_at_the_limit_accepted()
     {
-        var problem = await RefusedAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, Author, new string('r', 501)));
-        var applied = await store.ApplyAsync(ThresholdChange.Set(ThresholdCatalogue.EarthTripOhm, North, 5, Author, new string('r', 500)), folder.Token);
+        var problem = await RefusedAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, Author, new string('r', 501)));
+        var applied = await store.ApplyAsync(ThresholdChange.Set(Shipped.EarthTripOhm, North, 5, Author, new string('r', 500)), folder.Token);
 
         Assert.Contains("reason is 501 characters long; at most 500", problem.Message, StringComparison.Ordinal);
         Assert.Equal(500, applied.Reason.Length);

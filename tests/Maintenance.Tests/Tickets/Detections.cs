@@ -11,21 +11,21 @@ public static class Detections
     public static FaultDetected Detected(
         DateTimeOffset at,
         AssetRef? asset = null,
-        FaultType fault = FaultType.MastOutage,
+        FaultType? fault = null,
         FaultGrade? grade = null,
         string? crew = "crew-north",
         CrewZone zone = CrewZone.Inner,
         double lampsLit = 7) =>
         new(
             asset ?? Mast(),
-            fault,
-            grade ?? fault.DefaultGrade(),
+            fault ?? FaultType.MastOutage,
+            grade ?? (fault ?? FaultType.MastOutage).DefaultGrade(),
             at,
-            $"{fault.ToName()}: {lampsLit} of 12 lamps lit",
+            $"{(fault ?? FaultType.MastOutage).ToName()}: {lampsLit} of 12 lamps lit",
             new Dictionary<string, double> { ["lamps_installed"] = 12, ["lamps_lit"] = lampsLit },
             crew,
             zone);
 
-    public static FaultCleared Cleared(DateTimeOffset at, AssetRef? asset = null, FaultType fault = FaultType.MastOutage) =>
-        new(asset ?? Mast(), fault, at, $"{fault.ToName()} cleared: 12 of 12 lamps lit");
+    public static FaultCleared Cleared(DateTimeOffset at, AssetRef? asset = null, FaultType? fault = null) =>
+        new(asset ?? Mast(), fault ?? FaultType.MastOutage, at, $"{(fault ?? FaultType.MastOutage).ToName()} cleared: 12 of 12 lamps lit");
 }

@@ -291,7 +291,7 @@ public sealed class TicketTests
         Assert.Equal([DeadlineKind.Response], ticket.UnescalatedBreaches(T0.AddMinutes(30)));
     }
 
-    private static Ticket Opened(FaultGrade grade = FaultGrade.Grade2, FaultType fault = FaultType.MastOutage) =>
+    private static Ticket Opened(FaultGrade grade = FaultGrade.Grade2, FaultType? fault = null) =>
         Ticket.Open(Number, Detected(T0, fault: fault, grade: grade), T0, null, new TicketOptions());
 
     private static void MoveTo(Ticket ticket, TicketStatus status)

@@ -1,5 +1,7 @@
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Catalogue;
+using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Tests.Evaluation;
 
 namespace Telemetry.Rules.Tests.Catalogue;
@@ -78,9 +80,10 @@ public sealed class CableTheftRuleTests
             plant.Circuit("1", commanded: true, contactor: true, lit: 24, currentPerPhase: 5);
         }
 
-        var baseline = Assert.Single(plant.Engine.ExportState().Baselines);
-        Assert.Equal(15, baseline.MeanA, 6);
-        Assert.Equal(10, baseline.Readings);
+        var saved = Assert.Single(plant.Engine.ExportState().States, s => s.Rule == "cable_theft");
+        var baseline = saved.State.GetProperty("baseline");
+        Assert.Equal(15, baseline.GetProperty("mean").GetDouble(), 6);
+        Assert.Equal(10, baseline.GetProperty("count").GetInt64());
     }
 
     [Fact]
@@ -101,7 +104,7 @@ public sealed class CableTheftRuleTests
     public void A_lower_trip_ratio_from_a_new_snapshot_applies_on_the_next_reading()
     {
         var plant = Learned();
-        plant.Thresholds = new ThresholdSnapshot(2, [new(ThresholdCatalogue.CableTheftTripRatio, ThresholdScope.Global, 0.01)]);
+        plant.Thresholds = new ThresholdSnapshot(RuleSet.Default.Thresholds, 2, [new(CableTheftRule.TripRatio, ThresholdScope.Global, 0.01)]);
 
         plant.Circuit("1", commanded: true, contactor: true, lit: 0, currentPerPhase: 0.1);
         Assert.Empty(plant.Detected(FaultType.CableTheft));

@@ -4,6 +4,8 @@ using FsCheck.Xunit;
 using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Catalogue;
+using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Tests.Evaluation;
 
 namespace Telemetry.Rules.Tests.Catalogue;
@@ -93,11 +95,11 @@ public sealed class InsulationBelowLimitTests
         var plant = new EngineHarness(TestPlant.Night);
         plant.Box("insulation_mohm", 0.8);
 
-        plant.Thresholds = new ThresholdSnapshot(7,
+        plant.Thresholds = new ThresholdSnapshot(RuleSet.Default.Thresholds, 7,
         [
-            new(ThresholdCatalogue.InsulationTripMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.0),
-            new(ThresholdCatalogue.InsulationClearMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.2),
-            new(ThresholdCatalogue.InsulationDebounceReadings, ThresholdScope.Global, 1),
+            new(InsulationBelowLimit.TripMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.0),
+            new(InsulationBelowLimit.ClearMohm, ThresholdScope.ForDevice(TestPlant.SiteId, "box-01"), 1.2),
+            new(InsulationBelowLimit.DebounceReadings, ThresholdScope.Global, 1),
         ]);
         plant.Box("insulation_mohm", 0.8);
 

@@ -131,7 +131,7 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
         var progress = new ConsumerProgress(clock, TimeSpan.FromSeconds(30));
         var statistics = new RulesStatistics(clock, progress);
         var plant = new PlantFiles(settings, NullLogger<PlantFiles>.Instance);
-        var engine = new RuleEngine(plant.CreateDirectory(), () => ThresholdSnapshot.Defaults, clock);
+        var engine = new RuleEngine(plant.CreateDirectory(), () => RuleSet.Default.Thresholds.Defaults, clock);
         var topics = new Topics();
         var mqtt = broker.CreateConsumer(settings.MaxPayloadBytes + 64 * 1024, NullLogger<MqttClient>.Instance, clock);
         var deadLetters = new DeadLetterSink(

@@ -39,7 +39,7 @@ public sealed class DebouncedConditionTests
     public void A_restored_condition_is_active_and_reports_nothing_until_it_clears()
     {
         var condition = new DebouncedCondition();
-        condition.Restore();
+        condition.Reconcile(active: true);
 
         Assert.Equal(ConditionChange.None, condition.Observe(true, false, 1));
         Assert.Equal(ConditionChange.Cleared, condition.Observe(false, true, 1));

@@ -21,16 +21,22 @@ internal sealed class EngineHarness
     }
 
     public EngineHarness(DateTimeOffset start, RuleEngineLimits limits, params Site[] sites)
+        : this(start, limits, RuleSet.Default, sites)
+    {
+    }
+
+    public EngineHarness(DateTimeOffset start, RuleEngineLimits limits, RuleSet rules, params Site[] sites)
     {
         Time = new FakeTimeProvider(start);
-        Engine = new RuleEngine(new PlantDirectory(sites.Length == 0 ? [TestPlant.Site()] : sites), () => Thresholds, Time, limits);
+        Thresholds = rules.Thresholds.Defaults;
+        Engine = new RuleEngine(new PlantDirectory(sites.Length == 0 ? [TestPlant.Site()] : sites), () => Thresholds, Time, limits, rules);
     }
 
     public FakeTimeProvider Time { get; }
 
     public RuleEngine Engine { get; }
 
-    public ThresholdSnapshot Thresholds { get; set; } = ThresholdSnapshot.Defaults;
+    public ThresholdSnapshot Thresholds { get; set; }
 
     public List<FaultTransition> Output { get; } = [];
 

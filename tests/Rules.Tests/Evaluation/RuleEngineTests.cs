@@ -2,6 +2,7 @@ using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Catalogue;
 using Telemetry.Rules.Evaluation;
 
 namespace Telemetry.Rules.Tests.Evaluation;
@@ -103,11 +104,11 @@ public sealed class RuleEngineTests
         plant.Box("residual_current_ma", 20);
         plant.Box("residual_current_ma", 20);
 
-        plant.Thresholds = new ThresholdSnapshot(3,
+        plant.Thresholds = new ThresholdSnapshot(RuleSet.Default.Thresholds, 3,
         [
-            new(ThresholdCatalogue.LeakageTripMa, ThresholdScope.ForSite(TestPlant.SiteId), 15),
-            new(ThresholdCatalogue.LeakageClearMa, ThresholdScope.ForSite(TestPlant.SiteId), 10),
-            new(ThresholdCatalogue.LeakageDebounceReadings, ThresholdScope.ForSite(TestPlant.SiteId), 1),
+            new(LeakageAboveLimit.TripMa, ThresholdScope.ForSite(TestPlant.SiteId), 15),
+            new(LeakageAboveLimit.ClearMa, ThresholdScope.ForSite(TestPlant.SiteId), 10),
+            new(LeakageAboveLimit.DebounceReadings, ThresholdScope.ForSite(TestPlant.SiteId), 1),
         ]);
         plant.Box("residual_current_ma", 20);
 

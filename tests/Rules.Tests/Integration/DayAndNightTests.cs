@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telemetry.Maintenance.Daylight;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Catalogue;
 using Telemetry.Testing;
 
 namespace Telemetry.Rules.Tests.Integration;
@@ -65,9 +66,9 @@ public sealed class DayAndNightTests
         try
         {
             // Quicker than the shipped defaults, through the same store engineers use; Rules applies them live.
-            var store = new SqliteThresholdStore(new SqliteDatabase(rig.DatabasePath), TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
-            await store.ApplyAsync(ThresholdChange.Set(ThresholdCatalogue.DayBurningDebounceMin, ThresholdScope.Global, 0.1, "test", "day burning within seconds"), CancellationToken.None);
-            await store.ApplyAsync(ThresholdChange.Set(ThresholdCatalogue.GatewayOfflineGraceS, ThresholdScope.Global, 1, "test", "offline within a second"), CancellationToken.None);
+            var store = new SqliteThresholdStore(new SqliteDatabase(rig.DatabasePath), Telemetry.Rules.Evaluation.RuleSet.Default.Thresholds, TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
+            await store.ApplyAsync(ThresholdChange.Set(DayBurningRule.DebounceMin, ThresholdScope.Global, 0.1, "test", "day burning within seconds"), CancellationToken.None);
+            await store.ApplyAsync(ThresholdChange.Set(GatewayOfflineRule.GraceS, ThresholdScope.Global, 1, "test", "offline within a second"), CancellationToken.None);
             await Task.Delay(TimeSpan.FromSeconds(4));
             return rig;
         }

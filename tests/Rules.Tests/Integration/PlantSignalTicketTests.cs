@@ -3,6 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telemetry.Maintenance.Daylight;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
+using Telemetry.Rules.Catalogue;
+using Telemetry.Rules.Evaluation;
 using Telemetry.Testing;
 
 namespace Telemetry.Rules.Tests.Integration;
@@ -104,8 +106,8 @@ public sealed class PlantSignalTicketTests(RulesFixture fixture) : IClassFixture
     public async Task A_lamp_ring_left_down_while_the_lighting_is_due_opens_a_grade2_ticket_and_clears_when_raised()
     {
         // The shipped limit is a quarter of an hour; a few seconds here, through the store engineers use.
-        var store = new SqliteThresholdStore(new SqliteDatabase(Rig.DatabasePath), TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
-        await store.ApplyAsync(ThresholdChange.Set(ThresholdCatalogue.LampRingLimitMin, ThresholdScope.ForDevice("rig", "mast-01"), 0.05, "test", "lamp ring within seconds"), CancellationToken.None);
+        var store = new SqliteThresholdStore(new SqliteDatabase(Rig.DatabasePath), RuleSet.Default.Thresholds, TimeProvider.System, NullLogger<SqliteThresholdStore>.Instance);
+        await store.ApplyAsync(ThresholdChange.Set(LampRingLoweredRule.LimitMin, ThresholdScope.ForDevice("rig", "mast-01"), 0.05, "test", "lamp ring within seconds"), CancellationToken.None);
 
         await Rig.InjectFaultAsync("mast-01", new { fault = "maintenance_key" });
         try
