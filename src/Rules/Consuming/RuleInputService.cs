@@ -226,14 +226,16 @@ public sealed partial class RuleInputService(
     private async Task RestoreAsync(CancellationToken cancellationToken)
     {
         var saved = await Persistently.UntilDoneAsync(stateStore.LoadAsync, "load the rule state", logger, clock, cancellationToken);
-        if (saved is not null)
+        var restored = saved?.States?.Count ?? 0;
+        var skipped = saved is null ? 0 : engine.ImportState(saved);
+        if (saved is not null && saved.Version != RuleEngineState.CurrentVersion)
         {
-            engine.ImportState(saved);
+            LogOldState(logger, saved.Version, RuleEngineState.CurrentVersion);
         }
 
         var active = await Persistently.UntilDoneAsync(tickets.ListActiveConditionsAsync, "list open tickets", logger, clock, cancellationToken);
         engine.RestoreActive(active.Select(t => (t.Asset, t.Fault)));
-        LogRestored(logger, active.Count, saved is not null);
+        LogRestored(logger, active.Count, restored - skipped, skipped);
     }
 
     private async Task TickLoopAsync(CancellationToken cancellationToken)
@@ -339,8 +341,11 @@ public sealed partial class RuleInputService(
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging {Filters}")]
     private static partial void LogConsuming(ILogger logger, string filters);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rule state rebuilt: {ActiveConditions} active conditions from open tickets, learned state restored: {Restored}")]
-    private static partial void LogRestored(ILogger logger, int activeConditions, bool restored);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Saved rule state is of version {Saved}, this release reads {Current}: rules start from what they learn again (current baselines in 10 healthy readings)")]
+    private static partial void LogOldState(ILogger logger, int saved, int current);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rule state rebuilt: {ActiveConditions} active conditions from open tickets, {Restored} rule states restored, {Skipped} skipped (a rule or asset no longer known, or unreadable)")]
+    private static partial void LogRestored(ILogger logger, int activeConditions, int restored, int skipped);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Message on {Topic} could not be judged ({ExceptionType}: {Reason}); it is dead-lettered and the next one judged")]
     private static partial void LogUnprocessable(ILogger logger, Exception exception, string topic, string exceptionType, string reason);

@@ -2,7 +2,9 @@ using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 
-namespace Telemetry.Rules.Evaluation;
+using Telemetry.Rules.Evaluation;
+
+namespace Telemetry.Rules.Replay;
 
 /// <summary>Something a gateway sent, taken from storage to be judged again, stamped with when it happened.</summary>
 /// <param name="Site">The site, as in the topic.</param>
@@ -55,26 +57,53 @@ public sealed class RuleReplay
     public IReadOnlyList<FaultTransition> Run(IEnumerable<ReplayInput> inputs, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var output = new List<FaultTransition>();
-        ReplayClock? clock = null;
-        RuleEngine? engine = null;
-        var nextTick = DateTimeOffset.MinValue;
+        var pass = new Pass(this);
         foreach (var input in inputs)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            pass.Feed(input);
+        }
+
+        return pass.Finish(until);
+    }
+
+    /// <summary>Judges a range read from storage as it streams in (see <see cref="StoredHistory"/>).</summary>
+    /// <inheritdoc cref="Run" path="/param"/>
+    public async Task<IReadOnlyList<FaultTransition>> RunAsync(IAsyncEnumerable<ReplayInput> inputs, DateTimeOffset? until = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var pass = new Pass(this);
+        await foreach (var input in inputs.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            pass.Feed(input);
+        }
+
+        return pass.Finish(until);
+    }
+
+    /// <summary>One replay: an engine of its own on a clock of its own, created at the first input's time.</summary>
+    private sealed class Pass(RuleReplay replay)
+    {
+        private readonly List<FaultTransition> output = [];
+        private ReplayClock? clock;
+        private RuleEngine? engine;
+        private DateTimeOffset nextTick;
+
+        public void Feed(ReplayInput? input)
+        {
             if (input is null || input.At == DateTimeOffset.MinValue)
             {
-                continue;
+                return;
             }
 
             if (clock is null || engine is null)
             {
                 clock = new ReplayClock(input.At);
-                engine = new RuleEngine(plant, () => thresholds, clock, RuleEngineLimits.Default, rules);
-                nextTick = input.At + tick;
+                engine = new RuleEngine(replay.plant, () => replay.thresholds, clock, RuleEngineLimits.Default, replay.rules);
+                nextTick = input.At + replay.tick;
             }
 
-            nextTick = PassTime(engine, clock, nextTick, input.At, output);
+            PassTime(input.At);
             clock.Now = input.At > clock.Now ? input.At : clock.Now;
             switch (input)
             {
@@ -90,30 +119,36 @@ public sealed class RuleReplay
             }
         }
 
-        if (clock is not null && engine is not null && until is { } end)
+        public IReadOnlyList<FaultTransition> Finish(DateTimeOffset? until)
         {
-            PassTime(engine, clock, nextTick, end, output);
-        }
-
-        return output;
-    }
-
-    /// <summary>Ticks the engine at every tick time up to <paramref name="to"/>; returns the next tick time.</summary>
-    private DateTimeOffset PassTime(RuleEngine engine, ReplayClock clock, DateTimeOffset nextTick, DateTimeOffset to, List<FaultTransition> output)
-    {
-        while (nextTick <= to)
-        {
-            if (nextTick > clock.Now)
+            if (until is { } end)
             {
-                clock.Now = nextTick;
+                PassTime(end);
             }
 
-            // The stored range is complete: absence is judged, as by a live service keeping up.
-            engine.Tick(nextTick, output, judgeSilence: true);
-            nextTick += tick;
+            return output;
         }
 
-        return nextTick;
+        /// <summary>Ticks the engine at every tick time up to <paramref name="to"/>.</summary>
+        private void PassTime(DateTimeOffset to)
+        {
+            if (clock is null || engine is null)
+            {
+                return;
+            }
+
+            while (nextTick <= to)
+            {
+                if (nextTick > clock.Now)
+                {
+                    clock.Now = nextTick;
+                }
+
+                // The stored range is complete: absence is judged, as by a live service keeping up.
+                engine.Tick(nextTick, output, judgeSilence: true);
+                nextTick += replay.tick;
+            }
+        }
     }
 
     /// <summary>The replay's time: set by the replay as it goes, never the wall clock.</summary>

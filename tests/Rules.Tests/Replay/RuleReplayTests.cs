@@ -3,8 +3,10 @@ using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Rules.Catalogue;
 using Telemetry.Rules.Evaluation;
+using Telemetry.Rules.Replay;
+using Telemetry.Rules.Tests.Evaluation;
 
-namespace Telemetry.Rules.Tests.Evaluation;
+namespace Telemetry.Rules.Tests.Replay;
 
 public sealed class RuleReplayTests
 {
