@@ -29,6 +29,13 @@ if (which is "all" or "modbus")
     Console.WriteLine();
 }
 
+if (which is "rules-engine")
+{
+    // The engine alone, for comparing engines quickly (the end-to-end part starts services).
+    RulesBenchmark.RunInProcess(devices: Arg(1, 2_000), rounds: 250);
+    Console.WriteLine();
+}
+
 if (which is "all" or "rules")
 {
     await RulesBenchmark.RunAsync(devices: Arg(1, 2_000), rounds: 250, probes: 200);

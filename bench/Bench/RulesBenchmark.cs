@@ -36,6 +36,13 @@ internal static class RulesBenchmark
         await EndToEndAsync(probes);
     }
 
+    /// <summary>The in-process part alone: the engine against JSON decoding.</summary>
+    public static void RunInProcess(int devices, int rounds)
+    {
+        Console.WriteLine($"Rules in-process: {devices:N0} devices of all five families, {rounds} rounds of readings");
+        InProcess(devices, rounds);
+    }
+
     private static void InProcess(int deviceCount, int rounds)
     {
         var directory = Path.Combine(Path.GetTempPath(), "telemetry-bench-rules-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
@@ -45,46 +52,63 @@ internal static class RulesBenchmark
         var profiles = ProfileLoader.LoadDirectory(Path.Combine(RepositoryPaths.Hardware, "profiles"));
         var site = SiteLoader.LoadFile(siteFile, profiles);
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
-        var engine = new RuleEngine(new PlantDirectory([site]), () => RuleSet.Default.Thresholds.Defaults, clock);
-
         var templates = site.Gateways[0].Devices.SelectMany(Readings).ToArray();
         const int batchSize = 100;
 
         // Every round's batches are made before the clock starts: what is timed is the engine alone.
+        var start = clock.Now;
         var batches = Enumerable.Range(0, rounds + 1)
-            .Select(round => Round(templates, batchSize, clock.Now + TimeSpan.FromSeconds(10 * round)))
+            .Select(round => Round(templates, batchSize, start + TimeSpan.FromSeconds(10 * round)))
             .ToArray();
         var output = new List<FaultTransition>();
-        long judged = 0;
         var transitions = 0;
 
-        // The first round warms up the JIT and creates the per-device state.
-        foreach (var batch in batches[0])
+        // Passes of a fresh engine over the same readings; the first warms up the JIT. One pass is a fraction of a
+        // second, so the figure is the median pass, not one that a collection, a tier-up or a neighbour on a shared
+        // machine happened to fall in; the best pass is printed too, the least disturbed.
+        const int Passes = 15;
+        var rates = new List<double>();
+        long judged = 0;
+        for (var pass = 0; pass <= Passes; pass++)
         {
-            engine.OnReadings(Site, Gateway, batch, output);
-        }
+            clock.Now = start;
+            var engine = new RuleEngine(new PlantDirectory([site]), () => RuleSet.Default.Thresholds.Defaults, clock);
 
-        output.Clear();
-        var started = Stopwatch.GetTimestamp();
-        for (var round = 1; round <= rounds; round++)
-        {
-            clock.Now = batches[round][0].Sent;
-            foreach (var batch in batches[round])
+            // The first round creates the per-device state.
+            foreach (var batch in batches[0])
             {
                 engine.OnReadings(Site, Gateway, batch, output);
-                judged += batch.Readings.Count;
             }
 
-            transitions += output.Count;
             output.Clear();
+            judged = 0;
+            var started = Stopwatch.GetTimestamp();
+            for (var round = 1; round <= rounds; round++)
+            {
+                clock.Now = batches[round][0].Sent;
+                foreach (var batch in batches[round])
+                {
+                    engine.OnReadings(Site, Gateway, batch, output);
+                    judged += batch.Readings.Count;
+                }
+
+                transitions += output.Count;
+                output.Clear();
+            }
+
+            if (pass > 0)
+            {
+                rates.Add(judged / Stopwatch.GetElapsedTime(started).TotalSeconds);
+            }
         }
 
-        var engineRate = judged / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        rates.Sort();
+        var engineRate = rates[rates.Count / 2];
 
         // The same readings as JSON batches, decoded as Rules decodes every message.
         var payloads = batches[^1].Select(b => JsonSerializer.SerializeToUtf8Bytes(b, ContractsJson.Default.ReadingBatch)).ToArray();
         long decoded = 0;
-        started = Stopwatch.GetTimestamp();
+        var decodeStarted = Stopwatch.GetTimestamp();
         for (var round = 0; round < Math.Max(1, rounds / 4); round++)
         {
             foreach (var payload in payloads)
@@ -93,8 +117,9 @@ internal static class RulesBenchmark
             }
         }
 
-        var decodeRate = decoded / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var decodeRate = decoded / Stopwatch.GetElapsedTime(decodeStarted).TotalSeconds;
         Figures.Rate("rule engine, whole catalogue", engineRate, "readings");
+        Figures.Rate("rule engine, best pass", rates[^1], "readings");
         Figures.Rate("limit: decoding the same batches from JSON", decodeRate, "readings");
         Figures.Value("fault transitions in the measured rounds (healthy plant)", transitions, "");
         Figures.Ratio("engine / 500,000 readings/s target", engineRate / 500_000, 1.0);

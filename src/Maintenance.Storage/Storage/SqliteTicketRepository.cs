@@ -42,14 +42,15 @@ public sealed class SqliteTicketRepository : ITicketRepository
         var latest = await FindLatestAsync(connection, transaction, detected.Asset, detected.Fault, cancellationToken).ConfigureAwait(false);
         FaultRecorded recorded;
         long version;
-        if (latest is { Status: not TicketStatus.Closed })
+        var effect = Ticket.EffectOf(latest, detected.At);
+        if (effect == DetectionEffect.CountOnLatest && latest is not null)
         {
             var before = latest.State;
             latest.RecordOccurrence(detected);
             version = await SaveOrThrowAsync(connection, transaction, latest, before, cancellationToken).ConfigureAwait(false);
             recorded = new FaultRecorded(latest, Opened: false, RepeatRepair: false) { GradeBefore = before.Grade };
         }
-        else if (latest is not null && detected.At <= latest.LastOccurrence)
+        else if (effect == DetectionEffect.AlreadyCounted && latest is not null)
         {
             // A detection the closed ticket already counted, delivered again: it is no new fault.
             return new FaultRecorded(latest, Opened: false, RepeatRepair: false);
@@ -58,7 +59,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
         {
             var now = timeProvider.GetUtcNow();
             var number = await AllocateAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
-            var ticket = Ticket.Open(number, detected, now, RepeatOf(latest, detected.At), options);
+            var ticket = Ticket.Open(number, detected, now, Ticket.RepeatedTicket(latest, detected.At, options), options);
             version = await InsertAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
             recorded = new FaultRecorded(ticket, Opened: true, ticket.RepeatRepair);
         }
@@ -100,7 +101,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
 
         var now = timeProvider.GetUtcNow();
         var number = await AllocateAsync(connection, transaction, now, cancellationToken).ConfigureAwait(false);
-        var ticket = Ticket.Open(number, request, now, RepeatOf(latest, now), options);
+        var ticket = Ticket.Open(number, request, now, Ticket.RepeatedTicket(latest, now, options), options);
         var version = await InsertAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         ticket.Saved(version);
@@ -276,10 +277,6 @@ public sealed class SqliteTicketRepository : ITicketRepository
             }
         }
     }
-
-    /// <summary>The closed ticket a fault back at <paramref name="occurredAt"/> repeats, if it closed within the window.</summary>
-    private TicketNumber? RepeatOf(Ticket? previous, DateTimeOffset occurredAt) =>
-        previous is { ClosedAt: { } closedAt } && occurredAt - closedAt < options.RepeatRepairWindow ? previous.Number : null;
 
     /// <summary>The next number of the month a ticket opening at <paramref name="openedAt"/> opens in, taken inside the creating transaction.</summary>
     private async Task<TicketNumber> AllocateAsync(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset openedAt, CancellationToken cancellationToken)

@@ -20,10 +20,30 @@ public sealed record ThresholdParameter(
     string Unit,
     string Description)
 {
-    private static int declared;
+    // The default of every parameter declared in the process, by index: resolved values start from these, so a
+    // parameter of no catalogue still reads as its own default.
+    private static readonly List<double> Declared = [];
 
     /// <summary>A number unique to this declaration in the process, so that resolved values are an array look-up.</summary>
-    public int Index { get; } = Interlocked.Increment(ref declared) - 1;
+    public int Index { get; } = Declare(Default);
+
+    /// <summary>The defaults of every parameter declared so far, by <see cref="Index"/>.</summary>
+    internal static double[] DeclaredDefaults()
+    {
+        lock (Declared)
+        {
+            return [.. Declared];
+        }
+    }
+
+    private static int Declare(double value)
+    {
+        lock (Declared)
+        {
+            Declared.Add(value);
+            return Declared.Count - 1;
+        }
+    }
 }
 
 /// <summary>Which way a limit trips: a value below it (insulation) or above it (leakage).</summary>
@@ -87,13 +107,9 @@ public sealed class ThresholdCatalogue
             }
         }
 
-        // Values are kept by declaration number; numbers of parameters not in this catalogue hold NaN.
-        defaults = new double[this.parameters.Length == 0 ? 0 : this.parameters.Max(p => p.Index) + 1];
-        Array.Fill(defaults, double.NaN);
-        foreach (var parameter in this.parameters)
-        {
-            defaults[parameter.Index] = parameter.Default;
-        }
+        // Values are kept by declaration number, every parameter declared so far at its own default; one declared
+        // later is beyond the array, and reads as its default too.
+        defaults = ThresholdParameter.DeclaredDefaults();
 
         Defaults = new ThresholdSnapshot(this, 0, []);
     }

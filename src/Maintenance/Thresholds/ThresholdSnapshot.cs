@@ -118,7 +118,7 @@ public sealed class ResolvedThresholds
         get
         {
             var index = parameter.Index;
-            return (uint)index < (uint)values.Length && values[index] is var value && !double.IsNaN(value) ? value : parameter.Default;
+            return (uint)index < (uint)values.Length ? values[index] : parameter.Default;
         }
     }
 }

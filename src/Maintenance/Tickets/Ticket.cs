@@ -238,6 +238,26 @@ public sealed class Ticket
     }
 
     /// <summary>
+    /// What a detection does, given the asset's latest ticket for the same fault (null when it has none): the one place
+    /// that decides between counting it on that ticket (<see cref="RecordOccurrence"/> then decides regrading and
+    /// reopening), ignoring it as already counted, and opening a new ticket (see <see cref="RepeatedTicket"/>).
+    /// </summary>
+    public static DetectionEffect EffectOf(Ticket? latest, DateTimeOffset occurredAt) =>
+        latest is { Status: not TicketStatus.Closed } ? DetectionEffect.CountOnLatest
+        : latest is not null && occurredAt.ToUniversalTime() <= latest.LastOccurrence ? DetectionEffect.AlreadyCounted
+        : DetectionEffect.OpenNew;
+
+    /// <summary>
+    /// The ticket a new one repeats: the asset's previous ticket for the fault when it was closed within the
+    /// repeat-repair window before <paramref name="occurredAt"/>, which the service rules forbid; else null.
+    /// </summary>
+    public static TicketNumber? RepeatedTicket(Ticket? previous, DateTimeOffset occurredAt, TicketOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return previous is { ClosedAt: { } closedAt } && occurredAt - closedAt < options.RepeatRepairWindow ? previous.Number : null;
+    }
+
+    /// <summary>
     /// Counts a new detection of the condition: the latest evidence replaces the old, the condition is active again,
     /// and a detection at or before the last occurrence is a redelivery and changes nothing. What a worse grade does
     /// is decided here, for every caller (the rule is in the README's Rules section):
@@ -485,4 +505,17 @@ public sealed class Ticket
                 nameof(transition));
         }
     }
+}
+
+/// <summary>What a detection does to the asset's latest ticket for its fault (<see cref="Ticket.EffectOf"/>).</summary>
+public enum DetectionEffect
+{
+    /// <summary>The latest ticket is not closed: the detection is counted on it, which may regrade or reopen it.</summary>
+    CountOnLatest,
+
+    /// <summary>The latest ticket is closed and already counted this detection (a redelivery): nothing changes.</summary>
+    AlreadyCounted,
+
+    /// <summary>No ticket, or the latest is closed: a new ticket opens, a repeat repair when the last closed within the window.</summary>
+    OpenNew,
 }

@@ -42,6 +42,22 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ticket_stored_when_fault_types_were_an_enumeration_reads_as_the_same_fault_type()
+    {
+        var number = (await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.ManualOverrideLeftOn), Cancel)).Ticket.Number;
+        await using (var connection = await database.Database.OpenAsync(Cancel))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tickets SET document = replace(document, '\"manual_override_left_on\"', '\"ManualOverrideLeftOn\"')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+        }
+
+        var ticket = await database.OpenRepository(time).FindAsync(number, Cancel);
+
+        Assert.Same(FaultType.ManualOverrideLeftOn, ticket!.Fault);
+    }
+
+    [Fact]
     public async Task Numbers_run_on_within_a_month_and_restart_at_0001_in_the_next()
     {
         var numbers = new List<string>();

@@ -26,6 +26,38 @@ public sealed class TicketTests
     }
 
     [Fact]
+    public void A_detection_counts_on_a_ticket_not_closed_and_opens_a_new_one_after_the_close()
+    {
+        var ticket = Opened();
+        Assert.Equal(DetectionEffect.OpenNew, Ticket.EffectOf(null, T0));
+        Assert.Equal(DetectionEffect.CountOnLatest, Ticket.EffectOf(ticket, T0.AddMinutes(1)));
+
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+        ticket.Resolve(Repair, "li.wei", T0.AddMinutes(130));
+        Assert.Equal(DetectionEffect.CountOnLatest, Ticket.EffectOf(ticket, T0.AddMinutes(140)));
+
+        ticket.Close("operator.zhang", T0.AddHours(20), "customer confirmed all 12 lamps lit");
+        Assert.Equal(DetectionEffect.AlreadyCounted, Ticket.EffectOf(ticket, T0));
+        Assert.Equal(DetectionEffect.OpenNew, Ticket.EffectOf(ticket, T0.AddHours(21)));
+    }
+
+    [Fact]
+    public void A_new_ticket_repeats_the_last_one_only_when_it_closed_within_the_window()
+    {
+        var options = new TicketOptions();
+        var ticket = Opened();
+        Assert.Null(Ticket.RepeatedTicket(ticket, T0.AddHours(1), options));
+
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+        ticket.Resolve(Repair, "li.wei", T0.AddMinutes(130));
+        ticket.Close("operator.zhang", T0.AddHours(20), null);
+
+        Assert.Equal(Number, Ticket.RepeatedTicket(ticket, T0.AddHours(20) + options.RepeatRepairWindow - TimeSpan.FromMinutes(1), options));
+        Assert.Null(Ticket.RepeatedTicket(ticket, T0.AddHours(20) + options.RepeatRepairWindow, options));
+        Assert.Null(Ticket.RepeatedTicket(null, T0, options));
+    }
+
+    [Fact]
     public void Every_lifecycle_step_records_actor_and_time()
     {
         var ticket = Opened();
