@@ -28,6 +28,9 @@ internal sealed class DeviceState
         Family = plant?.Family ?? family;
         LastGood = heardAt;
         RuleStates = new object?[gateway.RuleStates.Length];
+
+        // Made together with the device, so that a device's states lie together in memory as its fields would.
+        gateway.Rules.Prepare(this);
     }
 
     public GatewaySession Gateway { get; }

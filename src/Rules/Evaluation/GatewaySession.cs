@@ -11,9 +11,10 @@ internal sealed class GatewaySession
     private ThresholdSnapshot? resolvedFrom;
     private ResolvedThresholds? thresholds;
 
-    public GatewaySession(string site, string id, PlantSite? plantSite, SiteDaylight? daylight, int rules)
+    public GatewaySession(string site, string id, PlantSite? plantSite, SiteDaylight? daylight, RuleSet rules)
     {
-        RuleStates = new object?[rules];
+        Rules = rules;
+        RuleStates = new object?[rules.Count];
         Site = site;
         Id = id;
         Asset = new AssetRef(site, id);
@@ -68,6 +69,9 @@ internal sealed class GatewaySession
 
     /// <summary>The last state the gateway published; null before the first.</summary>
     public GatewayStatus? Status { get; set; }
+
+    /// <summary>The rules judging the gateway, its devices and circuits.</summary>
+    public RuleSet Rules { get; }
 
     /// <summary>Each rule's state on this gateway, by the rule's slot in its set; null until the rule first needs it.</summary>
     public object?[] RuleStates { get; }

@@ -76,7 +76,7 @@ public sealed class RuleEngine
         this.limits = limits;
         this.rules = rules ?? RuleSet.Default;
         dispatch = new Dispatch(this.rules);
-        sessions = new SessionTable(plant, limits, this.rules.Count);
+        sessions = new SessionTable(plant, limits, this.rules);
         sessions.Watch(time.GetUtcNow());
     }
 

@@ -14,13 +14,13 @@ internal sealed class SessionTable
     private readonly Dictionary<string, SiteDaylight> daylight = new(StringComparer.Ordinal);
     private readonly RuleEngineLimits limits;
     private GatewaySession? last;
-    private readonly int rules;
+    private readonly RuleSet rules;
     private int unknownGateways;
 
     /// <param name="plant">The sites as their files describe them.</param>
     /// <param name="limits">The caps on what no file lists.</param>
-    /// <param name="rules">How many rules keep state on each asset.</param>
-    public SessionTable(PlantDirectory plant, RuleEngineLimits limits, int rules)
+    /// <param name="rules">The rules that keep state on each asset.</param>
+    public SessionTable(PlantDirectory plant, RuleEngineLimits limits, RuleSet rules)
     {
         Plant = plant;
         this.limits = limits;
