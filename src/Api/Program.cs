@@ -1,11 +1,20 @@
 using System.Text.Json;
 using Telemetry.Api;
+using Telemetry.Api.Access;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 
-var builder = ServiceHost.CreateBuilder(args, "Api");
+// Administration from the command line: users are added there, before anyone can sign in.
+var command = args.Length > 0 && args[0] == "users";
+var builder = ServiceHost.CreateBuilder(command ? [] : args, "Api");
+if (command)
+{
+    var database = builder.Configuration["Api:Database"];
+    return await UserCommand.RunAsync(args[1..], database, Console.In, Console.Out, Console.Error);
+}
+
 var settings = builder.Configuration.GetSection("Api").Get<ApiSettings>() ?? new ApiSettings();
 var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
 var problems = settings.Validate().Concat(ticketOptions.Validate().Select(p => "Api:" + p)).ToList();
@@ -18,6 +27,8 @@ builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
+builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddAccess();
 builder.Services.AddProblemDetails();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -29,7 +40,14 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.MapOpenApi();
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
+app.MapAccess();
 app.MapTickets();
 await app.RunAsync();
+return 0;
+
+/// <summary>The Api's entry point, visible to the tests that host it in-process.</summary>
+public partial class Program;

@@ -88,7 +88,7 @@ public static class HealthEndpoints
     {
         // A plain request delegate, not a lambda with bound parameters: nothing to generate at run time, so it also
         // serves in a natively compiled service.
-        endpoints.MapGet("/healthz", async context =>
+        var health = endpoints.MapGet("/healthz", async context =>
         {
             var registry = context.RequestServices.GetRequiredService<HealthRegistry>();
             var identity = context.RequestServices.GetRequiredService<ServiceIdentity>();
@@ -115,6 +115,9 @@ public static class HealthEndpoints
             writer.WriteEndObject();
             await writer.FlushAsync(context.RequestAborted);
         });
+
+        // Monitoring asks without signing in, in every service (the Api signs in everything else).
+        health.AllowAnonymous();
         return endpoints;
     }
 

@@ -155,6 +155,7 @@ public sealed class PlantRig : IAsyncDisposable
                 ["Api:Database"] = DatabasePath,
                 ["Api:TimeZone"] = Options.TimeZone,
             });
+            ApiClient = await SignInAsync(Api, DatabasePath);
         }
 
         Simulator = await PlantProcesses.StartSimulatorAsync(SiteFile, TcpPort, Bus, Options.SimulatorSettings);
@@ -241,19 +242,41 @@ public sealed class PlantRig : IAsyncDisposable
     /// <summary>Makes a simulated value read as given until released.</summary>
     public Task SetValueAsync(string device, string name, object value) => Simulator.SetValueAsync(device, name, value);
 
+    /// <summary>A client of the Api signed in as an operator of the rig (with a bearer token), once Api runs.</summary>
+    public HttpClient ApiClient { get; private set; } = new();
+
+    /// <summary>Adds an operator with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
+    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database)
+    {
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", "rig.operator", "--role", "operator", "--database", database], standardInput: password + "\n");
+        if (added.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
+        }
+
+        using var issued = await Http.PostAsync(new Uri(api.HealthUrl, "/api/auth/tokens"), new StringContent(
+            JsonSerializer.Serialize(new { name = "rig.operator", password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
+        issued.EnsureSuccessStatusCode();
+        using var token = JsonDocument.Parse(await issued.Content.ReadAsStringAsync());
+        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token.RootElement.GetProperty("token").GetString());
+        return client;
+    }
+
     /// <summary>The tickets Api serves (<c>GET /api/tickets</c> with the query given).</summary>
     public async Task<IReadOnlyList<JsonElement>> TicketsAsync(string query = "")
     {
         var api = Api ?? throw new InvalidOperationException("the rig runs without Rules and Api");
         var uri = new Uri(api.HealthUrl, "/api/tickets" + (query.Length > 0 ? "?" + query : ""));
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(uri));
+        using var document = JsonDocument.Parse(await ApiClient.GetStringAsync(uri));
         return [.. document.RootElement.GetProperty("tickets").EnumerateArray().Select(t => t.Clone())];
     }
 
     public async Task<JsonElement> TicketAsync(string number)
     {
         var api = Api ?? throw new InvalidOperationException("the rig runs without Rules and Api");
-        using var document = JsonDocument.Parse(await Http.GetStringAsync(new Uri(api.HealthUrl, "/api/tickets/" + number)));
+        using var document = JsonDocument.Parse(await ApiClient.GetStringAsync(new Uri(api.HealthUrl, "/api/tickets/" + number)));
         return document.RootElement.Clone();
     }
 

@@ -36,6 +36,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>The operating system's id of the running process (for <c>/proc/{id}/status</c>), null before the first start.</summary>
     public int? ProcessId => _process?.Process.Id;
 
+    /// <summary>The service's built assembly, in the tests' own configuration.</summary>
+    public static string DllOf(string service)
+    {
+        var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        return Path.Combine(RepositoryPaths.Root, "src", service, "bin", configuration, "net10.0", $"Telemetry.{service}.dll");
+    }
+
     /// <summary>
     /// Starts <c>src/{service}</c> with settings given as configuration keys (<c>Mqtt:Port</c>), and waits until its
     /// health endpoint answers. It runs <paramref name="executable"/> if given, else the natively compiled program
@@ -64,8 +71,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"{_service} is already running");
         }
 
-        var configuration = typeof(ServiceProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var dll = Path.Combine(RepositoryPaths.Root, "src", _service, "bin", configuration, "net10.0", $"Telemetry.{_service}.dll");
+        var dll = DllOf(_service);
         var program = _executable ?? dll;
         if (!File.Exists(program))
         {

@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Telemetry.Api.Access;
 using Telemetry.Fuzzing.Inputs;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
@@ -44,6 +46,10 @@ internal sealed class TicketApiHost : IDisposable
     public RequestDelegate Endpoint(Delegate handler) =>
         RequestDelegateFactory.Create(handler, new RequestDelegateFactoryOptions { ServiceProvider = _services, ThrowOnBadRequest = true }).RequestDelegate;
 
+    // The handlers run as a signed-in operator, who sees every ticket: authorization is the service's, not the fuzz target's.
+    private static readonly ClaimsPrincipal Operator =
+        Policies.Principal(new ApiUser("fuzz.operator", new HashSet<Role> { Role.Operator }, new HashSet<string>(), null), "fuzz");
+
     /// <summary>Runs a GET request; its status code.</summary>
     /// <param name="endpoint">The endpoint's request delegate.</param>
     /// <param name="path">The route, for diagnostics only: routing has already decoded its values.</param>
@@ -53,7 +59,7 @@ internal sealed class TicketApiHost : IDisposable
     {
         Stored = null;
         _response.SetLength(0);
-        var context = new DefaultHttpContext { RequestServices = _services };
+        var context = new DefaultHttpContext { RequestServices = _services, User = Operator };
         context.Request.Method = HttpMethods.Get;
         context.Request.Path = path;
         context.Request.QueryString = new QueryString("?" + query);

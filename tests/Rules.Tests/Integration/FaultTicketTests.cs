@@ -166,7 +166,7 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     [InlineData("offset=-1", "offset")]
     public async Task A_hostile_ticket_query_gets_a_problem_naming_the_parameter(string query, string parameter)
     {
-        using var response = await Api.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets?" + query));
+        using var response = await Rig.ApiClient.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets?" + query));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -175,11 +175,22 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     }
 
     [Theory]
+    [InlineData("/api/tickets")]
+    [InlineData("/api/tickets/YW2611-0001")]
+    [InlineData("/api/me")]
+    public async Task The_running_api_answers_nobody_who_has_not_signed_in(string path)
+    {
+        using var response = await Api.GetAsync(new Uri(Rig.Api!.HealthUrl, path));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
     [InlineData("not-a-ticket", HttpStatusCode.BadRequest)]
     [InlineData("YW2611-9999", HttpStatusCode.NotFound)]
     public async Task An_unknown_or_malformed_ticket_number_gets_a_problem(string number, HttpStatusCode expected)
     {
-        using var response = await Api.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets/" + number));
+        using var response = await Rig.ApiClient.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/tickets/" + number));
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+
+namespace Telemetry.Api.Access;
+
+/// <summary>
+/// Who may call what. Every endpoint names one of these policies (a test walks the endpoint list); only the health
+/// check, sign-in, token issue and the OpenAPI document are anonymous. Browsers sign in with a cookie, API clients
+/// (a crew's phone, a city hotline) with a bearer token.
+/// </summary>
+public static class Policies
+{
+    /// <summary>Anyone signed in: operators, crews, engineers, admins.</summary>
+    public const string SignedIn = "signed_in";
+
+    /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
+    public const string ReadTickets = "read_tickets";
+
+    /// <summary>Manages users: admins.</summary>
+    public const string ManageUsers = "manage_users";
+
+    /// <summary>The claim that names one of a crew member's crews.</summary>
+    public const string CrewClaim = "crew";
+
+    /// <summary>The scheme that picks the bearer token when the request carries one, else the cookie.</summary>
+    public const string Scheme = "telemetry";
+
+    public const string BearerScheme = "bearer";
+
+    public static IServiceCollection AddAccess(this IServiceCollection services)
+    {
+        services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 ? BearerScheme : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(BearerScheme, null)
+            .AddCookie(o =>
+            {
+                o.Cookie.Name = "telemetry";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Strict;
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.ExpireTimeSpan = TimeSpan.FromHours(12);
+                o.SlidingExpiration = true;
+
+                // An API answers with a status, not a redirect to a sign-in page.
+                o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ManageUsers, p => p.RequireRole(Names(Role.Admin)));
+        return services;
+    }
+
+    /// <summary>The claims of a signed-in user: name, roles, crews.</summary>
+    public static ClaimsPrincipal Principal(ApiUser user, string scheme)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var claims = new List<Claim> { new(ClaimTypes.Name, user.Name) };
+        claims.AddRange(user.Roles.Select(r => new Claim(ClaimTypes.Role, UserStore.Names.Of(r))));
+        claims.AddRange(user.Crews.Select(c => new Claim(CrewClaim, c)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme, ClaimTypes.Name, ClaimTypes.Role));
+    }
+
+    /// <summary>
+    /// The crews whose tickets the user may see, or null when the user sees every ticket (any role beside crew).
+    /// </summary>
+    public static IReadOnlySet<string>? CrewScope(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var wider = user.IsInRole(UserStore.Names.Of(Role.Operator)) || user.IsInRole(UserStore.Names.Of(Role.Engineer)) || user.IsInRole(UserStore.Names.Of(Role.Admin));
+        return wider ? null : user.FindAll(CrewClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static string[] Names(params Role[] roles) => [.. roles.Select(UserStore.Names.Of)];
+
+    private static Task Status<T>(RedirectContext<T> context, int status)
+        where T : AuthenticationSchemeOptions
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+}
