@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Telemetry.Api.Access;
 
@@ -24,11 +25,11 @@ public static class AccessEndpoints
     public static IEndpointRouteBuilder MapAccess(this IEndpointRouteBuilder endpoints)
     {
         var auth = endpoints.MapGroup("/api/auth").WithTags("Sign-in");
-        auth.MapPost("/sign-in", SignInAsync).AllowAnonymous()
+        auth.MapPost("/sign-in", SignInAsync).AllowAnonymous().RequireRateLimiting(Policies.SignInLimit).WithMetadata(new RequestSizeLimitAttribute(Policies.MaxSignInBody))
             .WithSummary("Signs in with name and password and sets the session cookie. 401 when refused; locked out after 5 failures for 15 min.");
         auth.MapPost("/sign-out", (Delegate)SignOutAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("Ends the cookie session.");
-        auth.MapPost("/tokens", IssueTokenAsync).AllowAnonymous()
+        auth.MapPost("/tokens", IssueTokenAsync).AllowAnonymous().RequireRateLimiting(Policies.SignInLimit).WithMetadata(new RequestSizeLimitAttribute(Policies.MaxSignInBody))
             .WithSummary("Issues a bearer token for an API client (a crew's phone, a hotline system) from name and password; shown once.");
         auth.MapGet("/tokens", ListTokensAsync).RequireAuthorization(Policies.SignedIn)
             .WithSummary("The signed-in user's tokens, revoked and expired ones included; never the tokens themselves.");

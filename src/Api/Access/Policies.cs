@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Telemetry.Api.Access;
@@ -29,6 +30,12 @@ public static class Policies
 
     public const string BearerScheme = "bearer";
 
+    /// <summary>The rate limit of sign-in and token requests.</summary>
+    public const string SignInLimit = "sign_in";
+
+    /// <summary>The largest sign-in or token request body: a name, a password and a client are a few hundred bytes.</summary>
+    public const long MaxSignInBody = 4 * 1024;
+
     public static IServiceCollection AddAccess(this IServiceCollection services)
     {
         services.AddAuthentication(Scheme)
@@ -48,6 +55,22 @@ public static class Policies
                 o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
                 o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
             });
+        // Guessing passwords is slowed twice: per user by the lockout, per client address by this limit, so that one
+        // address cannot try a password against every name. Over it: 429 with Retry-After.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = async (context, cancellationToken) =>
+            {
+                var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await TypedResults.Problem(title: "Too many sign-in attempts", detail: $"Try again in {Math.Ceiling(retry.TotalSeconds):0} s",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
+            };
+            o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+        });
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())

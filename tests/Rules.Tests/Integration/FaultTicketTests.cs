@@ -185,6 +185,16 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
+    [Fact]
+    public async Task A_sign_in_body_past_4_KiB_is_refused_unread_by_the_running_api()
+    {
+        var body = $$"""{"name":"rig.operator","password":"{{new string('x', 8 * 1024)}}"}""";
+
+        using var response = await Api.PostAsync(new Uri(Rig.Api!.HealthUrl, "/api/auth/sign-in"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
     [Theory]
     [InlineData("not-a-ticket", HttpStatusCode.BadRequest)]
     [InlineData("YW2611-9999", HttpStatusCode.NotFound)]
