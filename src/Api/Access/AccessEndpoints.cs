@@ -60,14 +60,20 @@ public static class AccessEndpoints
 
     private static async Task<Results<Created<IssuedToken>, ProblemHttpResult>> IssueTokenAsync(TokenRequest request, UserStore users, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(request.Client) || request.Client.Length > 100 || request.Days is < 1 or > 30)
+        var problems = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Client) || request.Client.Length > 100)
         {
-            return TypedResults.Problem(new HttpValidationProblemDetails(new Dictionary<string, string[]>
-            {
-                [string.IsNullOrWhiteSpace(request.Client) || request.Client.Length > 100 ? "client" : "days"] =
-                    [string.IsNullOrWhiteSpace(request.Client) || request.Client.Length > 100 ? "name what the token is for, in at most 100 characters" : "a token lives 1 to 30 days"],
-            })
-            { Title = "The token request is invalid", Status = StatusCodes.Status400BadRequest });
+            problems["client"] = ["name what the token is for, in at most 100 characters"];
+        }
+
+        if (request.Days is < 1 or > 30)
+        {
+            problems["days"] = ["a token lives 1 to 30 days"];
+        }
+
+        if (problems.Count > 0)
+        {
+            return TypedResults.Problem(new HttpValidationProblemDetails(problems) { Title = "The token request is invalid", Status = StatusCodes.Status400BadRequest });
         }
 
         var (outcome, user) = await users.SignInAsync(request.Name ?? "", request.Password ?? "", cancellationToken);
@@ -77,7 +83,7 @@ public static class AccessEndpoints
         }
 
         var lifetime = request.Days is { } days ? TimeSpan.FromDays(days) : (TimeSpan?)null;
-        var (token, info) = await users.IssueTokenAsync(user!.Name, request.Client, lifetime, cancellationToken);
+        var (token, info) = await users.IssueTokenAsync(user!.Name, request.Client!, lifetime, cancellationToken);
         return TypedResults.Created($"/api/auth/tokens/{info.Id}", new IssuedToken(token, info.Id, info.ExpiresAt));
     }
 

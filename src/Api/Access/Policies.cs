@@ -19,9 +19,6 @@ public static class Policies
     /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
     public const string ReadTickets = "read_tickets";
 
-    /// <summary>Manages users: admins.</summary>
-    public const string ManageUsers = "manage_users";
-
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -74,8 +71,7 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
-            .AddPolicy(ManageUsers, p => p.RequireRole(Names(Role.Admin)));
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 

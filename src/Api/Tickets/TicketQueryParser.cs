@@ -55,7 +55,7 @@ public static class TicketQueryParser
         FaultType? faultType = null;
         if (parameters.Fault is { } fault)
         {
-            if (FaultTypes.TryParse(fault, out var parsed))
+            if (FaultType.TryParse(fault, out var parsed))
             {
                 faultType = parsed;
             }

@@ -150,10 +150,3 @@ public sealed class FaultType
     private static bool IsSnakeCase(string name) =>
         name.Length <= 64 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
 }
-
-/// <summary>Parsing of <see cref="FaultType"/> names.</summary>
-public static class FaultTypes
-{
-    /// <summary>Parses <see cref="FaultType.ToName"/>'s spelling.</summary>
-    public static bool TryParse(string? name, [NotNullWhen(true)] out FaultType? fault) => FaultType.TryParse(name, out fault);
-}

@@ -596,6 +596,7 @@ public sealed class RuleEngine
     {
         private readonly Rule[][] reading;
         private readonly Rule[][] circuit;
+        private readonly Rule[][] tick;
 
         public Dispatch(RuleSet set)
         {
@@ -604,13 +605,13 @@ public sealed class RuleEngine
             var size = families.Max(f => (int)f) + 1;
             reading = new Rule[size][];
             circuit = new Rule[size][];
-            DeviceTick = new Rule[size][];
+            tick = new Rule[size][];
             foreach (var family in families)
             {
                 var judging = all.Where(r => r.Families.Contains(family)).ToList();
                 reading[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnReading)))];
                 circuit[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnCircuit)))];
-                DeviceTick[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnDeviceTick)))];
+                tick[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnDeviceTick)))];
             }
 
             Heard = [.. all.Where(r => Overrides(r, nameof(Rule.OnHeard)))];
@@ -633,12 +634,9 @@ public sealed class RuleEngine
 
         public Rule[] GatewayTick { get; }
 
-        /// <summary>By family: the rules with a tick of their devices.</summary>
-        public Rule[][] DeviceTick { get; }
-
         public Dictionary<string, Rule[]> Events { get; }
 
-        public Rule[] Tick(DeviceFamily family) => (uint)family < (uint)DeviceTick.Length ? DeviceTick[(int)family] : [];
+        public Rule[] Tick(DeviceFamily family) => (uint)family < (uint)tick.Length ? tick[(int)family] : [];
 
         public Rule[] Reading(DeviceFamily family) => (uint)family < (uint)reading.Length ? reading[(int)family] : [];
 

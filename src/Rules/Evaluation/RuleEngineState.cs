@@ -14,8 +14,6 @@ public sealed record RuleEngineState(int Version, IReadOnlyList<RuleStateRecord>
 {
     /// <summary>2: a state per rule and asset (1 kept baselines and pending conditions only, and is not read).</summary>
     public const int CurrentVersion = 2;
-
-    public static RuleEngineState Empty { get; } = new(CurrentVersion, []);
 }
 
 /// <summary>One rule's state on one asset.</summary>
