@@ -120,6 +120,10 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await ApiHost.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+
+        // The next, valid request is served as if the bad one had not come.
+        using var valid = await client.PostAsJsonAsync("/api/auth/tokens", new { name = "crew.li", password = ApiHost.Password, client = "crew phone", days = 7 });
+        Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
     }
 
     [Theory]
@@ -134,6 +138,8 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        using var signedIn = host.As("operator.zhang");
+        Assert.Equal(HttpStatusCode.OK, (await signedIn.GetAsync("/api/tickets")).StatusCode);
     }
 
     [Fact]

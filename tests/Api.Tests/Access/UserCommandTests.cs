@@ -45,6 +45,10 @@ public sealed class UserCommandTests
         Assert.Equal(2, code);
         Assert.Contains("usage:", error, StringComparison.Ordinal);
         Assert.Null(await new UserStore(new SqliteDatabase(database), TimeProvider.System).FindAsync("li.wei", CancellationToken.None));
+
+        // The right command after it adds the user.
+        Assert.Equal(0, (await RunAsync("correct horse battery\n", "set", "li.wei", "--role", "operator")).Code);
+        Assert.NotNull(await new UserStore(new SqliteDatabase(database), TimeProvider.System).FindAsync("li.wei", CancellationToken.None));
     }
 
     private async Task<(int Code, string Output, string Error)> RunAsync(string input, params string[] args)

@@ -81,6 +81,27 @@ public sealed class ThrowAwayRuleTests
     }
 
     [Fact]
+    public void Saved_states_that_cannot_be_read_are_skipped_and_the_readable_one_is_restored()
+    {
+        var before = Harness();
+        Water(before, true, 2);
+        var saved = before.Engine.ExportState();
+        var hostile = new RuleStateRecord[]
+        {
+            new("no_such_rule", Box.Key, saved.States[0].State),
+            new("water_in_box", "not/an asset/<script>", saved.States[0].State),
+            new("water_in_box", Box.Key, System.Text.Json.JsonDocument.Parse("\"not a state\"").RootElement),
+        };
+
+        var after = Harness(before.Now);
+        var skipped = after.Engine.ImportState(saved with { States = [.. hostile, .. saved.States] });
+        Water(after, true, 1);
+
+        Assert.Equal(hostile.Length, skipped);
+        Assert.Single(after.Detected(WaterInBoxRule.WaterInBox));
+    }
+
+    [Fact]
     public void Its_open_ticket_is_restored_as_active_after_a_restart()
     {
         var plant = Harness();

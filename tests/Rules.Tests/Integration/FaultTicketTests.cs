@@ -193,6 +193,10 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
         using var response = await Api.PostAsync(new Uri(Rig.Api!.HealthUrl, "/api/auth/sign-in"), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+
+        // The Api goes on serving: a signed-in request after it is answered.
+        using var me = await Rig.ApiClient.GetAsync(new Uri(Rig.Api!.HealthUrl, "/api/me"));
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
     }
 
     [Theory]

@@ -109,7 +109,12 @@ public sealed class StoredHistoryTests : IAsyncLifetime
     [Fact]
     public async Task A_site_that_is_no_identifier_is_refused_before_any_query()
     {
+        await StoreReadingsAsync(Start, """{"device":"box-01","family":"distribution_box","ts":"TS","values":{"insulation_mohm":5}}""");
+
         await Assert.ThrowsAsync<ArgumentException>(async () => await History().ReadAsync("x' OR '1'='1", Start, Start.AddMinutes(1)).ToListAsync());
+
+        // The same reader then reads a real site.
+        Assert.Single(await History().ReadAsync(TestPlant.SiteId, Start, Start.AddMinutes(1)).ToListAsync());
     }
 
     private StoredHistory History() => new(client!, Database, TimeSpan.FromSeconds(30));
