@@ -11,7 +11,7 @@ internal sealed class CircuitState
         Asset = asset;
         Number = number;
         RuleStates = new object?[device.RuleStates.Length];
-        device.Gateway.Rules.Prepare(this);
+        device.Gateway.Rules.Dispatch.Prepare(this);
     }
 
     public DeviceState Device { get; }

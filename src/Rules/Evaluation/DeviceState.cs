@@ -30,7 +30,7 @@ internal sealed class DeviceState
         RuleStates = new object?[gateway.RuleStates.Length];
 
         // Made together with the device, so that a device's states lie together in memory as its fields would.
-        gateway.Rules.Prepare(this);
+        gateway.Rules.Dispatch.Prepare(this);
     }
 
     public GatewaySession Gateway { get; }

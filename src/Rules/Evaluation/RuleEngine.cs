@@ -22,7 +22,7 @@ public sealed class RuleEngine
     private readonly SessionTable sessions;
 
     private readonly RuleSet rules;
-    private readonly Dispatch dispatch;
+    private readonly RuleDispatch dispatch;
     private long skipped;
     private long tooOld;
     private long future;
@@ -75,7 +75,7 @@ public sealed class RuleEngine
         this.time = time;
         this.limits = limits;
         this.rules = rules ?? RuleSet.Default;
-        dispatch = new Dispatch(this.rules);
+        dispatch = this.rules.Dispatch;
         sessions = new SessionTable(plant, limits, this.rules);
         sessions.Watch(time.GetUtcNow());
     }
@@ -589,61 +589,5 @@ public sealed class RuleEngine
                 }
             }
         }
-    }
-
-    /// <summary>The rules of a set sorted by the hooks they implement and the families they judge, once per engine.</summary>
-    private sealed class Dispatch
-    {
-        private readonly Rule[][] reading;
-        private readonly Rule[][] circuit;
-        private readonly Rule[][] tick;
-
-        public Dispatch(RuleSet set)
-        {
-            var all = set.All;
-            var families = Enum.GetValues<DeviceFamily>();
-            var size = families.Max(f => (int)f) + 1;
-            reading = new Rule[size][];
-            circuit = new Rule[size][];
-            tick = new Rule[size][];
-            foreach (var family in families)
-            {
-                var judging = all.Where(r => r.Families.Contains(family)).ToList();
-                reading[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnReading)))];
-                circuit[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnCircuit)))];
-                tick[(int)family] = [.. judging.Where(r => Overrides(r, nameof(Rule.OnDeviceTick)))];
-            }
-
-            Heard = [.. all.Where(r => Overrides(r, nameof(Rule.OnHeard)))];
-            Delivered = [.. all.Where(r => Overrides(r, nameof(Rule.OnDelivered)))];
-            Batch = [.. all.Where(r => Overrides(r, nameof(Rule.OnBatch)))];
-            GatewayState = [.. all.Where(r => Overrides(r, nameof(Rule.OnGatewayState)))];
-            GatewayTick = [.. all.Where(r => Overrides(r, nameof(Rule.OnGatewayTick)))];
-            Events = all.SelectMany(r => r.EventKinds.Select(kind => (kind, r)))
-                .GroupBy(p => p.kind, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Select(p => p.r).ToArray(), StringComparer.Ordinal);
-        }
-
-        public Rule[] Heard { get; }
-
-        public Rule[] Delivered { get; }
-
-        public Rule[] Batch { get; }
-
-        public Rule[] GatewayState { get; }
-
-        public Rule[] GatewayTick { get; }
-
-        public Dictionary<string, Rule[]> Events { get; }
-
-        public Rule[] Tick(DeviceFamily family) => (uint)family < (uint)tick.Length ? tick[(int)family] : [];
-
-        public Rule[] Reading(DeviceFamily family) => (uint)family < (uint)reading.Length ? reading[(int)family] : [];
-
-        public Rule[] Circuit(DeviceFamily family) => (uint)family < (uint)circuit.Length ? circuit[(int)family] : [];
-
-        private static bool Overrides(Rule rule, string hook) =>
-            rule.GetType().GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .Any(m => m.Name == hook && m.GetBaseDefinition().DeclaringType == typeof(Rule) && m.DeclaringType != typeof(Rule));
     }
 }

@@ -1,4 +1,3 @@
-using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Rules.Catalogue;
@@ -15,8 +14,6 @@ public sealed class RuleSet
     private readonly Rule[] rules;
     private readonly Dictionary<FaultType, Rule> byFault = [];
     private readonly Dictionary<string, Rule> byName = new(StringComparer.Ordinal);
-    private readonly Rule[][] deviceStates;
-    private readonly Rule[][] circuitStates;
 
     internal RuleSet(IEnumerable<Rule> rules)
     {
@@ -59,20 +56,13 @@ public sealed class RuleSet
             rule.Slot = slot;
         }
 
-        var families = Enum.GetValues<DeviceFamily>();
-        deviceStates = new Rule[families.Max(f => (int)f) + 1][];
-        circuitStates = new Rule[deviceStates.Length][];
-        foreach (var family in families)
-        {
-            deviceStates[(int)family] = [.. this.rules.Where(r => (r.Scope & RuleScope.Device) != 0 && r.Families.Contains(family))];
-            circuitStates[(int)family] = [.. this.rules.Where(r => (r.Scope & RuleScope.Circuit) != 0 && r.Families.Contains(family))];
-        }
-
         Thresholds = new ThresholdCatalogue(this.rules.SelectMany(r => r.Thresholds), this.rules.SelectMany(r => r.Bands));
         foreach (var rule in this.rules)
         {
             rule.Bind(this);
         }
+
+        Dispatch = new RuleDispatch(this.rules);
     }
 
     /// <summary>The product's rules.</summary>
@@ -120,11 +110,8 @@ public sealed class RuleSet
         new ChargerFaultRule(),
     ];
 
-    /// <summary>Gives a new device the state of every rule that judges its family.</summary>
-    internal void Prepare(DeviceState device) => Prepare(device.RuleStates, deviceStates, device.Family);
-
-    /// <summary>Gives a new circuit the state of every circuit rule that judges its device's family.</summary>
-    internal void Prepare(CircuitState circuit) => Prepare(circuit.RuleStates, circuitStates, circuit.Device.Family);
+    /// <summary>The rules by hook and family, for the engines that judge with the set.</summary>
+    internal RuleDispatch Dispatch { get; }
 
     /// <summary>The rule that raises <paramref name="fault"/>, or null.</summary>
     internal Rule? RuleOf(FaultType fault) => byFault.GetValueOrDefault(fault);
@@ -135,15 +122,4 @@ public sealed class RuleSet
     /// <summary>The one rule of type <typeparamref name="TRule"/> in the set, or null, for a rule that reads another's state.</summary>
     internal TRule? Find<TRule>()
         where TRule : Rule => rules.OfType<TRule>().SingleOrDefault();
-
-    private static void Prepare(object?[] states, Rule[][] byFamily, DeviceFamily family)
-    {
-        if ((uint)family < (uint)byFamily.Length)
-        {
-            foreach (var rule in byFamily[(int)family])
-            {
-                states[rule.Slot] ??= rule.NewState();
-            }
-        }
-    }
 }
