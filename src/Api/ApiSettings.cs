@@ -12,11 +12,55 @@ public sealed class ApiSettings
     /// <summary>The service unit's time zone: ticket numbers restart each month of this zone.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>The plant's site files, as Rules reads them: which gateway serves which device, and what each device is.</summary>
+    public List<string> SiteFiles { get; set; } = [];
+
+    /// <summary>The device profiles; by default the <c>profiles</c> folder beside the first site file's folder.</summary>
+    public string? ProfilesDirectory { get; set; }
+
+    public string ResolvedProfilesDirectory => Path.GetFullPath(
+        ProfilesDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SiteFiles.FirstOrDefault() ?? "."))!, "..", "profiles"));
+
     public IEnumerable<string> Validate()
     {
         if (string.IsNullOrWhiteSpace(Database))
         {
             yield return "Api:Database must name the SQLite file of tickets";
+        }
+
+        foreach (var file in SiteFiles.Where(f => !File.Exists(f)))
+        {
+            yield return $"Api:SiteFiles '{Path.GetFullPath(file)}' does not exist";
+        }
+
+        if (SiteFiles.Count > 0 && !Directory.Exists(ResolvedProfilesDirectory))
+        {
+            yield return $"Api:ProfilesDirectory '{ResolvedProfilesDirectory}' is not a folder";
+        }
+    }
+}
+
+/// <summary>The <c>Influx</c> section: where the readings are stored (history, backtests); those answer 503 without a URL.</summary>
+public sealed class ApiInfluxSettings
+{
+    public Uri? Url { get; set; }
+
+    public string Database { get; set; } = "telemetry";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (Url is not null && (!Url.IsAbsoluteUri || (Url.Scheme != Uri.UriSchemeHttp && Url.Scheme != Uri.UriSchemeHttps)))
+        {
+            yield return $"Influx:Url '{Url}' must be an absolute http or https address";
+        }
+
+        if (!Contracts.Identifiers.IsValid(Database))
+        {
+            yield return $"Influx:Database '{Database}' is invalid: {Contracts.Identifiers.Rule}";
         }
     }
 }

@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Plant;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
+using Telemetry.InfluxDb;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 
@@ -16,14 +18,37 @@ if (command)
 }
 
 var settings = builder.Configuration.GetSection("Api").Get<ApiSettings>() ?? new ApiSettings();
+var influxSettings = builder.Configuration.GetSection("Influx").Get<ApiInfluxSettings>() ?? new ApiInfluxSettings();
+var brokerSettings = new BrokerSettings { ClientId = "api", SharedGroup = "api" };
+builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
-var problems = settings.Validate().Concat(ticketOptions.Validate().Select(p => "Api:" + p)).ToList();
+var problems = settings.Validate()
+    .Concat(ticketOptions.Validate().Select(p => "Api:" + p))
+    .Concat(influxSettings.Validate())
+    .Concat(brokerSettings.Validate())
+    .ToList();
 if (problems.Count > 0)
 {
     throw new InvalidConfigurationException(problems);
 }
 
 builder.Services.AddSingleton(settings);
+builder.Services.AddSingleton(brokerSettings);
+builder.Services.AddSingleton(ApiPlant.Load(settings));
+if (influxSettings.Url is { } influxUrl)
+{
+    builder.Services.AddSingleton(sp => new InfluxClient(
+        new InfluxClientOptions
+        {
+            BaseAddress = influxUrl,
+            Database = influxSettings.Database,
+            Username = influxSettings.Username,
+            Password = influxSettings.Password,
+        },
+        sp.GetRequiredService<ILogger<InfluxClient>>()));
+}
+
+builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();

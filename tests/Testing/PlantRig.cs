@@ -150,11 +150,21 @@ public sealed class PlantRig : IAsyncDisposable
 
             Rules = await ServiceProcess.StartAsync("Rules", rules);
             await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
-            Api = await ServiceProcess.StartAsync("Api", new Dictionary<string, string>
+            var api = new Dictionary<string, string>
             {
                 ["Api:Database"] = DatabasePath,
                 ["Api:TimeZone"] = Options.TimeZone,
-            });
+                ["Api:SiteFiles:0"] = SiteFile,
+                ["Api:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
+                ["Mqtt:Port"] = port,
+                ["Mqtt:ClientId"] = "api-rig",
+            };
+            if (Influx is not null)
+            {
+                api["Influx:Url"] = Influx.Url.ToString();
+            }
+
+            Api = await ServiceProcess.StartAsync("Api", api);
             ApiClient = await SignInAsync(Api, DatabasePath);
         }
 
