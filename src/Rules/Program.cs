@@ -33,6 +33,7 @@ var ticketOptions = new TicketOptions
 {
     ServiceUnit = settings.ServiceUnit,
     TimeZone = settings.TimeZone,
+    SameEventWindow = settings.SameEventWindow,
     SupervisorChannel = alertSettings.SupervisorChannel,
 };
 var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate()).Concat(timelineSettings.Validate())

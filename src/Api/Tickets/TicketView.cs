@@ -42,6 +42,7 @@ public sealed record TicketView(
     string? ClosedBy,
     string? ClosingNote,
     IReadOnlyList<EscalationView> Escalations,
+    IReadOnlyList<RelatedView> Related,
     IReadOnlyList<StepView> History,
     long Version)
 {
@@ -86,6 +87,7 @@ public sealed record TicketView(
             ticket.ClosedBy,
             ticket.ClosingNote,
             [.. ticket.Escalations.Select(e => new EscalationView(DeadlineName(e.Deadline), e.Due, e.At))],
+            [.. ticket.Related.Select(r => new RelatedView(r.Fault.ToName(), (int)r.Grade, r.Summary, r.FirstOccurrence, r.LastOccurrence, r.Occurrences, r.Active, r.ClearedAt, r.Evidence))],
             [.. ticket.History.Select(s => new StepView(StepName(s.What), s.Actor, s.At, s.Detail))],
             ticket.Version);
     }
@@ -109,6 +111,8 @@ public sealed record TicketView(
         TicketStepKind.Reassigned => "reassigned",
         TicketStepKind.Escalated => "escalated",
         TicketStepKind.Reopened => "reopened",
+        TicketStepKind.Related => "related",
+        TicketStepKind.Rediagnosed => "rediagnosed",
         _ => "regraded",
     };
 }
@@ -119,6 +123,18 @@ public sealed record DeadlineView(string Kind, DateTimeOffset Due, DateTimeOffse
 public sealed record ResolutionView(string Cause, string Action, IReadOnlyList<string> PartsReplaced, string Kind);
 
 public sealed record EscalationView(string Deadline, DateTimeOffset Due, DateTimeOffset At);
+
+/// <summary>A condition the same event raised on the asset, attached to the ticket instead of a second dispatch.</summary>
+public sealed record RelatedView(
+    string Fault,
+    int Grade,
+    string Summary,
+    DateTimeOffset FirstOccurrence,
+    DateTimeOffset LastOccurrence,
+    int Occurrences,
+    bool Active,
+    DateTimeOffset? ClearedAt,
+    IReadOnlyDictionary<string, double> Evidence);
 
 public sealed record StepView(string What, string Actor, DateTimeOffset At, string? Detail);
 

@@ -55,6 +55,14 @@ public sealed class SqliteTicketRepository : ITicketRepository
             // A detection the closed ticket already counted, delivered again: it is no new fault.
             return new FaultRecorded(latest, Opened: false, RepeatRepair: false);
         }
+        else if (await FindSameEventAsync(connection, transaction, detected, cancellationToken).ConfigureAwait(false) is { } companion)
+        {
+            // One event, one dispatch: the ticket the same event opened takes this diagnosis too.
+            var before = companion.State;
+            companion.AttachSameEvent(detected);
+            version = await SaveOrThrowAsync(connection, transaction, companion, before, cancellationToken).ConfigureAwait(false);
+            recorded = new FaultRecorded(companion, Opened: false, RepeatRepair: false) { GradeBefore = before.Grade };
+        }
         else
         {
             var now = timeProvider.GetUtcNow();
@@ -295,19 +303,72 @@ public sealed class SqliteTicketRepository : ITicketRepository
         return TicketNumber.InPeriod(options.ServiceUnit, period, last);
     }
 
-    /// <summary>The asset's newest ticket for the fault: the one not closed if there is one, else the last closed.</summary>
+    /// <summary>
+    /// The asset's newest ticket for the fault, as its own fault or a related condition: the one not closed if there is
+    /// one, else the last closed.
+    /// </summary>
     private async Task<Ticket?> FindLatestAsync(SqliteConnection connection, SqliteTransaction transaction, AssetRef asset, FaultType fault, CancellationToken cancellationToken)
     {
         var found = await ListAsync(
             connection,
             """
-            SELECT document FROM tickets WHERE asset_key = $asset AND fault = $fault
+            SELECT document FROM tickets
+            WHERE asset_key = $asset
+              AND (fault = $fault OR number IN (SELECT number FROM ticket_related WHERE asset_key = $asset AND fault = $fault))
             ORDER BY status <> 'closed' DESC, opened_at DESC, rowid DESC LIMIT 1
             """,
             [("$asset", asset.Key), ("$fault", fault.ToName())],
             cancellationToken,
             transaction).ConfigureAwait(false);
         return found.Count == 0 ? null : found[0];
+    }
+
+    /// <summary>The asset's ticket being worked that <paramref name="detected"/> is the same event as (<see cref="OneEvent"/>); null when none.</summary>
+    private async Task<Ticket?> FindSameEventAsync(SqliteConnection connection, SqliteTransaction transaction, FaultDetected detected, CancellationToken cancellationToken)
+    {
+        var related = OneEvent.RelatedTo(detected.Fault);
+        if (related.Count == 0)
+        {
+            return null;
+        }
+
+        var names = related.Select((f, i) => (Name: $"$fault{i}", Value: (object?)f.ToName())).ToList();
+        var candidates = await ListAsync(
+            connection,
+            $"""
+            SELECT document FROM tickets
+            WHERE asset_key = $asset AND status IN ('open', 'acknowledged', 'on_site') AND fault IN ({string.Join(", ", names.Select(n => n.Name))})
+            ORDER BY opened_at DESC, rowid DESC
+            """,
+            [("$asset", detected.Asset.Key), .. names],
+            cancellationToken,
+            transaction).ConfigureAwait(false);
+        return candidates.FirstOrDefault(t => t.IsSameEvent(detected));
+    }
+
+    /// <summary>Lists the ticket's related conditions where <see cref="FindLatestAsync"/> looks for them.</summary>
+    private static async Task WriteRelatedAsync(SqliteConnection connection, SqliteTransaction transaction, Ticket ticket, TicketState? before, CancellationToken cancellationToken)
+    {
+        if (before is not null && before.Related.Select(r => r.Fault).SequenceEqual(ticket.Related.Select(r => r.Fault)))
+        {
+            return;
+        }
+
+        await using (var delete = connection.Command(transaction, "DELETE FROM ticket_related WHERE number = $number", ("$number", ticket.Number.ToString())))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var related in ticket.Related)
+        {
+            await using var insert = connection.Command(
+                transaction,
+                "INSERT INTO ticket_related (number, asset_key, fault) VALUES ($number, $asset, $fault) ON CONFLICT DO NOTHING",
+                ("$number", ticket.Number.ToString()),
+                ("$asset", ticket.Asset.Key),
+                ("$fault", related.Fault.ToName()));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task<Ticket?> FindAsync(SqliteConnection connection, TicketNumber number, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
@@ -382,6 +443,8 @@ public sealed class SqliteTicketRepository : ITicketRepository
             return null;
         }
 
+        await WriteRelatedAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
+
         await InsertNotificationsAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
         return before.Version + 1;
     }
@@ -398,7 +461,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
                     $watchResponse, $watchArrival, $watchFix, $version, $document)
             """;
         const string Update = """
-            UPDATE tickets SET grade = $grade, status = $status, crew = $crew, closed_at = $closed, condition_active = $active,
+            UPDATE tickets SET fault = $fault, grade = $grade, status = $status, crew = $crew, closed_at = $closed, condition_active = $active,
                                watch_response = $watchResponse, watch_arrival = $watchArrival, watch_fix = $watchFix,
                                version = $version, document = $document
             WHERE number = $number AND version = $expected
@@ -415,7 +478,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
             ("$crew", ticket.Crew),
             ("$opened", ticket.OpenedAt.ToUnixTimeMilliseconds()),
             ("$closed", ticket.ClosedAt?.ToUnixTimeMilliseconds()),
-            ("$active", ticket.ConditionActive ? 1 : 0),
+            ("$active", ticket.AnyConditionActive ? 1 : 0),
             ("$watchResponse", Watch(ticket, DeadlineKind.Response)),
             ("$watchArrival", Watch(ticket, DeadlineKind.Arrival)),
             ("$watchFix", Watch(ticket, DeadlineKind.Fix)),

@@ -35,6 +35,16 @@ internal static class TicketStoreSchema
         CREATE INDEX IF NOT EXISTS tickets_by_opening ON tickets (opened_at);
         CREATE INDEX IF NOT EXISTS tickets_active ON tickets (opened_at) WHERE status <> 'closed';
 
+        -- The related conditions of each ticket (one event, one dispatch), where the ticket for an asset and fault is
+        -- looked for beside the ticket's own fault. condition_active above is 1 while any of a ticket's conditions is.
+        CREATE TABLE IF NOT EXISTS ticket_related (
+            number TEXT NOT NULL REFERENCES tickets (number),
+            asset_key TEXT NOT NULL,
+            fault TEXT NOT NULL,
+            PRIMARY KEY (number, fault)
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS ticket_related_by_condition ON ticket_related (asset_key, fault);
+
         -- The last number given per service unit and month, taken in the transaction that inserts the ticket,
         -- so a creation rolled back gives its number back.
         CREATE TABLE IF NOT EXISTS ticket_sequences (

@@ -100,6 +100,19 @@ public sealed class Ticket
 
     public IReadOnlyList<Escalation> Escalations => state.Escalations;
 
+    /// <summary>The other conditions of the same event on the asset, attached instead of dispatched again (<see cref="OneEvent"/>).</summary>
+    public IReadOnlyList<RelatedCondition> Related => state.Related;
+
+    /// <summary>Whether any condition of the ticket, its own or a related one, is still seen by its rule.</summary>
+    public bool AnyConditionActive => ConditionActive || Related.Any(r => r.Active);
+
+    /// <summary>The faults whose conditions the rules still see on the asset, the ticket's own first.</summary>
+    public IEnumerable<FaultType> ActiveConditions =>
+        (ConditionActive ? [Fault] : Enumerable.Empty<FaultType>()).Concat(Related.Where(r => r.Active).Select(r => r.Fault));
+
+    /// <summary>Whether the ticket stands for <paramref name="fault"/> on its asset: its own fault or a related condition.</summary>
+    public bool Covers(FaultType fault) => Fault == fault || Related.Any(r => r.Fault == fault);
+
     /// <summary>Every step, oldest first.</summary>
     public IReadOnlyList<TicketStep> History => state.History;
 
@@ -258,6 +271,74 @@ public sealed class Ticket
     }
 
     /// <summary>
+    /// Whether <paramref name="detected"/> is the same event as this ticket (<see cref="OneEvent"/>): another diagnosis of
+    /// the same family on the same asset, while the ticket is being worked and within the same-event window of its
+    /// beginning.
+    /// </summary>
+    public bool IsSameEvent(FaultDetected detected)
+    {
+        ArgumentNullException.ThrowIfNull(detected);
+        if (Status is not (TicketStatus.Open or TicketStatus.Acknowledged or TicketStatus.OnSite)
+            || detected.Asset.Key != Asset.Key
+            || Covers(detected.Fault)
+            || !OneEvent.RelatedTo(detected.Fault).Contains(Fault))
+        {
+            return false;
+        }
+
+        var began = Related.Select(r => r.FirstOccurrence).Append(FirstOccurrence).Min();
+        return (detected.At.ToUniversalTime() - began).Duration() <= options.SameEventWindow;
+    }
+
+    /// <summary>
+    /// Attaches another diagnosis of the same event (<see cref="IsSameEvent"/>) to the ticket. The stronger diagnosis
+    /// names the ticket: a weaker one becomes a related condition; a stronger one takes the ticket over and the
+    /// ticket's own becomes related, the grade rising with it. Either way no second ticket, no second crew.
+    /// </summary>
+    public void AttachSameEvent(FaultDetected detected)
+    {
+        ArgumentNullException.ThrowIfNull(detected);
+        if (!IsSameEvent(detected))
+        {
+            throw new ArgumentException($"{detected.Fault.ToName()} on {detected.Asset.Key} at {detected.At:O} is not the same event as ticket {Number}", nameof(detected));
+        }
+
+        var at = detected.At.ToUniversalTime();
+        if (OneEvent.Outranks(detected.Fault, detected.Grade, Fault, Grade))
+        {
+            var replaced = new RelatedCondition(
+                Fault, Grade, Summary, FirstOccurrence, LastOccurrence, Occurrences, ConditionActive, ConditionClearedAt, Evidence);
+            Apply(state with
+            {
+                Fault = detected.Fault,
+                Summary = detected.Summary,
+                FirstOccurrence = at,
+                LastOccurrence = at,
+                Occurrences = 1,
+                Evidence = detected.Evidence.ToDictionary(),
+                ConditionActive = true,
+                ConditionClearedAt = null,
+                ConditionClearedSummary = null,
+                Related = [.. Related, replaced],
+            });
+            AddStep(TicketStepKind.Rediagnosed, TicketOrigin.RulesActor, at, $"{replaced.Fault.ToName()} -> {detected.Fault.ToName()}: {detected.Summary}");
+        }
+        else
+        {
+            Apply(state with
+            {
+                Related = [.. Related, new RelatedCondition(detected.Fault, detected.Grade, detected.Summary, at, at, 1, true, null, detected.Evidence.ToDictionary())],
+            });
+            AddStep(TicketStepKind.Related, TicketOrigin.RulesActor, at, $"{detected.Fault.ToName()}: {detected.Summary}");
+        }
+
+        if (detected.Grade < Grade)
+        {
+            Regrade(detected.Grade, $"{detected.Fault.ToName()} detected at grade {(int)detected.Grade}", at, TicketOrigin.RulesActor);
+        }
+    }
+
+    /// <summary>
     /// Counts a new detection of the condition: the latest evidence replaces the old, the condition is active again,
     /// and a detection at or before the last occurrence is a redelivery and changes nothing. What a worse grade does
     /// is decided here, for every caller (the rule is in the README's Rules section):
@@ -272,9 +353,15 @@ public sealed class Ticket
     public void RecordOccurrence(FaultDetected detected)
     {
         ArgumentNullException.ThrowIfNull(detected);
-        RequireSameCondition(detected);
+        RequireCovered(detected);
         Require("record an occurrence", TicketStatus.Open, TicketStatus.Acknowledged, TicketStatus.OnSite, TicketStatus.Resolved);
         var at = detected.At.ToUniversalTime();
+        if (detected.Fault != Fault)
+        {
+            RecordRelatedOccurrence(detected, at);
+            return;
+        }
+
         if (at <= LastOccurrence)
         {
             return;
@@ -290,6 +377,72 @@ public sealed class Ticket
             ConditionClearedSummary = null,
         });
         AddStep(TicketStepKind.Occurred, TicketOrigin.RulesActor, at, detected.Summary);
+        RaiseGradeFor(detected, at);
+    }
+
+    /// <summary>
+    /// Records that the rule no longer sees the condition. The ticket stays as it is: a cleared condition is not a
+    /// repair. A clearing older than the last occurrence, or of a condition already cleared, changes nothing.
+    /// </summary>
+    public void RecordCleared(FaultCleared cleared)
+    {
+        ArgumentNullException.ThrowIfNull(cleared);
+        RequireCovered(cleared);
+        Require("record the condition cleared", TicketStatus.Open, TicketStatus.Acknowledged, TicketStatus.OnSite, TicketStatus.Resolved);
+        var at = cleared.At.ToUniversalTime();
+        if (cleared.Fault != Fault)
+        {
+            var index = IndexOfRelated(cleared.Fault);
+            var related = Related[index];
+            if (!related.Active || at < related.LastOccurrence)
+            {
+                return;
+            }
+
+            Apply(state with { Related = Replace(index, related with { Active = false, ClearedAt = at }) });
+            AddStep(TicketStepKind.Related, TicketOrigin.RulesActor, at, $"{cleared.Fault.ToName()} cleared: {cleared.Summary}");
+            return;
+        }
+
+        if (!ConditionActive || at < LastOccurrence)
+        {
+            return;
+        }
+
+        Apply(state with { ConditionActive = false, ConditionClearedAt = at, ConditionClearedSummary = cleared.Summary });
+        AddStep(TicketStepKind.ConditionCleared, TicketOrigin.RulesActor, at, cleared.Summary);
+    }
+
+    /// <summary>A related condition seen again: counted on it, and the ticket's grade raised (or a resolved ticket reopened) if it is worse.</summary>
+    private void RecordRelatedOccurrence(FaultDetected detected, DateTimeOffset at)
+    {
+        var index = IndexOfRelated(detected.Fault);
+        var related = Related[index];
+        if (at <= related.LastOccurrence)
+        {
+            return;
+        }
+
+        Apply(state with
+        {
+            Related = Replace(index, related with
+            {
+                Grade = detected.Grade,
+                Summary = detected.Summary,
+                LastOccurrence = at,
+                Occurrences = related.Occurrences + 1,
+                Active = true,
+                ClearedAt = null,
+                Evidence = detected.Evidence.ToDictionary(),
+            }),
+        });
+        AddStep(TicketStepKind.Related, TicketOrigin.RulesActor, at, $"{detected.Fault.ToName()}: {detected.Summary}");
+        RaiseGradeFor(detected, at);
+    }
+
+    /// <summary>What a worse grade does (see <see cref="RecordOccurrence"/>): raises the grade, or reopens a resolved ticket.</summary>
+    private void RaiseGradeFor(FaultDetected detected, DateTimeOffset at)
+    {
         if (detected.Grade >= Grade)
         {
             return;
@@ -303,25 +456,6 @@ public sealed class Ticket
         {
             Regrade(detected.Grade, $"detected at grade {(int)detected.Grade}", at, TicketOrigin.RulesActor);
         }
-    }
-
-    /// <summary>
-    /// Records that the rule no longer sees the condition. The ticket stays as it is: a cleared condition is not a
-    /// repair. A clearing older than the last occurrence, or of a condition already cleared, changes nothing.
-    /// </summary>
-    public void RecordCleared(FaultCleared cleared)
-    {
-        ArgumentNullException.ThrowIfNull(cleared);
-        RequireSameCondition(cleared);
-        Require("record the condition cleared", TicketStatus.Open, TicketStatus.Acknowledged, TicketStatus.OnSite, TicketStatus.Resolved);
-        var at = cleared.At.ToUniversalTime();
-        if (!ConditionActive || at < LastOccurrence)
-        {
-            return;
-        }
-
-        Apply(state with { ConditionActive = false, ConditionClearedAt = at, ConditionClearedSummary = cleared.Summary });
-        AddStep(TicketStepKind.ConditionCleared, TicketOrigin.RulesActor, at, cleared.Summary);
     }
 
     /// <summary>
@@ -496,14 +630,34 @@ public sealed class Ticket
         return at;
     }
 
-    private void RequireSameCondition(FaultTransition transition)
+    private void RequireCovered(FaultTransition transition)
     {
-        if (transition.Asset.Key != Asset.Key || transition.Fault != Fault)
+        if (transition.Asset.Key != Asset.Key || !Covers(transition.Fault))
         {
             throw new ArgumentException(
                 $"the transition is about {transition.Fault.ToName()} on {transition.Asset.Key}, not this ticket's {Fault.ToName()} on {Asset.Key}",
                 nameof(transition));
         }
+    }
+
+    private int IndexOfRelated(FaultType fault)
+    {
+        for (var i = 0; i < Related.Count; i++)
+        {
+            if (Related[i].Fault == fault)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentException($"ticket {Number} has no related condition {fault.ToName()}", nameof(fault));
+    }
+
+    private RelatedCondition[] Replace(int index, RelatedCondition condition)
+    {
+        var related = Related.ToArray();
+        related[index] = condition;
+        return related;
     }
 }
 

@@ -15,6 +15,13 @@ public sealed record TicketOptions
     /// <summary>A fault back on an asset less than this long after its ticket closed is a repeat repair.</summary>
     public TimeSpan RepeatRepairWindow { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// How close to a ticket's beginning a related fault on the same asset must be detected to be the same event, one
+    /// dispatch (<see cref="OneEvent"/>): long enough for the slowest of the diagnoses to confirm (a debounce of a few
+    /// polls), short enough that a fault of another night is another ticket.
+    /// </summary>
+    public TimeSpan SameEventWindow { get; init; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The alert channel escalations go to besides the crew's (and openings of tickets with no crew).</summary>
     public string SupervisorChannel { get; init; } = "supervisor";
 
@@ -37,6 +44,11 @@ public sealed record TicketOptions
         if (RepeatRepairWindow < TimeSpan.Zero)
         {
             problems.Add($"RepeatRepairWindow must not be negative, not {RepeatRepairWindow}");
+        }
+
+        if (SameEventWindow < TimeSpan.Zero || SameEventWindow > TimeSpan.FromDays(1))
+        {
+            problems.Add($"SameEventWindow must be between 0 and 1 day, not {SameEventWindow}");
         }
 
         if (!Identifiers.IsValid(SupervisorChannel))

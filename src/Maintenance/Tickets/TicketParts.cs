@@ -65,6 +65,12 @@ public enum TicketStepKind
 
     /// <summary>A resolved ticket sent back to the crew: the fault came back worse before the repair was verified.</summary>
     Reopened,
+
+    /// <summary>Another condition of the same event attached to the ticket, or a related condition seen again or cleared.</summary>
+    Related,
+
+    /// <summary>A stronger diagnosis of the same event took the ticket over; the one it replaced became a related condition.</summary>
+    Rediagnosed,
 }
 
 /// <summary>One step in a ticket's history: what happened, who did it, when, and the particulars.</summary>

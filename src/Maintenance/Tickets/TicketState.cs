@@ -70,6 +70,8 @@ internal sealed record TicketState
 
     public IReadOnlyList<Escalation> Escalations { get; init; } = [];
 
+    public IReadOnlyList<RelatedCondition> Related { get; init; } = [];
+
     public IReadOnlyList<TicketStep> History { get; init; } = [];
 
     public long Version { get; init; }

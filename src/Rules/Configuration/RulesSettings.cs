@@ -23,6 +23,9 @@ public sealed class RulesSettings
     /// <summary>The service unit's time zone: ticket numbers restart each month of this zone.</summary>
     public string TimeZone { get; set; } = "UTC";
 
+    /// <summary>How close to a ticket's beginning a related lighting fault must come to join it as the same event (<c>OneEvent</c>).</summary>
+    public TimeSpan SameEventWindow { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>How often conditions that depend on time alone (silence, door open, gateway offline) are judged.</summary>
     public TimeSpan TickInterval { get; set; } = TimeSpan.FromSeconds(1);
 

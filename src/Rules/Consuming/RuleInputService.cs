@@ -234,7 +234,7 @@ public sealed partial class RuleInputService(
         }
 
         var active = await Persistently.UntilDoneAsync(tickets.ListActiveConditionsAsync, "list open tickets", logger, clock, cancellationToken);
-        engine.RestoreActive(active.Select(t => (t.Asset, t.Fault)));
+        engine.RestoreActive(active.SelectMany(t => t.ActiveConditions.Select(f => (t.Asset, f))));
         LogRestored(logger, active.Count, restored - skipped, skipped);
     }
 

@@ -423,6 +423,63 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Total_dark_and_cable_theft_of_one_event_are_one_ticket_named_for_the_theft()
+    {
+        var opened = await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.TotalDark, lampsLit: 0), Cancel);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        var theft = await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.CableTheft, lampsLit: 0), Cancel);
+        var again = await repository.RecordAsync(Detected(time.GetUtcNow().AddMinutes(2), fault: FaultType.TotalDark, lampsLit: 0), Cancel);
+
+        Assert.False(theft.Opened);
+        Assert.Equal(opened.Ticket.Number, theft.Ticket.Number);
+        Assert.Equal(opened.Ticket.Number, again.Ticket.Number);
+        var ticket = Assert.Single(await repository.ListAsync(new TicketQuery(), Cancel));
+        Assert.Equal((FaultType.CableTheft, FaultGrade.Grade1, 1), (ticket.Fault, ticket.Grade, ticket.Occurrences));
+        var related = Assert.Single(ticket.Related);
+        Assert.Equal((FaultType.TotalDark, 2), (related.Fault, related.Occurrences));
+        Assert.Equal(ticket.Number, Assert.Single(await repository.ListAsync(new TicketQuery { Fault = FaultType.CableTheft }, Cancel)).Number);
+        Assert.Empty(await repository.ListAsync(new TicketQuery { Fault = FaultType.TotalDark }, Cancel));
+        Assert.Single(await database.OpenOutbox().ListDueAsync("mqtt", time.GetUtcNow().AddHours(1), 100, Cancel), n => n.Kind == NotificationKind.Opened);
+    }
+
+    [Fact]
+    public async Task A_ticket_stays_active_while_any_of_its_conditions_holds()
+    {
+        var number = (await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.CableTheft, lampsLit: 0), Cancel)).Ticket.Number;
+        await repository.RecordAsync(Detected(time.GetUtcNow().AddMinutes(1), fault: FaultType.TotalDark, lampsLit: 0), Cancel);
+
+        await repository.RecordClearedAsync(Cleared(time.GetUtcNow().AddMinutes(5), fault: FaultType.CableTheft), Cancel);
+        var active = Assert.Single(await repository.ListActiveConditionsAsync(Cancel));
+        Assert.Equal([FaultType.TotalDark], active.ActiveConditions);
+
+        var cleared = await repository.RecordClearedAsync(Cleared(time.GetUtcNow().AddMinutes(6), fault: FaultType.TotalDark), Cancel);
+        Assert.Equal(number, cleared?.Number);
+        Assert.Empty(await repository.ListActiveConditionsAsync(Cancel));
+    }
+
+    [Fact]
+    public async Task A_related_condition_back_after_closing_is_a_repeat_repair_and_later_faults_are_other_events()
+    {
+        var first = (await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.CableTheft, lampsLit: 0), Cancel)).Ticket.Number;
+        await repository.RecordAsync(Detected(time.GetUtcNow().AddMinutes(1), fault: FaultType.TotalDark, lampsLit: 0), Cancel);
+        await repository.ChangeAsync(first, t => t.Acknowledge("li.wei", time.GetUtcNow().AddMinutes(2)), Cancel);
+        await repository.ChangeAsync(first, t => t.Resolve(Repair, "li.wei", time.GetUtcNow().AddMinutes(50)), Cancel);
+        await repository.ChangeAsync(first, t => t.Close("operator.zhang", time.GetUtcNow().AddMinutes(60), null), Cancel);
+        time.Advance(TimeSpan.FromDays(1));
+
+        var dark = await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.TotalDark, lampsLit: 0), Cancel);
+        time.Advance(TimeSpan.FromHours(2));
+        var theft = await repository.RecordAsync(Detected(time.GetUtcNow(), fault: FaultType.CableTheft, lampsLit: 0), Cancel);
+
+        Assert.True(dark.Opened);
+        Assert.Equal(first, dark.Ticket.RepeatOf);
+        Assert.True(theft.Opened);
+        Assert.Equal(first, theft.Ticket.RepeatOf);
+        Assert.Equal(3, (await repository.ListAsync(new TicketQuery(), Cancel)).Count);
+    }
+
+    [Fact]
     public async Task Condition_cleared_is_recorded_and_the_ticket_stays()
     {
         var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;

@@ -17,7 +17,7 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     private PlantRig Rig => fixture.Rig;
 
     [Fact]
-    public async Task Mast_lamps_dark_open_one_ticket_of_the_grade_their_share_deserves_and_the_repair_clears_it()
+    public async Task Mast_lamps_dark_make_one_ticket_rediagnosed_as_more_go_dark_and_the_repair_clears_it()
     {
         const string asset = "rig/gw-rig/mast-01";
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
@@ -28,18 +28,24 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
         Assert.Equal(3, single.Grade());
         Assert.Empty(await TicketsAsync(asset, "mast_outage"));
 
-        // 5 of 12 dark: above the outage ratio. Commanded on again at each step: the mast holds a command only
-        // until its schedule next switches.
+        // 5 of 12 dark: above the outage ratio, minutes later, so the same event: the one ticket becomes a grade 2
+        // mast outage. Commanded on again at each step: the mast holds a command only until its schedule next switches.
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
         await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 5 });
         var outage = await OneTicketAsync(asset, "mast_outage");
-        Assert.Equal(2, outage.Grade());
+        Assert.Equal((2, single.Number()), (outage.Grade(), outage.Number()));
+        Assert.Empty(await TicketsAsync(asset, "single_lamps_dark"));
 
-        // 12 of 12 dark.
+        // 12 of 12 dark: total dark names it, at grade 1, the weaker diagnoses related to it.
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
         await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 12 });
         var dark = await OneTicketAsync(asset, "total_dark");
-        Assert.Equal(1, dark.Grade());
+        Assert.Equal((1, single.Number()), (dark.Grade(), dark.Number()));
+        var ticket = await Rig.TicketAsync(dark.Number());
+        Assert.Equal(
+            ["mast_outage", "single_lamps_dark"],
+            ticket.GetProperty("related").EnumerateArray().Select(r => r.GetProperty("fault").GetString()).Order(StringComparer.Ordinal));
+        Assert.Contains(ticket.GetProperty("history").EnumerateArray(), s => s.GetProperty("what").GetString() == "rediagnosed");
 
         // Relamped: the condition clears on the ticket, which stays for the crew to close.
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
@@ -48,10 +54,8 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
             async () => !(await TicketsAsync(asset, "total_dark")).Single().ConditionActive(),
             "the total-dark condition clears on its ticket",
             Pipeline);
-        Assert.Single(await TicketsAsync(asset, "mast_outage"));
-        Assert.Single(await TicketsAsync(asset, "single_lamps_dark"));
-        Assert.Single(await TicketsAsync(asset, "total_dark"));
-        Assert.Equal("open", (await TicketsAsync(asset, "total_dark")).Single().GetProperty("status").GetString());
+        var all = await Rig.TicketsAsync($"asset={Uri.EscapeDataString(asset)}");
+        Assert.Equal("open", Assert.Single(all).GetProperty("status").GetString());
     }
 
     [Fact]
