@@ -34,6 +34,12 @@ internal static class TicketStoreSchema
         CREATE INDEX IF NOT EXISTS tickets_by_condition ON tickets (asset_key, fault, opened_at);
         CREATE INDEX IF NOT EXISTS tickets_by_opening ON tickets (opened_at);
         CREATE INDEX IF NOT EXISTS tickets_active ON tickets (opened_at) WHERE status <> 'closed';
+        -- The ticket list's filters, each in the list's order (newest first), so that a page of a site's, a crew's, a
+        -- fault's or a status's tickets is read from its index instead of scanning a year of documents.
+        CREATE INDEX IF NOT EXISTS tickets_by_site ON tickets (site, opened_at);
+        CREATE INDEX IF NOT EXISTS tickets_by_crew ON tickets (crew, opened_at);
+        CREATE INDEX IF NOT EXISTS tickets_by_fault ON tickets (fault, opened_at);
+        CREATE INDEX IF NOT EXISTS tickets_by_status ON tickets (status, opened_at);
 
         -- The related conditions of each ticket (one event, one dispatch), where the ticket for an asset and fault is
         -- looked for beside the ticket's own fault. condition_active above is 1 while any of a ticket's conditions is.
