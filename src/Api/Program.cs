@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Documentation;
 using Telemetry.Api.Plant;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
@@ -55,7 +56,7 @@ builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
 builder.Services.AddProblemDetails();
-builder.Services.AddOpenApi();
+builder.Services.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -1,0 +1,152 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.OpenApi;
+using Telemetry.Api.Access;
+
+namespace Telemetry.Api.Documentation;
+
+/// <summary>
+/// What the OpenAPI document says beyond what the endpoints declare: how to sign in, which roles each endpoint
+/// admits (read from its authorization policy, so the document cannot drift from what the Api enforces), and the
+/// problems every endpoint can answer with (RFC 7807, with an example each). The document is checked into the tests.
+/// </summary>
+public static class ApiDocument
+{
+    /// <summary>The problem schema's name in the document's components.</summary>
+    public const string ProblemSchema = "Problem";
+
+    private const string ProblemJson = "application/problem+json";
+
+    public static IServiceCollection AddApiDocument(this IServiceCollection services) =>
+        services.AddOpenApi(o =>
+        {
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                Describe(document);
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer(async (operation, context, _) =>
+            {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<IAllowAnonymous>().Any())
+                {
+                    return;
+                }
+
+                var policies = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
+                var roles = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var name in metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>())
+                {
+                    var policy = await policies.GetPolicyAsync(name);
+                    roles.UnionWith(policy?.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles) ?? []);
+                }
+
+                Secure(operation, context.Document, roles);
+                var hasBody = context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Body") || context.Description.SupportedRequestFormats.Count > 0;
+                var problems = new List<(int Status, string Title)> { (401, "Not signed in"), (403, "Not allowed") };
+                if (hasBody || context.Description.ParameterDescriptions.Count > 0)
+                {
+                    problems.Add((400, "One or more validation errors occurred."));
+                }
+
+                if (hasBody)
+                {
+                    problems.Add((413, "Request body too large"));
+                }
+
+                if (metadata.OfType<EnableRateLimitingAttribute>().Any())
+                {
+                    problems.Add((429, "Too many requests"));
+                }
+
+                foreach (var (status, title) in problems)
+                {
+                    AddProblem(operation, context.Document, status, title);
+                }
+            });
+        });
+
+    private static void Describe(OpenApiDocument document)
+    {
+        document.Info.Title = "Telemetry Api";
+        document.Info.Description =
+            "Tickets, live plant status, readings history, thresholds and commands of the street lighting plant. " +
+            "Browsers sign in with a cookie (POST /api/auth/sign-in); API clients send a bearer token " +
+            "(POST /api/auth/tokens). Each operation lists the roles it admits under x-roles. Every error is a " +
+            "problem (RFC 7807); a validation problem names each wrong field under errors.";
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>(StringComparer.Ordinal);
+        document.Components.SecuritySchemes[Policies.BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A token from POST /api/auth/tokens, revocable, with an expiry.",
+        };
+        document.Components.SecuritySchemes["cookie"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Cookie,
+            Name = "telemetry",
+            Description = "The browser's session from POST /api/auth/sign-in.",
+        };
+        document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal);
+        document.Components.Schemas[ProblemSchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "RFC 7807 problem details; errors names each wrong field of a validation problem.",
+            Properties = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal)
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                ["errors"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object | JsonSchemaType.Null,
+                    AdditionalProperties = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.String } },
+                },
+            },
+        };
+    }
+
+    private static void Secure(OpenApiOperation operation, OpenApiDocument? document, SortedSet<string> roles)
+    {
+        operation.Security =
+        [
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(Policies.BearerScheme, document)] = [] },
+            new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("cookie", document)] = [] },
+        ];
+        operation.Extensions ??= new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal);
+        operation.Extensions["x-roles"] = new JsonNodeExtension(new JsonArray([.. roles.Select(r => JsonValue.Create(r))]));
+        var admitted = roles.Count == 0 ? "Roles: anyone signed in." : $"Roles: {string.Join(", ", roles)}.";
+        operation.Description = string.IsNullOrEmpty(operation.Description) ? admitted : $"{operation.Description} {admitted}";
+    }
+
+    private static void AddProblem(OpenApiOperation operation, OpenApiDocument? document, int status, string title)
+    {
+        operation.Responses ??= [];
+        var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (operation.Responses.ContainsKey(key))
+        {
+            return;
+        }
+
+        var example = new JsonObject { ["title"] = title, ["status"] = status };
+        if (status == 400)
+        {
+            example["errors"] = new JsonObject { ["field"] = new JsonArray("what is wrong with it") };
+        }
+
+        operation.Responses[key] = new OpenApiResponse
+        {
+            Description = title,
+            Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
+            {
+                [ProblemJson] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document), Example = example },
+            },
+        };
+    }
+}
