@@ -63,9 +63,23 @@ public enum TicketStepKind
     Escalated,
     Regraded,
 
-    /// <summary>A resolved ticket sent back to the crew: the fault came back worse before the repair was verified.</summary>
+    /// <summary>
+    /// A ticket sent back to the crew: resolved, and the fault came back worse before the repair was verified; or
+    /// closed, and reopened by a person within the repeat-repair window.
+    /// </summary>
     Reopened,
+
+    /// <summary>A note added by a person; it changes nothing else.</summary>
+    Commented,
 }
 
 /// <summary>One step in a ticket's history: what happened, who did it, when, and the particulars.</summary>
-public sealed record TicketStep(TicketStepKind What, string Actor, DateTimeOffset At, string? Detail);
+/// <param name="What">The kind of step.</param>
+/// <param name="Actor">Who took it: a user's name, or <c>rules</c> or <c>system</c>.</param>
+/// <param name="At">When, UTC.</param>
+/// <param name="Detail">The particulars, as given.</param>
+/// <param name="Client">
+/// What the person took it from: the client a bearer token was issued for (a crew's phone, a hotline system), <c>web</c>
+/// for a browser session; null for steps the system takes, and for steps stored before clients were recorded.
+/// </param>
+public sealed record TicketStep(TicketStepKind What, string Actor, DateTimeOffset At, string? Detail, string? Client = null);
