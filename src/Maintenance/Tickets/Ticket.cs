@@ -169,7 +169,8 @@ public sealed class Ticket
         at = NotBefore(Step, at, OnSiteAt ?? AcknowledgedAt);
         Apply(state with { Status = TicketStatus.Resolved, ResolvedAt = at, ResolvedBy = actor, Resolution = resolution });
         var parts = resolution.PartsReplaced.Count == 0 ? "no parts" : string.Join(", ", resolution.PartsReplaced);
-        AddStep(TicketStepKind.Resolved, actor, at, $"{resolution.Kind.ToString().ToLowerInvariant()}: {resolution.Cause}; {resolution.Action}; {parts}", client);
+        var note = resolution.Note is null ? "" : $"; {resolution.Note}";
+        AddStep(TicketStepKind.Resolved, actor, at, $"{resolution.Kind.ToString().ToLowerInvariant()}: {resolution.Cause}; {resolution.Action}; {parts}{note}", client);
     }
 
     /// <summary>The repair is verified with the customer; <paramref name="note"/> records the verification.</summary>

@@ -36,8 +36,8 @@ public enum RepairKind
     Software,
 }
 
-/// <summary>How a fault was repaired: what caused it, what was done, which parts were replaced.</summary>
-public sealed record Resolution(string Cause, string Action, IReadOnlyList<string> PartsReplaced, RepairKind Kind)
+/// <summary>How a fault was repaired: what caused it, what was done, which parts were replaced, and the crew's free note.</summary>
+public sealed record Resolution(string Cause, string Action, IReadOnlyList<string> PartsReplaced, RepairKind Kind, string? Note = null)
 {
     public string Cause { get; } = string.IsNullOrWhiteSpace(Cause) ? throw new ArgumentException("a resolution states the cause", nameof(Cause)) : Cause;
 
