@@ -78,6 +78,25 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_resolution_stored_before_resolutions_had_a_note_reads_with_none()
+    {
+        var number = await OpenAndCloseAsync();
+        await using (var connection = await database.Database.OpenAsync(Cancel))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tickets SET document = replace(document, ',\"Note\":null', '')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+            command.CommandText = "SELECT document FROM tickets";
+            Assert.DoesNotContain("\"Note\"", (string)(await command.ExecuteScalarAsync(Cancel))!, StringComparison.Ordinal);
+        }
+
+        var ticket = (await database.OpenRepository(time).FindAsync(number, Cancel))!;
+
+        Assert.Null(ticket.Resolution!.Note);
+        Assert.Equal(Repair.Cause, ticket.Resolution.Cause);
+    }
+
+    [Fact]
     public async Task A_reopened_ticket_and_a_comment_are_stored_with_who_and_from_where()
     {
         var number = await OpenAndCloseAsync();

@@ -161,6 +161,19 @@ public sealed class TicketTests
     }
 
     [Fact]
+    public void A_resolution_keeps_the_crews_note_as_given_and_shows_it_in_the_history()
+    {
+        var ticket = Opened();
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+
+        ticket.Resolve(Repair with { Note = "<i>fuse</i> was black" }, "li.wei", T0.AddMinutes(20), "crew phone");
+
+        Assert.Equal("<i>fuse</i> was black", ticket.Resolution!.Note);
+        Assert.EndsWith("; <i>fuse</i> was black", ticket.History[^1].Detail, StringComparison.Ordinal);
+        Assert.Equal("crew phone", ticket.History[^1].Client);
+    }
+
+    [Fact]
     public void Opening_notifies_the_crew_with_a_stable_id()
     {
         var ticket = Opened();
