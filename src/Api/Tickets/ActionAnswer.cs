@@ -28,13 +28,14 @@ public sealed class ActionAnswer(StoredAnswer answer, bool replayed) : IResult, 
     /// <summary>A problem; <paramref name="version"/> gives the ticket's current ETag (a stale <c>If-Match</c>).</summary>
     public static ActionAnswer Problem(HttpContext http, int status, string title, string detail, IDictionary<string, object?>? extensions = null, long? version = null)
     {
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http?.Request.Path };
+        ArgumentNullException.ThrowIfNull(http);
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = http.Request.Path };
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[key] = value;
         }
 
-        var body = JsonSerializer.SerializeToUtf8Bytes(problem, Options(http!));
+        var body = JsonSerializer.SerializeToUtf8Bytes(problem, Options(http));
         return new(new StoredAnswer(status, "application/problem+json; charset=utf-8", body, version is { } v ? ETagOf(v) : null, null), replayed: false);
     }
 
