@@ -21,8 +21,16 @@ public sealed class ApiSettings
     public string ResolvedProfilesDirectory => Path.GetFullPath(
         ProfilesDirectory ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(SiteFiles.FirstOrDefault() ?? "."))!, "..", "profiles"));
 
+    /// <summary>Ticket actions a signed-in user may take per minute; beyond it, 429 with Retry-After.</summary>
+    public int ActionsPerMinute { get; set; } = 60;
+
     public IEnumerable<string> Validate()
     {
+        if (ActionsPerMinute < 1)
+        {
+            yield return $"Api:ActionsPerMinute must be at least 1, not {ActionsPerMinute}";
+        }
+
         if (string.IsNullOrWhiteSpace(Database))
         {
             yield return "Api:Database must name the SQLite file of tickets";

@@ -55,6 +55,7 @@ builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
+builder.Services.AddTicketActions(settings);
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o =>
@@ -73,6 +74,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
+app.MapTicketActions();
 await app.RunAsync();
 return 0;
 

@@ -165,7 +165,8 @@ public sealed class PlantRig : IAsyncDisposable
             }
 
             Api = await ServiceProcess.StartAsync("Api", api);
-            ApiClient = await SignInAsync(Api, DatabasePath);
+            ApiClient = await SignInAsync(Api, DatabasePath, "rig.operator", ["--role", "operator"]);
+            CrewClient = await SignInAsync(Api, DatabasePath, "rig.crew", ["--role", "crew", .. Options.Devices.Select(d => d.Crew).Distinct().SelectMany(c => new[] { "--crew", c })]);
         }
 
         Simulator = await PlantProcesses.StartSimulatorAsync(SiteFile, TcpPort, Bus, Options.SimulatorSettings);
@@ -255,18 +256,21 @@ public sealed class PlantRig : IAsyncDisposable
     /// <summary>A client of the Api signed in as an operator of the rig (with a bearer token), once Api runs.</summary>
     public HttpClient ApiClient { get; private set; } = new();
 
-    /// <summary>Adds an operator with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
-    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database)
+    /// <summary>A client of the Api signed in as a crew member of every crew of the rig's devices (with a bearer token), once Api runs.</summary>
+    public HttpClient CrewClient { get; private set; } = new();
+
+    /// <summary>Adds a user with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
+    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database, string name, IReadOnlyList<string> roles)
     {
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", "rig.operator", "--role", "operator", "--database", database], standardInput: password + "\n");
+        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", name, .. roles, "--database", database], standardInput: password + "\n");
         if (added.ExitCode != 0)
         {
             throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
         }
 
         using var issued = await Http.PostAsync(new Uri(api.HealthUrl, "/api/auth/tokens"), new StringContent(
-            JsonSerializer.Serialize(new { name = "rig.operator", password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
+            JsonSerializer.Serialize(new { name, password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
         issued.EnsureSuccessStatusCode();
         using var token = JsonDocument.Parse(await issued.Content.ReadAsStringAsync());
         var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };

@@ -19,6 +19,27 @@ public static class Policies
     /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
     public const string ReadTickets = "read_tickets";
 
+    /// <summary>Works a ticket (acknowledge, arrive, resolve): crews on their own crews' tickets, operators on a crew's behalf, admins.</summary>
+    public const string WorkTickets = "work_tickets";
+
+    /// <summary>Opens, closes, reopens and reassigns tickets: operators and admins.</summary>
+    public const string DispatchTickets = "dispatch_tickets";
+
+    /// <summary>Regrades tickets: operators, engineers and admins.</summary>
+    public const string RegradeTickets = "regrade_tickets";
+
+    /// <summary>Comments on tickets: every role; a crew member on its own crews' tickets only.</summary>
+    public const string CommentOnTickets = "comment_on_tickets";
+
+    /// <summary>The rate limit of ticket actions, per signed-in user.</summary>
+    public const string ActionLimit = "ticket_actions";
+
+    /// <summary>The claim that names what a bearer token was issued for (<see cref="ClientOf"/>).</summary>
+    public const string ClientClaim = "client";
+
+    /// <summary>The client of a cookie session: the browser.</summary>
+    public const string WebClient = "web";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -61,7 +82,8 @@ public static class Policies
             {
                 var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
                 context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                await TypedResults.Problem(title: "Too many sign-in attempts", detail: $"Try again in {Math.Ceiling(retry.TotalSeconds):0} s",
+                var title = context.HttpContext.Request.Path.StartsWithSegments("/api/auth") ? "Too many sign-in attempts" : "Too many requests";
+                await TypedResults.Problem(title: title, detail: $"Try again in {Math.Ceiling(retry.TotalSeconds):0} s",
                     statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(context.HttpContext);
             };
             o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
@@ -71,7 +93,11 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(WorkTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Admin)))
+            .AddPolicy(DispatchTickets, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
+            .AddPolicy(RegradeTickets, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
+            .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 
@@ -93,6 +119,13 @@ public static class Policies
         ArgumentNullException.ThrowIfNull(user);
         var wider = user.IsInRole(UserStore.Names.Of(Role.Operator)) || user.IsInRole(UserStore.Names.Of(Role.Engineer)) || user.IsInRole(UserStore.Names.Of(Role.Admin));
         return wider ? null : user.FindAll(CrewClaim).Select(c => c.Value).ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>What the user's request came from: the client its bearer token was issued for, else <see cref="WebClient"/>.</summary>
+    public static string ClientOf(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.FindFirst(ClientClaim)?.Value ?? WebClient;
     }
 
     private static string[] Names(params Role[] roles) => [.. roles.Select(UserStore.Names.Of)];

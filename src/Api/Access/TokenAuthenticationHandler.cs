@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -26,9 +27,15 @@ public sealed class TokenAuthenticationHandler(
         }
 
         var found = await users.ValidateTokenAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        return found is { } signedIn
-            ? AuthenticateResult.Success(new AuthenticationTicket(Policies.Principal(signedIn.User, Scheme.Name), Scheme.Name))
-            : AuthenticateResult.Fail("the token is unknown, expired or revoked");
+        if (found is not { } signedIn)
+        {
+            return AuthenticateResult.Fail("the token is unknown, expired or revoked");
+        }
+
+        // The ticket history records what each step came from: the client the token was issued for.
+        var principal = Policies.Principal(signedIn.User, Scheme.Name);
+        ((ClaimsIdentity)principal.Identity!).AddClaim(new Claim(Policies.ClientClaim, signedIn.Info.Client));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, Scheme.Name));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)

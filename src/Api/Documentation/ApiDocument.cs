@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Infrastructure;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.OpenApi;
@@ -31,22 +32,23 @@ public static class ApiDocument
             o.AddOperationTransformer(async (operation, context, _) =>
             {
                 var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<IAllowAnonymous>().Any())
+                var problems = new List<(int Status, string Title)>();
+                if (!metadata.OfType<IAllowAnonymous>().Any())
                 {
-                    return;
+                    var policies = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
+                    var roles = new SortedSet<string>(StringComparer.Ordinal);
+                    foreach (var name in metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>())
+                    {
+                        var policy = await policies.GetPolicyAsync(name);
+                        roles.UnionWith(policy?.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles) ?? []);
+                    }
+
+                    Secure(operation, context.Document, roles);
+                    problems.Add((401, "Not signed in"));
+                    problems.Add((403, "Not allowed"));
                 }
 
-                var policies = context.ApplicationServices.GetRequiredService<IAuthorizationPolicyProvider>();
-                var roles = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (var name in metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>())
-                {
-                    var policy = await policies.GetPolicyAsync(name);
-                    roles.UnionWith(policy?.Requirements.OfType<RolesAuthorizationRequirement>().SelectMany(r => r.AllowedRoles) ?? []);
-                }
-
-                Secure(operation, context.Document, roles);
-                var hasBody = context.Description.ParameterDescriptions.Any(p => p.Source.Id is "Body") || context.Description.SupportedRequestFormats.Count > 0;
-                var problems = new List<(int Status, string Title)> { (401, "Not signed in"), (403, "Not allowed") };
+                var hasBody = operation.RequestBody is not null;
                 if (hasBody || context.Description.ParameterDescriptions.Count > 0)
                 {
                     problems.Add((400, "One or more validation errors occurred."));
@@ -62,9 +64,23 @@ public static class ApiDocument
                     problems.Add((429, "Too many requests"));
                 }
 
-                foreach (var (status, title) in problems)
+                var declared = operation.Responses?.Keys.Select(k => int.TryParse(k, out var status) ? status : 0).Where(status => status >= 400).ToList() ?? [];
+                foreach (var status in declared.Where(d => problems.All(p => p.Status != d)))
+                {
+                    problems.Add((status, ReasonPhrases.GetReasonPhrase(status)));
+                }
+
+                foreach (var (status, title) in problems.OrderBy(p => p.Status))
                 {
                     AddProblem(operation, context.Document, status, title);
+                }
+
+                // Answers in the order of their status, as a reader looks them up.
+                var answers = operation.Responses?.OrderBy(r => r.Key, StringComparer.Ordinal).ToList() ?? [];
+                operation.Responses?.Clear();
+                foreach (var (status, answer) in answers)
+                {
+                    operation.Responses![status] = answer;
                 }
             });
         });
@@ -125,24 +141,24 @@ public static class ApiDocument
         operation.Description = string.IsNullOrEmpty(operation.Description) ? admitted : $"{operation.Description} {admitted}";
     }
 
+    /// <summary>
+    /// The problem response of <paramref name="status"/>: added when the endpoint did not declare it, and given the one
+    /// problem schema with an example when it did (an endpoint's own declaration names the framework's schema).
+    /// </summary>
     private static void AddProblem(OpenApiOperation operation, OpenApiDocument? document, int status, string title)
     {
         operation.Responses ??= [];
         var key = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        if (operation.Responses.ContainsKey(key))
-        {
-            return;
-        }
-
         var example = new JsonObject { ["title"] = title, ["status"] = status };
         if (status == 400)
         {
             example["errors"] = new JsonObject { ["field"] = new JsonArray("what is wrong with it") };
         }
 
+        var description = operation.Responses.TryGetValue(key, out var declared) && !string.IsNullOrEmpty(declared.Description) ? declared.Description : title;
         operation.Responses[key] = new OpenApiResponse
         {
-            Description = title,
+            Description = description,
             Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal)
             {
                 [ProblemJson] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(ProblemSchema, document), Example = example },

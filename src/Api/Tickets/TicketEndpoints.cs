@@ -17,6 +17,17 @@ public static class TicketEndpoints
             .WithName("ListTickets")
             .WithSummary("Tickets, newest first, filtered by status, site, crew, grade, fault, asset and opening time.");
         tickets.MapGet("/{number}", GetAsync)
+            .AddEndpointFilter(async (context, next) =>
+            {
+                // The version an action's If-Match names.
+                var result = await next(context);
+                if (result is Results<Ok<TicketView>, ProblemHttpResult> { Result: Ok<TicketView> { Value: { } ticket } })
+                {
+                    context.HttpContext.Response.Headers.ETag = ActionAnswer.ETagOf(ticket.Version);
+                }
+
+                return result;
+            })
             .WithName("GetTicket")
             .WithSummary("One ticket with its deadlines, escalations and history.");
         return endpoints;

@@ -82,13 +82,13 @@ public sealed record TicketView(
             ticket.OnSiteBy,
             ticket.ResolvedAt,
             ticket.ResolvedBy,
-            ticket.Resolution is { } r ? new ResolutionView(r.Cause, r.Action, r.PartsReplaced, r.Kind == RepairKind.Hardware ? "hardware" : "software") : null,
+            ticket.Resolution is { } r ? new ResolutionView(r.Cause, r.Action, r.PartsReplaced, r.Kind == RepairKind.Hardware ? "hardware" : "software", r.Note) : null,
             ticket.ClosedAt,
             ticket.ClosedBy,
             ticket.ClosingNote,
             [.. ticket.Escalations.Select(e => new EscalationView(DeadlineName(e.Deadline), e.Due, e.At))],
             [.. ticket.Related.Select(r => new RelatedView(r.Fault.ToName(), (int)r.Grade, r.Summary, r.FirstOccurrence, r.LastOccurrence, r.Occurrences, r.Active, r.ClearedAt, r.Evidence))],
-            [.. ticket.History.Select(s => new StepView(StepName(s.What), s.Actor, s.At, s.Detail))],
+            [.. ticket.History.Select(s => new StepView(StepName(s.What), s.Actor, s.At, s.Detail, s.Client))],
             ticket.Version);
     }
 
@@ -113,6 +113,7 @@ public sealed record TicketView(
         TicketStepKind.Reopened => "reopened",
         TicketStepKind.Related => "related",
         TicketStepKind.Rediagnosed => "rediagnosed",
+        TicketStepKind.Commented => "commented",
         _ => "regraded",
     };
 }
@@ -120,7 +121,7 @@ public sealed record TicketView(
 /// <summary>One service deadline: when it falls due, when its step was done, and whether it is breached now.</summary>
 public sealed record DeadlineView(string Kind, DateTimeOffset Due, DateTimeOffset? DoneAt, bool Breached, bool Escalated);
 
-public sealed record ResolutionView(string Cause, string Action, IReadOnlyList<string> PartsReplaced, string Kind);
+public sealed record ResolutionView(string Cause, string Action, IReadOnlyList<string> PartsReplaced, string Kind, string? Note);
 
 public sealed record EscalationView(string Deadline, DateTimeOffset Due, DateTimeOffset At);
 
@@ -136,7 +137,8 @@ public sealed record RelatedView(
     DateTimeOffset? ClearedAt,
     IReadOnlyDictionary<string, double> Evidence);
 
-public sealed record StepView(string What, string Actor, DateTimeOffset At, string? Detail);
+/// <summary>One step of a ticket's history; <c>client</c> is what a person took it from (a token's client, or <c>web</c>).</summary>
+public sealed record StepView(string What, string Actor, DateTimeOffset At, string? Detail, string? Client);
 
 /// <summary>A page of tickets, newest first.</summary>
 public sealed record TicketPage(IReadOnlyList<TicketView> Tickets, int Limit, int Offset);

@@ -144,25 +144,28 @@ public sealed class Ticket
         : [.. Enum.GetValues<DeadlineKind>().Where(k => IsBreached(k, now) && !IsEscalated(k))];
 
     /// <summary>A crew takes the ticket: the response.</summary>
-    public void Acknowledge(string actor, DateTimeOffset at)
+    /// <param name="actor">Who took it.</param>
+    /// <param name="at">When.</param>
+    /// <param name="client">What it was taken from (<see cref="TicketStep.Client"/>), the same on every step below.</param>
+    public void Acknowledge(string actor, DateTimeOffset at, string? client = null)
     {
         const string Step = "acknowledge";
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         Require(Step, TicketStatus.Open);
         at = NotBefore(Step, at, OpenedAt);
         Apply(state with { Status = TicketStatus.Acknowledged, AcknowledgedAt = at, AcknowledgedBy = actor });
-        AddStep(TicketStepKind.Acknowledged, actor, at, null);
+        AddStep(TicketStepKind.Acknowledged, actor, at, null, client);
     }
 
     /// <summary>The crew reaches the asset: the arrival.</summary>
-    public void ArriveOnSite(string actor, DateTimeOffset at)
+    public void ArriveOnSite(string actor, DateTimeOffset at, string? client = null)
     {
         const string Step = "arrive on site";
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         Require(Step, TicketStatus.Acknowledged);
         at = NotBefore(Step, at, AcknowledgedAt);
         Apply(state with { Status = TicketStatus.OnSite, OnSiteAt = at, OnSiteBy = actor });
-        AddStep(TicketStepKind.ArrivedOnSite, actor, at, null);
+        AddStep(TicketStepKind.ArrivedOnSite, actor, at, null, client);
     }
 
     /// <summary>
@@ -170,7 +173,7 @@ public sealed class Ticket
     /// remotely (a clock set, an override released, a grade 4 configuration); resolving without a visit meets the
     /// arrival target if it is on time.
     /// </summary>
-    public void Resolve(Resolution resolution, string actor, DateTimeOffset at)
+    public void Resolve(Resolution resolution, string actor, DateTimeOffset at, string? client = null)
     {
         const string Step = "resolve";
         ArgumentNullException.ThrowIfNull(resolution);
@@ -179,25 +182,26 @@ public sealed class Ticket
         at = NotBefore(Step, at, OnSiteAt ?? AcknowledgedAt);
         Apply(state with { Status = TicketStatus.Resolved, ResolvedAt = at, ResolvedBy = actor, Resolution = resolution });
         var parts = resolution.PartsReplaced.Count == 0 ? "no parts" : string.Join(", ", resolution.PartsReplaced);
-        AddStep(TicketStepKind.Resolved, actor, at, $"{resolution.Kind.ToString().ToLowerInvariant()}: {resolution.Cause}; {resolution.Action}; {parts}");
+        var note = resolution.Note is null ? "" : $"; {resolution.Note}";
+        AddStep(TicketStepKind.Resolved, actor, at, $"{resolution.Kind.ToString().ToLowerInvariant()}: {resolution.Cause}; {resolution.Action}; {parts}{note}", client);
     }
 
     /// <summary>The repair is verified with the customer; <paramref name="note"/> records the verification.</summary>
-    public void Close(string actor, DateTimeOffset at, string? note)
+    public void Close(string actor, DateTimeOffset at, string? note, string? client = null)
     {
         const string Step = "close";
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         Require(Step, TicketStatus.Resolved);
         at = NotBefore(Step, at, ResolvedAt);
         Apply(state with { Status = TicketStatus.Closed, ClosedAt = at, ClosedBy = actor, ClosingNote = note });
-        AddStep(TicketStepKind.Closed, actor, at, note);
+        AddStep(TicketStepKind.Closed, actor, at, note, client);
     }
 
     /// <summary>
     /// Hands the ticket to <paramref name="crew"/>, in <paramref name="zone"/> if given; a new zone moves the arrival
     /// deadline (still counted from the opening). The new crew is notified. Reassigning to the same crew and zone does nothing.
     /// </summary>
-    public void Reassign(string crew, CrewZone? zone, string actor, DateTimeOffset at)
+    public void Reassign(string crew, CrewZone? zone, string actor, DateTimeOffset at, string? client = null)
     {
         const string Step = "reassign";
         if (!Identifiers.IsValid(crew))
@@ -219,7 +223,7 @@ public sealed class Ticket
             : Deadlines with { OnSiteBy = options.ServiceLevels.DeadlinesFor(Grade, newZone, OpenedAt).OnSiteBy };
         var detail = $"{Crew ?? "nobody"} ({Zone.ToJsonName()}) -> {crew} ({newZone.ToJsonName()})";
         Apply(state with { Crew = crew, Zone = newZone, Deadlines = deadlines });
-        var step = AddStep(TicketStepKind.Reassigned, actor, at, detail);
+        var step = AddStep(TicketStepKind.Reassigned, actor, at, detail, client);
         Raise(NotificationKind.Reassigned, $"{Number}/reassigned/{step}", [crew], at, null);
     }
 
@@ -450,7 +454,8 @@ public sealed class Ticket
 
         if (Status == TicketStatus.Resolved)
         {
-            Reopen(detected.Grade, $"detected at grade {(int)detected.Grade} after the repair: {detected.Summary}", at);
+            Require("reopen", TicketStatus.Resolved);
+            SendBack(detected.Grade, $"grade {(int)Grade} -> {(int)detected.Grade}: detected at grade {(int)detected.Grade} after the repair: {detected.Summary}", TicketOrigin.RulesActor, at, null);
         }
         else
         {
@@ -462,7 +467,7 @@ public sealed class Ticket
     /// Changes the grade (a grade 2 found to be a grade 1) and recomputes every deadline from the original opening.
     /// Escalations already made stay. Regrading to the same grade does nothing.
     /// </summary>
-    public void Regrade(FaultGrade newGrade, string reason, DateTimeOffset at, string actor = SystemActor)
+    public void Regrade(FaultGrade newGrade, string reason, DateTimeOffset at, string actor = SystemActor, string? client = null)
     {
         if (!Enum.IsDefined(newGrade))
         {
@@ -479,17 +484,45 @@ public sealed class Ticket
 
         var detail = $"grade {(int)Grade} -> {(int)newGrade}: {reason}";
         Apply(state with { Grade = newGrade, Deadlines = options.ServiceLevels.DeadlinesFor(newGrade, Zone, OpenedAt) });
-        AddStep(TicketStepKind.Regraded, actor, at.ToUniversalTime(), detail);
+        AddStep(TicketStepKind.Regraded, actor, at.ToUniversalTime(), detail, client);
     }
 
     /// <summary>
-    /// Sends a resolved ticket back to the crew at <paramref name="grade"/>: the response, arrival and resolution are
-    /// undone (the history keeps them), the deadlines run again from <paramref name="at"/>, and the crew is notified.
+    /// A person reopens a closed ticket: the repair did not hold, or the verification was wrong. Allowed only within the
+    /// repeat-repair window after the closing (later, the fault is a new ticket, a repeat repair); the ticket goes back
+    /// to open at its grade with deadlines counted from <paramref name="at"/>, and the crew is notified.
     /// </summary>
-    private void Reopen(FaultGrade grade, string reason, DateTimeOffset at)
+    public void Reopen(string reason, string actor, DateTimeOffset at, string? client = null)
     {
-        Require("reopen", TicketStatus.Resolved);
-        var detail = $"grade {(int)Grade} -> {(int)grade}: {reason}";
+        const string Step = "reopen";
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        Require(Step, TicketStatus.Closed);
+        at = NotBefore(Step, at, ClosedAt);
+        if (at - ClosedAt!.Value >= options.RepeatRepairWindow)
+        {
+            throw new TicketLifecycleException(Number, Status, Step,
+                $"it closed at {ClosedAt:O}, not within the repeat-repair window of {options.RepeatRepairWindow.TotalDays:0.##} days");
+        }
+
+        SendBack(Grade, reason, actor, at, client);
+    }
+
+    /// <summary>A person adds a note, in any status (a closed ticket too): it changes nothing but the history.</summary>
+    public void Comment(string text, string actor, DateTimeOffset at, string? client = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        AddStep(TicketStepKind.Commented, actor, at.ToUniversalTime(), text, client);
+    }
+
+    /// <summary>
+    /// Sends a resolved or closed ticket back to the crew at <paramref name="grade"/>: the response, arrival, resolution
+    /// and closing are undone (the history keeps them), the deadlines run again from <paramref name="at"/>, and the crew
+    /// is notified. The callers check the status.
+    /// </summary>
+    private void SendBack(FaultGrade grade, string detail, string actor, DateTimeOffset at, string? client)
+    {
         Apply(state with
         {
             Status = TicketStatus.Open,
@@ -502,9 +535,12 @@ public sealed class Ticket
             ResolvedAt = null,
             ResolvedBy = null,
             Resolution = null,
+            ClosedAt = null,
+            ClosedBy = null,
+            ClosingNote = null,
             Escalations = [],
         });
-        var step = AddStep(TicketStepKind.Reopened, TicketOrigin.RulesActor, at, detail);
+        var step = AddStep(TicketStepKind.Reopened, actor, at, detail, client);
         Raise(NotificationKind.Reopened, $"{Number}/reopened/{step}", [Crew ?? options.SupervisorChannel], at, null);
     }
 
@@ -525,7 +561,7 @@ public sealed class Ticket
         return Create(
             number, request.Asset, request.Fault, request.Grade, request.Summary, request.Crew, request.Zone,
             TicketOrigin.Operator(request.Actor), new Dictionary<string, double>(), openedAt.ToUniversalTime(),
-            conditionActive: false, openedAt, repeatOf, options);
+            conditionActive: false, openedAt, repeatOf, options, request.Client);
     }
 
     internal static Ticket Restore(TicketState state, TicketOptions options) => new(state, options);
@@ -551,7 +587,8 @@ public sealed class Ticket
         bool conditionActive,
         DateTimeOffset openedAt,
         TicketNumber? repeatOf,
-        TicketOptions options)
+        TicketOptions options,
+        string? client = null)
     {
         ArgumentNullException.ThrowIfNull(asset);
         ArgumentException.ThrowIfNullOrWhiteSpace(summary);
@@ -590,7 +627,7 @@ public sealed class Ticket
                 Deadlines = options.ServiceLevels.DeadlinesFor(grade, zone, openedAt),
             },
             options);
-        ticket.AddStep(TicketStepKind.Opened, origin.Actor, openedAt, repeatOf is { } previous ? $"{summary} (repeat repair of {previous})" : summary);
+        ticket.AddStep(TicketStepKind.Opened, origin.Actor, openedAt, repeatOf is { } previous ? $"{summary} (repeat repair of {previous})" : summary, client);
         ticket.Raise(NotificationKind.Opened, $"{number}/opened", [crew ?? options.SupervisorChannel], openedAt, null);
         return ticket;
     }
@@ -598,9 +635,9 @@ public sealed class Ticket
     private void Apply(TicketState next) => state = next;
 
     /// <returns>The step's index in <see cref="History"/>.</returns>
-    private int AddStep(TicketStepKind what, string actor, DateTimeOffset at, string? detail)
+    private int AddStep(TicketStepKind what, string actor, DateTimeOffset at, string? detail, string? client = null)
     {
-        state = state with { History = [.. History, new TicketStep(what, actor, at, detail)] };
+        state = state with { History = [.. History, new TicketStep(what, actor, at, detail, client)] };
         return History.Count - 1;
     }
 

@@ -36,8 +36,8 @@ public enum RepairKind
     Software,
 }
 
-/// <summary>How a fault was repaired: what caused it, what was done, which parts were replaced.</summary>
-public sealed record Resolution(string Cause, string Action, IReadOnlyList<string> PartsReplaced, RepairKind Kind)
+/// <summary>How a fault was repaired: what caused it, what was done, which parts were replaced, and the crew's free note.</summary>
+public sealed record Resolution(string Cause, string Action, IReadOnlyList<string> PartsReplaced, RepairKind Kind, string? Note = null)
 {
     public string Cause { get; } = string.IsNullOrWhiteSpace(Cause) ? throw new ArgumentException("a resolution states the cause", nameof(Cause)) : Cause;
 
@@ -63,7 +63,10 @@ public enum TicketStepKind
     Escalated,
     Regraded,
 
-    /// <summary>A resolved ticket sent back to the crew: the fault came back worse before the repair was verified.</summary>
+    /// <summary>
+    /// A ticket sent back to the crew: resolved, and the fault came back worse before the repair was verified; or
+    /// closed, and reopened by a person within the repeat-repair window.
+    /// </summary>
     Reopened,
 
     /// <summary>Another condition of the same event attached to the ticket, or a related condition seen again or cleared.</summary>
@@ -71,7 +74,18 @@ public enum TicketStepKind
 
     /// <summary>A stronger diagnosis of the same event took the ticket over; the one it replaced became a related condition.</summary>
     Rediagnosed,
+
+    /// <summary>A note added by a person; it changes nothing else.</summary>
+    Commented,
 }
 
 /// <summary>One step in a ticket's history: what happened, who did it, when, and the particulars.</summary>
-public sealed record TicketStep(TicketStepKind What, string Actor, DateTimeOffset At, string? Detail);
+/// <param name="What">The kind of step.</param>
+/// <param name="Actor">Who took it: a user's name, or <c>rules</c> or <c>system</c>.</param>
+/// <param name="At">When, UTC.</param>
+/// <param name="Detail">The particulars, as given.</param>
+/// <param name="Client">
+/// What the person took it from: the client a bearer token was issued for (a crew's phone, a hotline system), <c>web</c>
+/// for a browser session; null for steps the system takes, and for steps stored before clients were recorded.
+/// </param>
+public sealed record TicketStep(TicketStepKind What, string Actor, DateTimeOffset At, string? Detail, string? Client = null);

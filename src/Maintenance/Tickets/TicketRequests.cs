@@ -3,7 +3,7 @@ using Telemetry.Maintenance.Faults;
 
 namespace Telemetry.Maintenance.Tickets;
 
-/// <summary>An operator opening a ticket by hand.</summary>
+/// <summary>An operator opening a ticket by hand; <paramref name="Client"/> is what the operator opened it from (see <see cref="TicketStep.Client"/>).</summary>
 public sealed record ManualTicket(
     AssetRef Asset,
     FaultType Fault,
@@ -11,7 +11,8 @@ public sealed record ManualTicket(
     string Summary,
     string? Crew,
     CrewZone Zone,
-    string Actor);
+    string Actor,
+    string? Client = null);
 
 /// <summary>What <see cref="ITicketRepository.RecordAsync"/> did with a detection.</summary>
 /// <param name="Ticket">The ticket the detection is on, as stored.</param>

@@ -23,11 +23,28 @@ public sealed class ApiHost : IAsyncLifetime
     public static readonly IReadOnlyList<string> Users = ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"];
 
     private readonly Dictionary<string, string> tokens = [];
+    private int devices;
 
     public ApiHost()
+        : this(new Dictionary<string, string>())
+    {
+    }
+
+    /// <summary>A host with more <paramref name="settings"/>, such as a small action rate limit.</summary>
+    internal ApiHost(IReadOnlyDictionary<string, string> settings)
     {
         DatabasePath = Path.Combine(RepositoryPaths.NewScratchDirectory("api"), "maintenance.db");
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Api:Database", DatabasePath));
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Api:Database", DatabasePath);
+
+            // A test class takes more actions a minute as one user than a person does; the limit's own test sets a small one.
+            b.UseSetting("Api:ActionsPerMinute", "100000");
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
     }
 
     public string DatabasePath { get; }
@@ -72,6 +89,73 @@ public sealed class ApiHost : IAsyncLifetime
     /// <summary>A new token of <paramref name="user"/>, to revoke.</summary>
     public async Task<string> SpareTokenIdAsync(string user) =>
         (await Factory.Services.GetRequiredService<UserStore>().IssueTokenAsync(user, "spare", null, CancellationToken.None)).Info.Id;
+
+    /// <summary>
+    /// A new ticket of <paramref name="crew"/> on a device of its own, taken through the store up to
+    /// <paramref name="status"/> (acknowledged, on site, resolved or closed), so that a state-changing call has one to act on.
+    /// </summary>
+    public async Task<string> FreshTicketAsync(string crew, TicketStatus status = TicketStatus.Open)
+    {
+        var tickets = Factory.Services.GetRequiredService<ITicketRepository>();
+        var number = await OpenAsync(tickets, NewDevice(), crew);
+        if (status == TicketStatus.Open)
+        {
+            return number;
+        }
+
+        await tickets.ChangeAsync(TicketNumber.Parse(number), t =>
+        {
+            // At the opening itself: a step may not be before the one it follows, and the requests that follow come later.
+            var at = t.OpenedAt;
+            t.Acknowledge(crew, at);
+            if (status >= TicketStatus.OnSite)
+            {
+                t.ArriveOnSite(crew, at);
+            }
+
+            if (status >= TicketStatus.Resolved)
+            {
+                t.Resolve(new Resolution("driver failed", "driver replaced", ["driver"], RepairKind.Hardware), crew, at);
+            }
+
+            if (status >= TicketStatus.Closed)
+            {
+                t.Close("operator.zhang", at, "verified with the caller");
+            }
+        }, CancellationToken.None);
+        return number;
+    }
+
+    /// <summary>A device name no ticket of this host has used yet.</summary>
+    public string NewDevice() => $"mast-{100 + Interlocked.Increment(ref devices)}";
+
+    /// <summary>Resolves the placeholders of a role-matrix path or body: <c>{north}</c>, <c>{east}</c>, <c>{device}</c>, and <c>{fresh-north}</c>, <c>{acknowledged-east}</c>... for a new ticket in that status.</summary>
+    public async Task<string> ResolveAsync(string text)
+    {
+        text = text.Replace("{north}", NorthTicket, StringComparison.Ordinal).Replace("{east}", EastTicket, StringComparison.Ordinal);
+        if (text.Contains("{device}", StringComparison.Ordinal))
+        {
+            text = text.Replace("{device}", NewDevice(), StringComparison.Ordinal);
+        }
+
+        foreach (var (name, status) in new[]
+        {
+            ("fresh", TicketStatus.Open), ("acknowledged", TicketStatus.Acknowledged), ("onsite", TicketStatus.OnSite),
+            ("resolved", TicketStatus.Resolved), ("closed", TicketStatus.Closed),
+        })
+        {
+            foreach (var crew in new[] { "north", "east" })
+            {
+                var placeholder = $"{{{name}-{crew}}}";
+                if (text.Contains(placeholder, StringComparison.Ordinal))
+                {
+                    text = text.Replace(placeholder, await FreshTicketAsync($"crew-{crew}", status), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        return text;
+    }
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         (await response.Content.ReadFromJsonAsync<JsonElement>()).Clone();

@@ -58,6 +58,60 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ticket_stored_before_steps_recorded_their_client_reads_with_no_client()
+    {
+        var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;
+        await repository.ChangeAsync(number, t => t.Acknowledge("li.wei", time.GetUtcNow(), "crew phone"), Cancel);
+        await using (var connection = await database.Database.OpenAsync(Cancel))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tickets SET document = replace(replace(document, ',\"Client\":null', ''), ',\"Client\":\"crew phone\"', '')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+            command.CommandText = "SELECT document FROM tickets";
+            Assert.DoesNotContain("Client", (string)(await command.ExecuteScalarAsync(Cancel))!, StringComparison.Ordinal);
+        }
+
+        var ticket = (await database.OpenRepository(time).FindAsync(number, Cancel))!;
+
+        Assert.Equal([null, null], ticket.History.Select(s => s.Client));
+        Assert.Equal(TicketStatus.Acknowledged, ticket.Status);
+    }
+
+    [Fact]
+    public async Task A_resolution_stored_before_resolutions_had_a_note_reads_with_none()
+    {
+        var number = await OpenAndCloseAsync();
+        await using (var connection = await database.Database.OpenAsync(Cancel))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tickets SET document = replace(document, ',\"Note\":null', '')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+            command.CommandText = "SELECT document FROM tickets";
+            Assert.DoesNotContain("\"Note\"", (string)(await command.ExecuteScalarAsync(Cancel))!, StringComparison.Ordinal);
+        }
+
+        var ticket = (await database.OpenRepository(time).FindAsync(number, Cancel))!;
+
+        Assert.Null(ticket.Resolution!.Note);
+        Assert.Equal(Repair.Cause, ticket.Resolution.Cause);
+    }
+
+    [Fact]
+    public async Task A_reopened_ticket_and_a_comment_are_stored_with_who_and_from_where()
+    {
+        var number = await OpenAndCloseAsync();
+
+        await repository.ChangeAsync(number, t => t.Reopen("lamps dark again", "operator.zhang", time.GetUtcNow(), "web"), Cancel);
+        await repository.ChangeAsync(number, t => t.Comment("<b>spare driver</b> on the van", "li.wei", time.GetUtcNow(), "crew phone"), Cancel);
+        var ticket = (await repository.FindAsync(number, Cancel))!;
+
+        Assert.Equal(TicketStatus.Open, ticket.Status);
+        Assert.Equal(
+            [(TicketStepKind.Reopened, "operator.zhang", "lamps dark again", "web"), (TicketStepKind.Commented, "li.wei", "<b>spare driver</b> on the van", "crew phone")],
+            ticket.History.TakeLast(2).Select(s => (s.What, s.Actor, s.Detail, s.Client)));
+    }
+
+    [Fact]
     public async Task Numbers_run_on_within_a_month_and_restart_at_0001_in_the_next()
     {
         var numbers = new List<string>();

@@ -23,6 +23,7 @@ public sealed class TicketTests
         Regrade,
         RecordOccurrence,
         RecordCleared,
+        Reopen,
     }
 
     [Fact]
@@ -107,6 +108,10 @@ public sealed class TicketTests
     [InlineData(TicketStatus.Closed, Step.Regrade)]
     [InlineData(TicketStatus.Closed, Step.RecordOccurrence)]
     [InlineData(TicketStatus.Closed, Step.RecordCleared)]
+    [InlineData(TicketStatus.Open, Step.Reopen)]
+    [InlineData(TicketStatus.Acknowledged, Step.Reopen)]
+    [InlineData(TicketStatus.OnSite, Step.Reopen)]
+    [InlineData(TicketStatus.Resolved, Step.Reopen)]
     public void Illegal_move_throws_naming_ticket_status_and_step_and_changes_nothing(TicketStatus status, Step step)
     {
         var ticket = Opened();
@@ -153,6 +158,19 @@ public sealed class TicketTests
         Assert.Equal(TicketStatus.Resolved, ticket.Status);
         Assert.Null(ticket.OnSiteAt);
         Assert.False(ticket.IsBreached(DeadlineKind.Arrival, T0.AddDays(10)));
+    }
+
+    [Fact]
+    public void A_resolution_keeps_the_crews_note_as_given_and_shows_it_in_the_history()
+    {
+        var ticket = Opened();
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5));
+
+        ticket.Resolve(Repair with { Note = "<i>fuse</i> was black" }, "li.wei", T0.AddMinutes(20), "crew phone");
+
+        Assert.Equal("<i>fuse</i> was black", ticket.Resolution!.Note);
+        Assert.EndsWith("; <i>fuse</i> was black", ticket.History[^1].Detail, StringComparison.Ordinal);
+        Assert.Equal("crew phone", ticket.History[^1].Client);
     }
 
     [Fact]
@@ -323,6 +341,77 @@ public sealed class TicketTests
         Assert.Equal([DeadlineKind.Response], ticket.UnescalatedBreaches(T0.AddMinutes(30)));
     }
 
+    [Fact]
+    public void Every_step_a_person_takes_records_the_client_it_came_from()
+    {
+        var ticket = Opened();
+
+        ticket.Acknowledge("li.wei", T0.AddMinutes(5), "crew phone");
+        ticket.Reassign("crew-south", null, "operator.zhang", T0.AddMinutes(6), "web");
+        ticket.Regrade(FaultGrade.Grade1, "whole road dark", T0.AddMinutes(7), "operator.zhang", "web");
+        ticket.ArriveOnSite("li.wei", T0.AddMinutes(60), "crew phone");
+        ticket.Resolve(Repair, "li.wei", T0.AddMinutes(120), "crew phone");
+        ticket.Comment("driver batch 2024-07", "engineer.wang", T0.AddMinutes(121), "web");
+        ticket.Close("operator.zhang", T0.AddHours(20), "verified", "city hotline");
+
+        Assert.Equal(
+            [null, "crew phone", "web", "web", "crew phone", "crew phone", "web", "city hotline"],
+            ticket.History.Select(s => s.Client));
+    }
+
+    [Fact]
+    public void Reopening_a_closed_ticket_within_the_window_sends_it_back_to_the_crew_with_deadlines_from_now()
+    {
+        var ticket = Opened();
+        MoveTo(ticket, TicketStatus.Closed);
+        var at = T0.AddDays(3);
+
+        ticket.Reopen("customer reports lamps dark again", "operator.zhang", at, "web");
+
+        Assert.Equal(TicketStatus.Open, ticket.Status);
+        Assert.Equal(FaultGrade.Grade2, ticket.Grade);
+        Assert.Equal(new TicketOptions().ServiceLevels.DeadlinesFor(FaultGrade.Grade2, ticket.Zone, at), ticket.Deadlines);
+        Assert.Equal((null, null, null, null), (ticket.AcknowledgedAt, ticket.ResolvedAt, ticket.Resolution, ticket.ClosedAt));
+        Assert.Equal((TicketStepKind.Reopened, "operator.zhang", at, "customer reports lamps dark again", "web"),
+            (ticket.History[^1].What, ticket.History[^1].Actor, ticket.History[^1].At, ticket.History[^1].Detail, ticket.History[^1].Client));
+        Assert.Contains(ticket.PendingNotifications, n => n.Kind == NotificationKind.Reopened && n.Channels.Contains("crew-north"));
+
+        // Worked again from open, like any ticket.
+        ticket.Acknowledge("li.wei", at.AddMinutes(3));
+        Assert.Equal(TicketStatus.Acknowledged, ticket.Status);
+    }
+
+    [Fact]
+    public void Reopening_after_the_repeat_repair_window_is_refused()
+    {
+        var ticket = Opened();
+        MoveTo(ticket, TicketStatus.Closed);
+        var window = new TicketOptions().RepeatRepairWindow;
+
+        var thrown = Assert.Throws<TicketLifecycleException>(() => ticket.Reopen("dark again", "operator.zhang", ticket.ClosedAt!.Value + window));
+
+        Assert.Equal((TicketStatus.Closed, "reopen"), (thrown.Status, thrown.Step));
+        Assert.Contains("repeat-repair window", thrown.Message, StringComparison.Ordinal);
+        Assert.Equal(TicketStatus.Closed, ticket.Status);
+    }
+
+    [Theory]
+    [InlineData(TicketStatus.Open)]
+    [InlineData(TicketStatus.OnSite)]
+    [InlineData(TicketStatus.Closed)]
+    public void A_comment_is_kept_as_written_in_any_status_and_changes_nothing_else(TicketStatus status)
+    {
+        var ticket = Opened();
+        MoveTo(ticket, status);
+        const string Text = "<script>alert('x')</script> & \"quotes\"\n灯不亮";
+
+        ticket.Comment(Text, "engineer.wang", T0.AddDays(2), "web");
+
+        Assert.Equal(status, ticket.Status);
+        Assert.Equal((TicketStepKind.Commented, "engineer.wang", Text), (ticket.History[^1].What, ticket.History[^1].Actor, ticket.History[^1].Detail));
+        Assert.Throws<ArgumentException>(() => ticket.Comment(" ", "engineer.wang", T0.AddDays(2)));
+    }
+
     private static Ticket Opened(FaultGrade grade = FaultGrade.Grade2, FaultType? fault = null) =>
         Ticket.Open(Number, Detected(T0, fault: fault, grade: grade), T0, null, new TicketOptions());
 
@@ -356,6 +445,7 @@ public sealed class TicketTests
             case Step.Regrade: ticket.Regrade(FaultGrade.Grade1, "worse", at); break;
             case Step.RecordOccurrence: ticket.RecordOccurrence(Detected(at)); break;
             case Step.RecordCleared: ticket.RecordCleared(Cleared(at)); break;
+            case Step.Reopen: ticket.Reopen("lamps dark again", "operator.zhang", at); break;
             default: throw new ArgumentOutOfRangeException(nameof(step), step, null);
         }
     }
