@@ -2,9 +2,12 @@ using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
 using Telemetry.Api.Plant;
+using Telemetry.Api.ServiceLevels;
+using Telemetry.Api.Thresholds;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
 using Telemetry.InfluxDb;
+using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 
@@ -49,9 +52,10 @@ if (influxSettings.Url is { } influxUrl)
 }
 
 builder.Services.AddSingleton(influxSettings);
-builder.Services.AddSingleton(ticketOptions);
+builder.Services.AddSingleton(sp => ticketOptions with { ServiceLevelSource = sp.GetRequiredService<ServiceLevelMonitor>() });
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
+builder.Services.AddThresholds();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
 builder.Services.AddProblemDetails();
@@ -72,6 +76,8 @@ app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
+app.MapThresholds();
+app.MapServiceLevels();
 await app.RunAsync();
 return 0;
 

@@ -19,6 +19,15 @@ public static class Policies
     /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
     public const string ReadTickets = "read_tickets";
 
+    /// <summary>Reads thresholds and service-level terms with their history: every role.</summary>
+    public const string ReadSettings = "read_settings";
+
+    /// <summary>Changes thresholds and backtests proposed ones: engineers and admins.</summary>
+    public const string ChangeThresholds = "change_thresholds";
+
+    /// <summary>Changes the service-level terms (deadlines, repeat-repair window): admins.</summary>
+    public const string ChangeServiceLevels = "change_service_levels";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -71,7 +80,10 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadSettings, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ChangeThresholds, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
+            .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)));
         return services;
     }
 

@@ -23,7 +23,28 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "GET", "/api/auth/tokens", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "DELETE", "/api/auth/tokens/{spare}", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "POST", "/api/auth/sign-out", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/thresholds", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/thresholds?site=north", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/thresholds/history", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "POST", "/api/thresholds/changes", ["engineer.wang", "admin.chen"] },
+        { "POST", "/api/thresholds/backtest", ["engineer.wang", "admin.chen"] },
+        { "GET", "/api/service-levels", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/service-levels/history", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "PUT", "/api/service-levels", ["admin.chen"] },
     };
+
+    /// <summary>
+    /// The JSON body the matrix sends to an endpoint that reads one (by method and path); <c>{unique}</c> becomes a new
+    /// number on every call, so that a change is never refused as changing nothing.
+    /// </summary>
+    private static readonly Dictionary<string, string> Bodies = new(StringComparer.Ordinal)
+    {
+        ["POST /api/thresholds/changes"] = """{"parameter":"lamps.outage_ratio","scope":"device:north/mast-{unique}","value":0.3,"reason":"role matrix"}""",
+        ["POST /api/thresholds/backtest"] = """{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""",
+        ["PUT /api/service-levels"] = ServiceLevels.ServiceLevelEndpointTests.DefaultBody("role matrix").ToJsonString(),
+    };
+
+    private static int unique;
 
     [Fact]
     public void Every_endpoint_declares_who_may_call_it()
@@ -64,7 +85,14 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
                 target = target.Replace("{spare}", await host.SpareTokenIdAsync(user ?? ApiHost.Users[0]), StringComparison.Ordinal);
             }
 
-            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), target));
+            using var request = new HttpRequestMessage(new HttpMethod(method), target);
+            if (Bodies.TryGetValue($"{method} {path}", out var body))
+            {
+                var number = Interlocked.Increment(ref unique).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                request.Content = new StringContent(body.Replace("{unique}", number, StringComparison.Ordinal), System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await client.SendAsync(request);
 
             var expected = user is null ? "401" : allowed.Contains(user) ? "2xx" : "403";
             var actual = response.StatusCode switch
