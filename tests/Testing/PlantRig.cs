@@ -165,7 +165,7 @@ public sealed class PlantRig : IAsyncDisposable
             }
 
             Api = await ServiceProcess.StartAsync("Api", api);
-            ApiClient = await SignInAsync(Api, DatabasePath);
+            ApiClient = await SignInAsync(Api, DatabasePath, "rig.operator", "operator");
         }
 
         Simulator = await PlantProcesses.StartSimulatorAsync(SiteFile, TcpPort, Bus, Options.SimulatorSettings);
@@ -255,18 +255,22 @@ public sealed class PlantRig : IAsyncDisposable
     /// <summary>A client of the Api signed in as an operator of the rig (with a bearer token), once Api runs.</summary>
     public HttpClient ApiClient { get; private set; } = new();
 
-    /// <summary>Adds an operator with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
-    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database)
+    /// <summary>A client of the Api signed in as a new user <paramref name="name"/> of <paramref name="role"/>, once Api runs.</summary>
+    public Task<HttpClient> SignInAsync(string name, string role) =>
+        SignInAsync(Api ?? throw new InvalidOperationException("the rig runs without Rules and Api"), DatabasePath, name, role);
+
+    /// <summary>Adds a user with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
+    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database, string name, string role)
     {
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", "rig.operator", "--role", "operator", "--database", database], standardInput: password + "\n");
+        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", name, "--role", role, "--database", database], standardInput: password + "\n");
         if (added.ExitCode != 0)
         {
             throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
         }
 
         using var issued = await Http.PostAsync(new Uri(api.HealthUrl, "/api/auth/tokens"), new StringContent(
-            JsonSerializer.Serialize(new { name = "rig.operator", password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
+            JsonSerializer.Serialize(new { name, password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
         issued.EnsureSuccessStatusCode();
         using var token = JsonDocument.Parse(await issued.Content.ReadAsStringAsync());
         var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
