@@ -7,6 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 using Telemetry.Devices.Sites;
 using Telemetry.InfluxDb;
 using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 using Telemetry.Testing;
@@ -130,6 +131,31 @@ public sealed class ThresholdPlantTests(ThresholdPlantFixture fixture) : IClassF
         // Nothing written: the thresholds and the day's tickets are as they were.
         Assert.Equal(thresholdsBefore, await Rig.ApiClient.GetStringAsync(new Uri(Api, "/api/thresholds")));
         Assert.Equal(ticketsBefore, await TicketsOfTheDayAsync(day));
+    }
+
+    [Fact]
+    public async Task Service_levels_changed_by_an_admin_are_taken_by_rules_without_a_restart_for_the_next_tickets_deadlines()
+    {
+        const string asset = "rig/gw-rig/mast-01";
+        using var admin = await Rig.SignInAsync("rig.admin", "admin");
+        var body = ServiceLevelTerms.Default.ToMinutes().ToDictionary(t => t.Key, t => (object?)t.Value);
+        body["grade2_respond_min"] = 45;
+        body["reason"] = "the contract gives 45 minutes for a grade-2 answer";
+        using var changed = await admin.PutAsJsonAsync(new Uri(Api, "/api/service-levels"), body);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var version = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Rig.Rules!.Output.Contains($"Service-level terms in force at version {version}", StringComparison.Ordinal)),
+            "Rules takes the new terms", explain: Rig.Logs);
+
+        // 5 of 12 dark: a grade-2 outage, answered within the new 45 minutes.
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
+        await Rig.InjectFaultAsync("mast-01", new { fault = "lamps_dark", count = 5 });
+        var outage = (await Eventually.ValueAsync(
+            () => Rig.TicketsAsync($"asset={Uri.EscapeDataString(asset)}&fault=mast_outage"), t => t.Count > 0, "a mast_outage ticket on mast-01", Pipeline, Rig.Logs))[0];
+        var opened = outage.GetProperty("opened_at").GetDateTimeOffset();
+        var response = outage.GetProperty("deadlines").EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "response");
+        Assert.Equal(opened.AddMinutes(45), response.GetProperty("due").GetDateTimeOffset());
     }
 
     /// <summary>
