@@ -21,6 +21,14 @@ public sealed record ServiceLevelChangeView(long Version, string Author, DateTim
     }
 }
 
+/// <summary>
+/// The request body of a change (documentation of the body the endpoint reads field by field): every term of
+/// <see cref="ServiceLevelsView.Terms"/> by name in whole minutes, beside these.
+/// </summary>
+/// <param name="Reason">Why; required, kept in the history.</param>
+/// <param name="BasedOnVersion">The version the terms were edited from; a stale one is a 409.</param>
+public sealed record ServiceLevelsChangeRequest(string Reason, long? BasedOnVersion);
+
 /// <summary>A page of the history, newest first; <see cref="NextBefore"/> asks for the next page, null at the end.</summary>
 public sealed record ServiceLevelHistoryPage(IReadOnlyList<ServiceLevelChangeView> Changes, long? NextBefore);
 
@@ -38,7 +46,8 @@ public static class ServiceLevelEndpoints
         var levels = endpoints.MapGroup("/api/service-levels").WithTags("Service levels");
         levels.MapGet("/", GetAsync).RequireAuthorization(Policies.ReadSettings)
             .WithSummary("The service-level terms in force, in whole minutes: each grade's response, arrival and fix times, each zone's grade-1 arrival, the repeat-repair window.");
-        levels.MapPut("/", PutAsync).RequireAuthorization(Policies.ChangeServiceLevels)
+        levels.MapPut("/", PutAsync).RequireAuthorization(Policies.ChangeServiceLevels).Accepts<ServiceLevelsChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Replaces the terms (every term, a reason, optionally based_on_version; 409 when stale). New deadlines use them within a second.");
         levels.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.ReadSettings)
             .WithSummary("Changes of the terms, newest first, with author, time, reason, old and new terms; paged with ?before=.");

@@ -29,13 +29,15 @@ public static class ThresholdEndpoints
     public static IEndpointRouteBuilder MapThresholds(this IEndpointRouteBuilder endpoints)
     {
         var thresholds = endpoints.MapGroup("/api/thresholds").WithTags("Thresholds");
-        thresholds.MapGet("/", GetAsync).RequireAuthorization(Policies.ReadSettings)
+        thresholds.MapGet("/", GetAsync).RequireAuthorization(Policies.ReadSettings).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("The threshold catalogue (unit, range, default, the rules and faults that use each) with the values set per scope; with ?site=&device= or ?family= each parameter's effective value there and where it comes from.");
         thresholds.MapGet("/history", HistoryAsync).RequireAuthorization(Policies.ReadSettings)
             .WithSummary("Threshold changes, newest first: author, time, reason, old and new value; filtered by parameter and scope, paged with ?before=.");
         thresholds.MapPost("/changes", ChangeAsync).RequireAuthorization(Policies.ChangeThresholds).Accepts<ThresholdChangeRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Sets a parameter at a scope, or removes the override there (value null), with a reason; 409 when based_on_version is stale. Rules applies it within a second.");
         thresholds.MapPost("/backtest", BacktestAsync).RequireAuthorization(Policies.ChangeThresholds).Accepts<BacktestRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithSummary("Replays the stored readings of the devices a proposal affects (at most 31 days, 200 devices) with the thresholds in force and with the proposal; writes nothing.");
         return endpoints;
     }
