@@ -148,7 +148,8 @@ public sealed class JsonBody
             return null;
         }
 
-        return value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time)
+        // A time without its offset would be read in the server's zone: refused rather than guessed.
+        return value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time) && HasOffset(value.GetString()!)
             ? time
             : RefuseValue<DateTimeOffset>(name, "must be a time in ISO 8601 with its offset, e.g. 2026-12-01T00:00:00Z");
     }
@@ -218,6 +219,9 @@ public sealed class JsonBody
 
         return true;
     }
+
+    private static bool HasOffset(string text) =>
+        text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
 
     private string Name(string name) => prefix + name;
 

@@ -170,6 +170,29 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
         Assert.Equal(0, (await ApiHost.JsonAsync(valid)).GetProperty("devices").GetInt32());
     }
 
+    [Theory]
+    [InlineData("""{"changes":[{"parameter":"<img src=x>","scope":"global","value":0.3}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].parameter")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"site:","value":0.3}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].scope")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global"}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].value")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":true}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].value")]
+    [InlineData("""{"changes":[{"parameter":"lamps.debounce_readings","scope":"global","value":2.5}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].value")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3,"reason":"x"}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0].reason")]
+    [InlineData("""{"changes":["lamps.outage_ratio"],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes[0]")]
+    [InlineData("""{"changes":{"parameter":"lamps.outage_ratio"},"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "changes")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3}],"from":"2026-01-02T00:00:00Z","to":"2026-01-01T00:00:00Z"}""", "to")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3}],"from":"2026-01-01T00:00:00","to":"2026-01-02T00:00:00Z"}""", "from")]
+    [InlineData("""{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3}],"from":"2999-01-01T00:00:00Z","to":"2999-01-02T00:00:00Z"}""", "from")]
+    public async Task A_hostile_backtest_is_a_problem_naming_the_field_and_the_next_valid_backtest_is_served(string body, string field)
+    {
+        using var engineer = host.As("engineer.wang");
+
+        await AssertNamesAsync(await engineer.PostAsync("/api/thresholds/backtest", new StringContent(body, Encoding.UTF8, "application/json")), field);
+
+        var from = DateTimeOffset.UtcNow.AddDays(-3);
+        using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from, to = from.AddDays(1) });
+        Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
+    }
+
     [Fact]
     public async Task Operators_and_crews_may_not_change_a_threshold()
     {
