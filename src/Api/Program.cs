@@ -3,9 +3,12 @@ using Telemetry.Api;
 using Telemetry.Api.Access;
 using Telemetry.Api.Documentation;
 using Telemetry.Api.Plant;
+using Telemetry.Api.ServiceLevels;
+using Telemetry.Api.Thresholds;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
 using Telemetry.InfluxDb;
+using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 
@@ -50,9 +53,10 @@ if (influxSettings.Url is { } influxUrl)
 }
 
 builder.Services.AddSingleton(influxSettings);
-builder.Services.AddSingleton(ticketOptions);
+builder.Services.AddSingleton(sp => ticketOptions with { ServiceLevelSource = sp.GetRequiredService<ServiceLevelMonitor>() });
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
+builder.Services.AddThresholds();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
 builder.Services.AddTicketActions(settings);
@@ -75,6 +79,8 @@ app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
 app.MapTicketActions();
+app.MapThresholds();
+app.MapServiceLevels();
 await app.RunAsync();
 return 0;
 

@@ -5,6 +5,7 @@ using Telemetry.Contracts.Validation;
 using Telemetry.Hosting.DeadLetters;
 using Telemetry.Hosting;
 using Telemetry.Maintenance.Notifications;
+using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Maintenance.Tickets;
@@ -47,7 +48,8 @@ if (problems.Count > 0)
 builder.Services.AddSingleton(brokerSettings);
 builder.Services.AddSingleton(settings);
 builder.Services.AddSingleton(alertSettings);
-builder.Services.AddSingleton(ticketOptions);
+// Deadlines and the repeat window come from the stored service-level terms, which admins change at run time.
+builder.Services.AddSingleton(sp => ticketOptions with { ServiceLevelSource = sp.GetRequiredService<ServiceLevelMonitor>() });
 builder.Services.AddSingleton(new Topics(brokerSettings.Root));
 builder.Services.AddSingleton(sp => new ConsumerProgress(sp.GetRequiredService<TimeProvider>(), healthSettings.MaxMessageAge));
 builder.Services.AddSingleton<RulesStatistics>();
@@ -67,8 +69,13 @@ builder.Services.AddSingleton<SqliteNotificationOutbox>();
 builder.Services.AddSingleton(RuleSet.Default);
 builder.Services.AddSingleton(RuleSet.Default.Thresholds);
 builder.Services.AddSingleton<IThresholdStore, SqliteThresholdStore>();
+builder.Services.AddSingleton(new ThresholdMonitorOptions { PollInterval = settings.SettingsPollInterval });
 builder.Services.AddSingleton<ThresholdMonitor>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ThresholdMonitor>());
+builder.Services.AddSingleton<SqliteServiceLevelStore>();
+builder.Services.AddSingleton(sp => new ServiceLevelMonitor(
+    sp.GetRequiredService<SqliteServiceLevelStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ServiceLevelMonitor>>(), settings.SettingsPollInterval));
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ServiceLevelMonitor>());
 builder.Services.AddSingleton<PlantFiles>();
 builder.Services.AddSingleton<RuleStateStore>();
 builder.Services.AddSingleton(sp => new RuleEngine(

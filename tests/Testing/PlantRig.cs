@@ -259,6 +259,10 @@ public sealed class PlantRig : IAsyncDisposable
     /// <summary>A client of the Api signed in as a crew member of every crew of the rig's devices (with a bearer token), once Api runs.</summary>
     public HttpClient CrewClient { get; private set; } = new();
 
+    /// <summary>A client of the Api signed in as a new user <paramref name="name"/> of <paramref name="role"/>, once Api runs.</summary>
+    public Task<HttpClient> SignInAsync(string name, string role) =>
+        SignInAsync(Api ?? throw new InvalidOperationException("the rig runs without Rules and Api"), DatabasePath, name, ["--role", role]);
+
     /// <summary>Adds a user with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
     private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database, string name, IReadOnlyList<string> roles)
     {

@@ -40,6 +40,15 @@ public static class Policies
     /// <summary>The client of a cookie session: the browser.</summary>
     public const string WebClient = "web";
 
+    /// <summary>Reads thresholds and service-level terms with their history: every role.</summary>
+    public const string ReadSettings = "read_settings";
+
+    /// <summary>Changes thresholds and backtests proposed ones: engineers and admins.</summary>
+    public const string ChangeThresholds = "change_thresholds";
+
+    /// <summary>Changes the service-level terms (deadlines, repeat-repair window): admins.</summary>
+    public const string ChangeServiceLevels = "change_service_levels";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -97,7 +106,10 @@ public static class Policies
             .AddPolicy(WorkTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Admin)))
             .AddPolicy(DispatchTickets, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
             .AddPolicy(RegradeTickets, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
-            .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadSettings, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ChangeThresholds, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
+            .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)));
         return services;
     }
 

@@ -135,7 +135,7 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
         }
     }
 
-    public async Task<IReadOnlyList<ThresholdVersion>> HistoryAsync(string? parameter, ThresholdScope? scope, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ThresholdVersion>> HistoryAsync(string? parameter, ThresholdScope? scope, int limit, CancellationToken cancellationToken, long? beforeVersion = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxHistoryLimit);
@@ -155,6 +155,12 @@ public sealed partial class SqliteThresholdStore : IThresholdStore
             {
                 filters.Add("scope = $scope");
                 command.Parameters.AddWithValue("$scope", scope.Key);
+            }
+
+            if (beforeVersion is { } before)
+            {
+                filters.Add("version < $before");
+                command.Parameters.AddWithValue("$before", before);
             }
 
             var where = filters.Count == 0 ? "" : $"WHERE {string.Join(" AND ", filters)}";

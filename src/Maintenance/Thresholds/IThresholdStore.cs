@@ -20,8 +20,11 @@ public interface IThresholdStore
     /// <returns>The history row of the change, with the store's new version.</returns>
     Task<ThresholdVersion> ApplyAsync(ThresholdChange change, CancellationToken cancellationToken);
 
-    /// <summary>The history, newest first, optionally of one parameter and/or one scope.</summary>
-    Task<IReadOnlyList<ThresholdVersion>> HistoryAsync(string? parameter, ThresholdScope? scope, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// The history, newest first, optionally of one parameter and/or one scope; with <paramref name="beforeVersion"/>,
+    /// only the changes older than that version (the next page).
+    /// </summary>
+    Task<IReadOnlyList<ThresholdVersion>> HistoryAsync(string? parameter, ThresholdScope? scope, int limit, CancellationToken cancellationToken, long? beforeVersion = null);
 
     /// <summary>The changes after <paramref name="version"/>, oldest first, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<ThresholdVersion>> ChangesSinceAsync(long version, int limit, CancellationToken cancellationToken);

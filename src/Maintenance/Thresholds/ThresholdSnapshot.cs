@@ -90,6 +90,17 @@ public sealed class ThresholdSnapshot
         return null;
     }
 
+    /// <summary>
+    /// These settings with <paramref name="parameter"/> set to <paramref name="value"/> at <paramref name="scope"/> (or its
+    /// override there removed when null), at the same version: a proposal to judge, not a change of the store.
+    /// </summary>
+    public ThresholdSnapshot With(ThresholdParameter parameter, ThresholdScope scope, double? value)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(scope);
+        return new ThresholdSnapshot(Catalogue, Version, ThresholdChangeValidator.Apply(settings, parameter, scope, value));
+    }
+
     private ResolvedThresholds Resolve(DeviceFamily family, string site, string device)
     {
         var values = Catalogue.NewValues();

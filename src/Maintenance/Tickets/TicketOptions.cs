@@ -12,8 +12,16 @@ public sealed record TicketOptions
     /// <summary>The service unit's time zone (IANA or Windows id); a ticket is numbered in the month it opened there.</summary>
     public string TimeZone { get; init; } = "UTC";
 
+    private readonly TimeSpan repeatRepairWindow = ServiceLevelTerms.Default.RepeatRepairWindow;
+    private readonly ServiceLevelPolicy serviceLevels = ServiceLevelPolicy.Default;
+
     /// <summary>A fault back on an asset less than this long after its ticket closed is a repeat repair.</summary>
-    public TimeSpan RepeatRepairWindow { get; init; } = TimeSpan.FromDays(7);
+    /// <remarks>The <see cref="ServiceLevelSource"/>'s current window when there is one: admins tune it at run time.</remarks>
+    public TimeSpan RepeatRepairWindow
+    {
+        get => ServiceLevelSource?.Current.RepeatRepairWindow ?? repeatRepairWindow;
+        init => repeatRepairWindow = value;
+    }
 
     /// <summary>
     /// How close to a ticket's beginning a related fault on the same asset must be detected to be the same event, one
@@ -25,7 +33,16 @@ public sealed record TicketOptions
     /// <summary>The alert channel escalations go to besides the crew's (and openings of tickets with no crew).</summary>
     public string SupervisorChannel { get; init; } = "supervisor";
 
-    public ServiceLevelPolicy ServiceLevels { get; init; } = ServiceLevelPolicy.Default;
+    /// <summary>The deadlines of each grade and zone.</summary>
+    /// <remarks>The <see cref="ServiceLevelSource"/>'s current policy when there is one: admins tune it at run time.</remarks>
+    public ServiceLevelPolicy ServiceLevels
+    {
+        get => ServiceLevelSource?.Current.Policy ?? serviceLevels;
+        init => serviceLevels = value;
+    }
+
+    /// <summary>The stored terms in force, read each time a ticket's deadlines are set; null for the configured ones above.</summary>
+    public IServiceLevelSource? ServiceLevelSource { get; init; }
 
     /// <summary>One message per invalid setting, naming it; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()

@@ -35,6 +35,12 @@ public sealed class RulesSettings
     /// <summary>How often learned state (current baselines) is saved, besides at shutdown.</summary>
     public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How often the threshold and service-level stores are asked for their version, so that an engineer's or admin's
+    /// change made through the Api applies within this time (and the next reading that it concerns).
+    /// </summary>
+    public TimeSpan SettingsPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>How often site files are checked for changes.</summary>
     public TimeSpan SiteCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -100,6 +106,7 @@ public sealed class RulesSettings
             ("EscalationInterval", EscalationInterval, TimeSpan.FromSeconds(1)),
             ("StateSaveInterval", StateSaveInterval, TimeSpan.FromSeconds(1)),
             ("SiteCheckInterval", SiteCheckInterval, TimeSpan.FromMilliseconds(100)),
+            ("SettingsPollInterval", SettingsPollInterval, TimeSpan.FromMilliseconds(50)),
         })
         {
             if (value < least || value > TimeSpan.FromHours(1))

@@ -42,6 +42,14 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "POST", "/api/tickets/{fresh-north}/regrade", """{"grade":1,"reason":"main road"}""", "operator.zhang engineer.wang admin.chen" },
         { "POST", "/api/tickets/{fresh-north}/comment", """{"text":"parts ordered"}""", Everyone },
         { "POST", "/api/tickets/{fresh-east}/comment", """{"text":"parts ordered"}""", "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/thresholds", null, Everyone },
+        { "GET", "/api/thresholds?site=north", null, Everyone },
+        { "GET", "/api/thresholds/history", null, Everyone },
+        { "POST", "/api/thresholds/changes", """{"parameter":"lamps.outage_ratio","scope":"device:north/{device}","value":0.3,"reason":"role matrix"}""", "engineer.wang admin.chen" },
+        { "POST", "/api/thresholds/backtest", """{"changes":[{"parameter":"lamps.outage_ratio","scope":"global","value":0.3}],"from":"2026-01-01T00:00:00Z","to":"2026-01-02T00:00:00Z"}""", "engineer.wang admin.chen" },
+        { "GET", "/api/service-levels", null, Everyone },
+        { "GET", "/api/service-levels/history", null, Everyone },
+        { "PUT", "/api/service-levels", ServiceLevels.ServiceLevelEndpointTests.DefaultBody("role matrix").ToJsonString(), "admin.chen" },
     };
 
     [Fact]

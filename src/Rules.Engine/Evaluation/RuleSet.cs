@@ -4,6 +4,11 @@ using Telemetry.Rules.Catalogue;
 
 namespace Telemetry.Rules.Evaluation;
 
+/// <summary>A rule that reads a threshold, and the fault types it raises.</summary>
+/// <param name="Rule">The rule's name, as in the fault table.</param>
+/// <param name="Faults">The fault types the rule raises.</param>
+public sealed record ThresholdUse(string Rule, IReadOnlyList<FaultType> Faults);
+
 /// <summary>
 /// The rules an engine judges with, in the order it calls them, and the threshold catalogue their declarations make.
 /// <see cref="Registered"/> is the one registration list of the product's rules: a rule not listed there is not judged.
@@ -75,6 +80,13 @@ public sealed class RuleSet
     public IEnumerable<FaultType> FaultTypes => byFault.Keys;
 
     internal IReadOnlyList<Rule> All => rules;
+
+    /// <summary>The rules that read <paramref name="parameter"/>, each with the fault types it raises: what a change of it can move.</summary>
+    public IReadOnlyList<ThresholdUse> UsesOf(ThresholdParameter parameter)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return [.. rules.Where(r => r.Thresholds.Contains(parameter)).Select(r => new ThresholdUse(r.Name, [.. r.Faults.Select(f => f.Fault)]))];
+    }
 
     internal int Count => rules.Length;
 
