@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
@@ -52,6 +53,7 @@ builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
+builder.Services.AddLiveStatus();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
 builder.Services.AddProblemDetails();
@@ -72,6 +74,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
+app.MapLive();
 await app.RunAsync();
 return 0;
 

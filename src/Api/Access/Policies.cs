@@ -19,6 +19,9 @@ public static class Policies
     /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
     public const string ReadTickets = "read_tickets";
 
+    /// <summary>Reads the live plant and its event stream: every role, crews too.</summary>
+    public const string ReadPlant = "read_plant";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -71,7 +74,8 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadPlant, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 

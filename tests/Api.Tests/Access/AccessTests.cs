@@ -23,6 +23,10 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "GET", "/api/auth/tokens", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "DELETE", "/api/auth/tokens/{spare}", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "POST", "/api/auth/sign-out", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/sites", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/sites/demo", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/sites/demo/devices/sc-01", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
+        { "GET", "/api/events", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
     };
 
     [Fact]
@@ -64,7 +68,8 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
                 target = target.Replace("{spare}", await host.SpareTokenIdAsync(user ?? ApiHost.Users[0]), StringComparison.Ordinal);
             }
 
-            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), target));
+            // Headers only: the event stream does not end.
+            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), target), HttpCompletionOption.ResponseHeadersRead);
 
             var expected = user is null ? "401" : allowed.Contains(user) ? "2xx" : "403";
             var actual = response.StatusCode switch

@@ -25,10 +25,28 @@ public sealed class ApiHost : IAsyncLifetime
     private readonly Dictionary<string, string> tokens = [];
 
     public ApiHost()
+        : this(new Dictionary<string, string>())
     {
-        DatabasePath = Path.Combine(RepositoryPaths.NewScratchDirectory("api"), "maintenance.db");
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Api:Database", DatabasePath));
     }
+
+    /// <summary>With more settings beside the database and the demo site (a broker's port, say).</summary>
+    internal ApiHost(IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        DatabasePath = Path.Combine(RepositoryPaths.NewScratchDirectory("api"), "maintenance.db");
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("Api:Database", DatabasePath);
+            b.UseSetting("Api:SiteFiles:0", DemoSite);
+            foreach (var (key, value) in settings)
+            {
+                b.UseSetting(key, value);
+            }
+        });
+    }
+
+    /// <summary>The demo plant's site file: site <c>demo</c>, gateway <c>gw-demo-01</c>, devices <c>sc-01</c>...</summary>
+    public static string DemoSite => Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json");
 
     public string DatabasePath { get; }
 
