@@ -15,7 +15,7 @@ public sealed record LiveEvent(TicketChange? Ticket, StatusChange? Status);
 /// that a client that reconnects finds what it missed while the ring still holds it. A client that does not keep up
 /// is let go (its queue full), never waited for: it reconnects with its last event id and catches up.
 /// </summary>
-public sealed class LiveEvents(int statusCapacity = LiveEvents.DefaultStatusCapacity, int clientQueue = LiveEvents.DefaultClientQueue)
+public sealed class LiveEvents(long firstStatusSeq, int statusCapacity = LiveEvents.DefaultStatusCapacity, int clientQueue = LiveEvents.DefaultClientQueue)
 {
     public const int DefaultStatusCapacity = 10_000;
     public const int DefaultClientQueue = 1_000;
@@ -23,8 +23,15 @@ public sealed class LiveEvents(int statusCapacity = LiveEvents.DefaultStatusCapa
     private readonly Lock _gate = new();
     private readonly StatusChange?[] _ring = new StatusChange?[statusCapacity];
     private readonly List<Channel<LiveEvent>> _clients = [];
-    private long _statusSeq;
+    private readonly long _firstStatusSeq = firstStatusSeq;
+    private long _statusSeq = firstStatusSeq;
     private long _ticketSeq;
+
+    /// <summary>
+    /// Status changes are numbered from the start time in microseconds, so that the numbers of a process before a
+    /// restart lie below every number of this one and a client resuming across a restart gets a reset, not a gap.
+    /// </summary>
+    public static long FirstStatusSeqAt(DateTimeOffset start) => start.ToUnixTimeMilliseconds() * 1000;
 
     /// <summary>The newest ticket change followed and the newest status change numbered.</summary>
     public (long Ticket, long Status) Cursor
@@ -109,7 +116,7 @@ public sealed class LiveEvents(int statusCapacity = LiveEvents.DefaultStatusCapa
     {
         lock (_gate)
         {
-            if (seq > _statusSeq || seq < _statusSeq - _ring.Length)
+            if (seq < _firstStatusSeq || seq > _statusSeq || seq < _statusSeq - _ring.Length)
             {
                 return null;
             }

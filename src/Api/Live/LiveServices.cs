@@ -10,7 +10,7 @@ public static class LiveServices
 {
     public static IServiceCollection AddLiveStatus(this IServiceCollection services)
     {
-        services.AddSingleton(new LiveEvents());
+        services.AddSingleton(sp => new LiveEvents(LiveEvents.FirstStatusSeqAt(sp.GetRequiredService<TimeProvider>().GetUtcNow())));
         services.AddSingleton<LivePlant>(sp => new(sp.GetRequiredService<Plant.ApiPlant>(), sp.GetRequiredService<LiveEvents>()));
         services.AddSingleton(sp => sp.GetRequiredService<IConfiguration>().GetSection("Validation").Get<ValidationLimits>() ?? new ValidationLimits());
         services.AddSingleton(sp => new GatewayMessageValidator(sp.GetRequiredService<ValidationLimits>(), sp.GetRequiredService<TimeProvider>()));
