@@ -30,6 +30,8 @@ public static class LiveEndpoints
             .WithTags("Live status")
             .WithName("Events")
             .WithSummary("text/event-stream of status and ticket changes; resume with Last-Event-ID.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesValidationProblem()
             .RequireAuthorization(Policies.ReadPlant);
         return endpoints;
     }

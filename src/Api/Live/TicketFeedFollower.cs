@@ -49,11 +49,22 @@ public sealed partial class TicketFeedFollower(
             using var timer = new PeriodicTimer(PollInterval, clock);
             do
             {
-                cursor = await Persistently.UntilDoneAsync(ct => FollowAsync(cursor, ct), "read the ticket change feed", logger, clock, stoppingToken, isTransient: SqliteDatabase.IsTransient, progress: _progress);
-                if (clock.GetElapsedTime(pruned) >= PruneInterval)
+                try
                 {
-                    pruned = clock.GetTimestamp();
-                    await Persistently.UntilDoneAsync(ct => feed.PruneAsync(clock.GetUtcNow() - KeepChanges, KeepAtMost, ct), "prune the ticket change feed", logger, clock, stoppingToken, isTransient: SqliteDatabase.IsTransient, progress: _progress);
+                    cursor = await Persistently.UntilDoneAsync(ct => FollowAsync(cursor, ct), "read the ticket change feed", logger, clock, stoppingToken, isTransient: SqliteDatabase.IsTransient, progress: _progress);
+                    if (clock.GetElapsedTime(pruned) >= PruneInterval)
+                    {
+                        pruned = clock.GetTimestamp();
+                        await Persistently.UntilDoneAsync(ct => feed.PruneAsync(clock.GetUtcNow() - KeepChanges, KeepAtMost, ct), "prune the ticket change feed", logger, clock, stoppingToken, isTransient: SqliteDatabase.IsTransient, progress: _progress);
+                    }
+
+                    _progress.Blocked(null);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    // A change this release cannot read: the rest of the Api goes on serving; health names it until it reads again.
+                    _progress.Blocked($"ticket feed: cannot read after {cursor}: {ex.Message}");
+                    LogUnreadable(logger, ex, cursor);
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -100,6 +111,9 @@ public sealed partial class TicketFeedFollower(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot read the ticket changes after {Seq}; trying again")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception, long seq);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Following ticket changes after {Seq}")]
     private static partial void LogStarted(ILogger logger, long seq);
