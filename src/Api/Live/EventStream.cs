@@ -127,7 +127,7 @@ public static partial class EventStream
         }
     }
 
-    /// <summary>Reads <c>{ticket seq}-{status seq}</c>; null when it is not one.</summary>
+    /// <summary>Reads <c>{ticket seq}-{status seq}</c> as the stream writes it (no sign, no leading zero); null when it is not one.</summary>
     public static (long Ticket, long Status)? ParseCursor(string? id)
     {
         if (id is null || !CursorPattern().IsMatch(id))
@@ -227,6 +227,6 @@ public static partial class EventStream
         await context.Response.Body.FlushAsync(cancellationToken);
     }
 
-    [GeneratedRegex("^[0-9]{1,18}-[0-9]{1,18}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^(0|[1-9][0-9]{0,17})-(0|[1-9][0-9]{0,17})$", RegexOptions.CultureInvariant)]
     private static partial Regex CursorPattern();
 }
