@@ -2,6 +2,7 @@ using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
 using Telemetry.Api.Documentation;
+using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
 using Telemetry.Api.ServiceLevels;
 using Telemetry.Api.Thresholds;
@@ -57,6 +58,7 @@ builder.Services.AddSingleton(sp => ticketOptions with { ServiceLevelSource = sp
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
 builder.Services.AddThresholds();
+builder.Services.AddLiveStatus();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddAccess();
 builder.Services.AddTicketActions(settings);
@@ -81,6 +83,7 @@ app.MapTickets();
 app.MapTicketActions();
 app.MapThresholds();
 app.MapServiceLevels();
+app.MapLive();
 await app.RunAsync();
 return 0;
 

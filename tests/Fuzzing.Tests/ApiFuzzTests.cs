@@ -11,4 +11,7 @@ public sealed class ApiFuzzTests : FuzzPaths
 
     [Property(MaxTest = Inputs)]
     public Property Any_ticket_number_in_the_route_is_read_back_exactly_or_gets_a_400_naming_the_part() => Path("api-ticket-number");
+
+    [Property(MaxTest = Inputs)]
+    public Property Any_last_event_id_is_read_back_exactly_or_refused() => Path("api-event-id");
 }

@@ -17,6 +17,7 @@ public static class FuzzTargets
         ("gateway-command", () => new GatewayCommandTarget()),
         ("api-query", () => new ApiQueryTarget()),
         ("api-ticket-number", () => new TicketNumberTarget()),
+        ("api-event-id", () => new EventIdTarget()),
         ("site-file", () => new SiteFileTarget()),
         ("profile-file", () => new ProfileFileTarget()),
     ];

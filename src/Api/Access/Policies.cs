@@ -49,6 +49,9 @@ public static class Policies
     /// <summary>Changes the service-level terms (deadlines, repeat-repair window): admins.</summary>
     public const string ChangeServiceLevels = "change_service_levels";
 
+    /// <summary>Reads the live plant and its event stream: every role, crews too.</summary>
+    public const string ReadPlant = "read_plant";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -109,7 +112,8 @@ public static class Policies
             .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(ReadSettings, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(ChangeThresholds, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
-            .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)));
+            .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)))
+            .AddPolicy(ReadPlant, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 

@@ -13,7 +13,8 @@ namespace Telemetry.Maintenance.Storage;
 /// <summary>
 /// The ticket store on the shared maintenance database. Several instances, in several processes, may use one file:
 /// creations serialise on the write lock (BEGIN IMMEDIATE), which also makes month numbering gap-free; other changes
-/// are optimistic, saved only over the version they were made from.
+/// are optimistic, saved only over the version they were made from. Every save also appends to the change feed
+/// (<see cref="SqliteTicketChangeFeed"/>) in its transaction.
 /// </summary>
 public sealed class SqliteTicketRepository : ITicketRepository
 {
@@ -485,6 +486,12 @@ public sealed class SqliteTicketRepository : ITicketRepository
             ("$version", version),
             ("$expected", expectedVersion),
             ("$document", document));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
+        {
+            return false;
+        }
+
+        await SqliteTicketChangeFeed.AppendAsync(connection, transaction, ticket, version, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return true;
     }
 }

@@ -5,7 +5,7 @@ using Telemetry.Maintenance.Tickets;
 namespace Telemetry.Maintenance.Storage;
 
 /// <summary>
-/// The tables of tickets, their numbering and their notification outbox. A ticket is stored whole as a JSON document;
+/// The tables of tickets, their numbering, their change feed and their notification outbox. A ticket is stored whole as a JSON document;
 /// the columns beside it are only what queries filter on. Times in columns are Unix milliseconds, UTC.
 /// </summary>
 internal static class TicketStoreSchema
@@ -80,6 +80,21 @@ internal static class TicketStoreSchema
             retry_at INTEGER,
             PRIMARY KEY (notification_seq, destination)
         ) STRICT;
+
+        -- Every saved version of a ticket, in the order saved, for readers that follow changes (the Api's event
+        -- stream) whichever process made them. AUTOINCREMENT: a sequence is never given twice, even after pruning.
+        CREATE TABLE IF NOT EXISTS ticket_changes (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            ticket_number TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            grade INTEGER NOT NULL,
+            fault TEXT NOT NULL,
+            asset_key TEXT NOT NULL,
+            crew TEXT,
+            changed_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS ticket_changes_by_time ON ticket_changes (changed_at);
         """;
 
     /// <summary>Creates what is missing; safe to run from several processes at once.</summary>

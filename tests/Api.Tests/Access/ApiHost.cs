@@ -37,6 +37,7 @@ public sealed class ApiHost : IAsyncLifetime
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("Api:Database", DatabasePath);
+            b.UseSetting("Api:SiteFiles:0", DemoSite);
 
             // A test class takes more actions a minute as one user than a person does; the limit's own test sets a small one.
             b.UseSetting("Api:ActionsPerMinute", "100000");
@@ -46,6 +47,9 @@ public sealed class ApiHost : IAsyncLifetime
             }
         });
     }
+
+    /// <summary>The demo plant's site file: site <c>demo</c>, gateway <c>gw-demo-01</c>, devices <c>sc-01</c>...</summary>
+    public static string DemoSite => Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json");
 
     public string DatabasePath { get; }
 

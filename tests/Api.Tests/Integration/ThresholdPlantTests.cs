@@ -182,8 +182,14 @@ public sealed class ThresholdPlantTests(ThresholdPlantFixture fixture) : IClassF
     private async Task<string> OpenRealTicketAsync(FaultDetected detected)
     {
         // The store stamps a ticket with its own clock: here, the time the fault was seen that night.
+        // Worked and closed that night as crews do, so that no escalation of the running Rules changes it since.
         var tickets = new SqliteTicketRepository(new SqliteDatabase(Rig.DatabasePath), new TicketOptions(), new FakeTimeProvider(detected.At));
-        return (await tickets.RecordAsync(detected, CancellationToken.None)).Ticket.Number.ToString();
+        var number = (await tickets.RecordAsync(detected, CancellationToken.None)).Ticket.Number;
+        await tickets.ChangeAsync(number, t => t.Acknowledge("rig.crew", detected.At.AddMinutes(5)), CancellationToken.None);
+        await tickets.ChangeAsync(number, t => t.ArriveOnSite("rig.crew", detected.At.AddMinutes(40)), CancellationToken.None);
+        await tickets.ChangeAsync(number, t => t.Resolve(new Resolution("drivers failed", "drivers replaced", [], RepairKind.Hardware), "rig.crew", detected.At.AddMinutes(90)), CancellationToken.None);
+        await tickets.ChangeAsync(number, t => t.Close("rig.operator", detected.At.AddHours(3), "all lamps lit"), CancellationToken.None);
+        return number.ToString();
     }
 
     private async Task<string> TicketsOfTheDayAsync(DateTimeOffset day)

@@ -164,8 +164,8 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
         await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 2.0 } }, from, to = from.AddDays(1) }), "changes[0].value");
         await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from = "yesterday", to = from.AddDays(1) }), "from");
 
-        // The plant of this Api has no sites: a valid proposal moves no device and replays nothing.
-        using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from, to = from.AddDays(1) });
+        // No device of this Api's plant is at site "elsewhere": a valid proposal for it moves none and replays nothing.
+        using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "site:elsewhere", value = 0.3 } }, from, to = from.AddDays(1) });
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
         Assert.Equal(0, (await ApiHost.JsonAsync(valid)).GetProperty("devices").GetInt32());
     }
@@ -189,7 +189,7 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
         await AssertNamesAsync(await engineer.PostAsync("/api/thresholds/backtest", new StringContent(body, Encoding.UTF8, "application/json")), field);
 
         var from = DateTimeOffset.UtcNow.AddDays(-3);
-        using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from, to = from.AddDays(1) });
+        using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "site:elsewhere", value = 0.3 } }, from, to = from.AddDays(1) });
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
     }
 

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Telemetry.Devices.Sites;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Storage;
+using Telemetry.Maintenance.Tickets;
 using Telemetry.Mqtt;
 using Telemetry.Testing;
 
@@ -243,6 +247,70 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     }
 
     private static readonly HttpClient Api = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    [Fact]
+    public async Task The_running_api_shows_the_plant_live_and_streams_a_ticket_another_process_opens()
+    {
+        var api = Rig.Api!;
+        await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
+        var mast = await Eventually.ValueAsync(
+            () => ApiJsonAsync("/api/sites/rig/devices/mast-01"),
+            d => d.GetProperty("online").GetBoolean() && d.GetProperty("lighting").ValueKind == JsonValueKind.Object,
+            "mast-01 online and due on in the Api",
+            Pipeline);
+        Assert.Equal(12, mast.GetProperty("lighting").GetProperty("lamps_installed").GetInt32());
+        var site = await ApiJsonAsync("/api/sites/rig");
+        Assert.Equal("online", site.GetProperty("gateways").EnumerateArray().Single(g => g.GetProperty("id").GetString() == "gw-rig").GetProperty("state").GetString());
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(api.HealthUrl, "/api/events"));
+        using var response = await Rig.ApiClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var guard = new CancellationTokenSource(Pipeline);
+        using var events = new StreamReader(await response.Content.ReadAsStreamAsync(guard.Token));
+        Assert.True(await NextEventAsync(events, "reset", _ => true, guard.Token), "the stream opens with a reset");
+
+        // Opened by this process on the shared file, as Rules opens one: the Api follows the change feed.
+        var store = new SqliteTicketRepository(new SqliteDatabase(Rig.DatabasePath), new TicketOptions { TimeZone = Rig.Options.TimeZone }, TimeProvider.System);
+        var opened = await store.OpenManualAsync(
+            new ManualTicket(new AssetRef("rig", "gw-rig", "sc-01"), FaultType.DoorOpen, FaultGrade.Grade3, "Cabinet door found open", "crew-north", CrewZone.Inner, "rig.operator"),
+            CancellationToken.None);
+
+        var number = opened.Number.ToString();
+        Assert.True(
+            await NextEventAsync(events, "ticket", data => data.GetProperty("number").GetString() == number, guard.Token),
+            $"ticket {number} on the stream");
+        var controller = await ApiJsonAsync("/api/sites/rig/devices/sc-01");
+        Assert.Contains(controller.GetProperty("open_tickets").EnumerateArray(), t => t.GetProperty("number").GetString() == number);
+    }
+
+    /// <summary>Reads the stream until an event of <paramref name="type"/> whose data is <paramref name="wanted"/>; false when the stream ends first.</summary>
+    private static async Task<bool> NextEventAsync(StreamReader events, string type, Func<JsonElement, bool> wanted, CancellationToken cancellationToken)
+    {
+        string? current = null;
+        while (await events.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                current = line["event: ".Length..];
+            }
+            else if (current == type && line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                using var data = JsonDocument.Parse(line["data: ".Length..]);
+                if (wanted(data.RootElement))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<JsonElement> ApiJsonAsync(string path)
+    {
+        using var document = JsonDocument.Parse(await Rig.ApiClient.GetStringAsync(new Uri(Rig.Api!.HealthUrl, path)));
+        return document.RootElement.Clone();
+    }
 
     private static async Task KillAsync(ServiceProcess service)
     {
