@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.History;
 using Telemetry.Api.Plant;
 using Telemetry.Api.Tickets;
 using Telemetry.Hosting;
@@ -44,11 +45,16 @@ if (influxSettings.Url is { } influxUrl)
             Database = influxSettings.Database,
             Username = influxSettings.Username,
             Password = influxSettings.Password,
+
+            // Someone waits at a chart: a store that is down is a 503 within seconds, not after a minute of retries.
+            MaxAttempts = 2,
+            RequestTimeout = TimeSpan.FromSeconds(10),
         },
         sp.GetRequiredService<ILogger<InfluxClient>>()));
 }
 
 builder.Services.AddSingleton(influxSettings);
+builder.Services.AddSingleton(sp => new ReadingHistory(sp.GetService<InfluxClient>(), influxSettings.Database, sp.GetRequiredService<ITicketRepository>()));
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
@@ -72,6 +78,7 @@ app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
+app.MapHistory();
 await app.RunAsync();
 return 0;
 

@@ -19,6 +19,9 @@ public static class Policies
     /// <summary>Reads tickets: every role; a crew member sees its own crews' tickets only.</summary>
     public const string ReadTickets = "read_tickets";
 
+    /// <summary>Reads a device's readings history: every role; a crew member the devices its crews look after only.</summary>
+    public const string ReadHistory = "read_history";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -71,7 +74,8 @@ public static class Policies
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser())
-            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadHistory, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 

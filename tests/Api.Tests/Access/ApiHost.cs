@@ -13,7 +13,7 @@ using Telemetry.Testing;
 namespace Telemetry.Api.Tests.Access;
 
 /// <summary>
-/// The Api in-process on a SQLite file of its own, with one user of each role (crew members of <c>crew-north</c>)
+/// The Api in-process on a SQLite file of its own and the demo plant (no readings store, no broker), with one user of each role (crew members of <c>crew-north</c>)
 /// and two tickets: one of <c>crew-north</c>, one of <c>crew-east</c>.
 /// </summary>
 public sealed class ApiHost : IAsyncLifetime
@@ -27,7 +27,9 @@ public sealed class ApiHost : IAsyncLifetime
     public ApiHost()
     {
         DatabasePath = Path.Combine(RepositoryPaths.NewScratchDirectory("api"), "maintenance.db");
-        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Api:Database", DatabasePath));
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
+            .UseSetting("Api:Database", DatabasePath)
+            .UseSetting("Api:SiteFiles:0", Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json")));
     }
 
     public string DatabasePath { get; }
