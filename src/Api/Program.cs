@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Commands;
 using Telemetry.Api.History;
 using Telemetry.Api.Plant;
 using Telemetry.Api.Tickets;
@@ -22,11 +23,13 @@ var settings = builder.Configuration.GetSection("Api").Get<ApiSettings>() ?? new
 var influxSettings = builder.Configuration.GetSection("Influx").Get<ApiInfluxSettings>() ?? new ApiInfluxSettings();
 var brokerSettings = new BrokerSettings { ClientId = "api", SharedGroup = "api" };
 builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
+var commandSettings = builder.Configuration.GetSection("Commands").Get<CommandSettings>() ?? new CommandSettings();
 var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
 var problems = settings.Validate()
     .Concat(ticketOptions.Validate().Select(p => "Api:" + p))
     .Concat(influxSettings.Validate())
     .Concat(brokerSettings.Validate())
+    .Concat(commandSettings.Validate())
     .ToList();
 if (problems.Count > 0)
 {
@@ -55,6 +58,10 @@ if (influxSettings.Url is { } influxUrl)
 
 builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(sp => new ReadingHistory(sp.GetService<InfluxClient>(), influxSettings.Database, sp.GetRequiredService<ITicketRepository>()));
+builder.Services.AddSingleton(commandSettings);
+builder.Services.AddSingleton<CommandSender>();
+builder.Services.AddSingleton<CommandAudit>();
+builder.Services.AddSingleton<SiteSwitchConfirmations>();
 builder.Services.AddSingleton(ticketOptions);
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
@@ -79,6 +86,7 @@ app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
 app.MapHistory();
+app.MapCommands();
 await app.RunAsync();
 return 0;
 

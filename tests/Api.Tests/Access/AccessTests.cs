@@ -28,6 +28,18 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "POST", "/api/auth/sign-out", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "GET", "/api/sites/demo/devices/sc-06/history?point=voltage_l1_v", ["operator.zhang", "crew.li", "engineer.wang", "admin.chen"] },
         { "GET", "/api/sites/demo/devices/sc-01/history?point=voltage_l1_v", ["operator.zhang", "engineer.wang", "admin.chen"] },
+        { "POST", "/api/sites/demo/devices/sc-06/commands", ["operator.zhang", "admin.chen"] },
+        { "POST", "/api/sites/demo/devices/ltc-01/commands", ["engineer.wang", "admin.chen"] },
+        { "POST", "/api/sites/demo/commands/switch", ["operator.zhang", "admin.chen"] },
+        { "GET", "/api/commands", ["operator.zhang", "engineer.wang", "admin.chen"] },
+    };
+
+    // The bodies of the rows that send one, by method and path.
+    private static readonly Dictionary<string, string> Bodies = new(StringComparer.Ordinal)
+    {
+        ["POST /api/sites/demo/devices/sc-06/commands"] = """{"action":"switch","circuit":1,"on":true}""",
+        ["POST /api/sites/demo/devices/ltc-01/commands"] = """{"action":"set_clock"}""",
+        ["POST /api/sites/demo/commands/switch"] = """{"on":true}""",
     };
 
     [Fact]
@@ -69,7 +81,13 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
                 target = target.Replace("{spare}", await host.SpareTokenIdAsync(user ?? ApiHost.Users[0]), StringComparison.Ordinal);
             }
 
-            using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), target));
+            using var request = new HttpRequestMessage(new HttpMethod(method), target);
+            if (Bodies.TryGetValue($"{method} {path}", out var body))
+            {
+                request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+            }
+
+            using var response = await client.SendAsync(request);
 
             var expected = user is null ? "401" : allowed.Contains(user) ? "2xx" : "403";
             var actual = response.StatusCode switch

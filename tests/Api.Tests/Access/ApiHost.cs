@@ -29,7 +29,8 @@ public sealed class ApiHost : IAsyncLifetime
         DatabasePath = Path.Combine(RepositoryPaths.NewScratchDirectory("api"), "maintenance.db");
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Api:Database", DatabasePath)
-            .UseSetting("Api:SiteFiles:0", Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json")));
+            .UseSetting("Api:SiteFiles:0", Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json"))
+            .UseSetting("Mqtt:Port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public string DatabasePath { get; }

@@ -1,0 +1,315 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Json;
+using Telemetry.Api.Access;
+using Telemetry.Api.Plant;
+using Telemetry.Devices.Decoding;
+using Telemetry.Devices.Profiles;
+
+namespace Telemetry.Api.Commands;
+
+/// <summary>The actions a gateway carries out (<c>src/Gateway/Commands</c>), and who may ask for each.</summary>
+public static class CommandActions
+{
+    public const string Switch = "switch";
+    public const string ResumeSchedule = "resume_schedule";
+    public const string SetClock = "set_clock";
+    public const string StartFunctionTest = "start_function_test";
+    public const string StartDurationTest = "start_duration_test";
+    public const string AbortTest = "abort_test";
+    public const string Write = "write";
+
+    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Write];
+
+    /// <summary>
+    /// The roles that may ask for <paramref name="action"/> (admins always): operators switch the lighting and hand it
+    /// back to its schedule; engineers start tests, set clocks and write points, which change how the plant behaves.
+    /// </summary>
+    public static IReadOnlyList<Role> RolesFor(string action) =>
+        action is Switch or ResumeSchedule ? [Role.Operator, Role.Admin] : [Role.Engineer, Role.Admin];
+
+    /// <summary>The writable on/off point of a circuit (or of the device when <paramref name="circuit"/> is null), as the gateway looks for it.</summary>
+    public static PointDefinition? SwitchPoint(DeviceProfile profile, int? circuit)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        return new[] { "commanded_on", "circuit_command", "output_on" }
+            .Select(name => profile.FindPoint(name, circuit))
+            .FirstOrDefault(p => p is { IsWritable: true });
+    }
+}
+
+/// <summary>A command checked against the device it is for, ready to be sent; names as in the gateway's payload.</summary>
+public sealed record CheckedCommand(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time)
+{
+    /// <summary>The payload the gateway reads (<c>DeviceCommand</c>), with the command's id.</summary>
+    public byte[] Payload(string id)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("id", id);
+            writer.WriteString("action", Action);
+            if (Circuit is { } circuit)
+            {
+                writer.WriteNumber("circuit", circuit);
+            }
+
+            if (On is { } on)
+            {
+                writer.WriteBoolean("on", on);
+            }
+
+            if (Point is { } point)
+            {
+                writer.WriteString("point", point);
+            }
+
+            if (Value is { } value)
+            {
+                writer.WritePropertyName("value");
+                value.WriteTo(writer);
+            }
+
+            if (Time is { } time)
+            {
+                writer.WriteString("time", time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The value as the audit keeps it: the circuit, on/off, point and value in one short text.</summary>
+    public string Describe() => string.Join(' ', new[]
+    {
+        Circuit is { } c ? $"circuit={c.ToString(CultureInfo.InvariantCulture)}" : null,
+        On is { } on ? (on ? "on=true" : "on=false") : null,
+        Point is { } p ? $"point={p}" : null,
+        Value is { } v ? $"value={v.GetRawText()}" : null,
+        Time is { } t ? $"time={t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}" : null,
+    }.Where(s => s is not null));
+}
+
+/// <summary>A command body as read: the command, or what is wrong with it, by field.</summary>
+public sealed record ParsedCommand(CheckedCommand? Command, IDictionary<string, string[]> Problems);
+
+/// <summary>
+/// Reads a command body (<c>action</c>, <c>circuit</c>, <c>on</c>, <c>point</c>, <c>value</c>, <c>time</c>) against the
+/// device's profile before anything is sent, so that a mistake is a 400 naming the field rather than a round trip to
+/// the gateway: unknown fields and actions, wrong JSON types, a circuit the device does not have or one missing where
+/// it has several, a point that is not writable, a value its encoding refuses. The gateway checks again. Pure.
+/// </summary>
+public static class CommandRequestParser
+{
+    private static readonly HashSet<string> Fields = ["action", "circuit", "on", "point", "value", "time"];
+
+    public static ParsedCommand Parse(PlantDevice device, JsonElement body)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            problems["body"] = ["must be a JSON object with action and its fields"];
+            return new(null, problems);
+        }
+
+        foreach (var property in body.EnumerateObject().Where(p => !Fields.Contains(p.Name)))
+        {
+            problems[Shown(property.Name)] = [$"is not a field of a command: {string.Join(", ", Fields)}"];
+        }
+
+        var profile = device.Device.Profile;
+        var action = Text(body, "action", problems);
+        if (action is null && !problems.ContainsKey("action"))
+        {
+            problems["action"] = [$"name one of {string.Join(", ", CommandActions.All)}"];
+        }
+        else if (action is not null && !CommandActions.All.Contains(action))
+        {
+            problems["action"] = [$"'{Shown(action)}' is none of {string.Join(", ", CommandActions.All)}"];
+            action = null;
+        }
+
+        int? circuit = null;
+        if (body.TryGetProperty("circuit", out var circuitElement) && circuitElement.ValueKind != JsonValueKind.Null)
+        {
+            if (circuitElement.ValueKind != JsonValueKind.Number || !circuitElement.TryGetInt32(out var number) || number < 1 || number > profile.CircuitCount)
+            {
+                problems["circuit"] = [profile.CircuitCount == 0
+                    ? $"device {device.Device.Id} has no circuits"
+                    : $"must be a circuit of device {device.Device.Id}: a whole number 1 to {profile.CircuitCount}"];
+            }
+            else
+            {
+                circuit = number;
+            }
+        }
+
+        bool? on = null;
+        if (body.TryGetProperty("on", out var onElement) && onElement.ValueKind != JsonValueKind.Null)
+        {
+            if (onElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
+            {
+                on = onElement.GetBoolean();
+            }
+            else
+            {
+                problems["on"] = ["must be true or false"];
+            }
+        }
+
+        var point = Text(body, "point", problems);
+        JsonElement? value = body.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null ? valueElement.Clone() : null;
+        DateTimeOffset? time = null;
+        if (Text(body, "time", problems) is { } timeText)
+        {
+            if (timeText.Length is > 10 and <= 40 && (timeText[^1] is 'Z' or 'z' || timeText[^6] is '+' or '-')
+                && DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var parsed)
+                && parsed.Year is >= 2000 and <= 2100)
+            {
+                time = parsed;
+            }
+            else
+            {
+                problems["time"] = [$"'{Shown(timeText)}' is not a time: RFC 3339 with an offset, such as 2026-11-22T19:00:00Z"];
+            }
+        }
+
+        if (action is not null && !problems.ContainsKey("circuit"))
+        {
+            CheckAction(device, action, circuit, on, point, value, time, problems);
+        }
+
+        return problems.Count > 0 || action is null
+            ? new(null, problems)
+            : new(new CheckedCommand(action, circuit, on, point, value, time), problems);
+    }
+
+    private static void CheckAction(PlantDevice device, string action, int? circuit, bool? on, string? point, JsonElement? value, DateTimeOffset? time, Dictionary<string, string[]> problems)
+    {
+        var profile = device.Device.Profile;
+        void Unused(string field, object? given)
+        {
+            if (given is not null && !problems.ContainsKey(field))
+            {
+                problems[field] = [$"is not a field of {action}"];
+            }
+        }
+
+        switch (action)
+        {
+            case CommandActions.Switch:
+                if (on is null && !problems.ContainsKey("on"))
+                {
+                    problems["on"] = ["switch needs on: true or false"];
+                }
+
+                if (circuit is null && profile.CircuitCount > 1)
+                {
+                    problems["circuit"] = [$"device {device.Device.Id} has {profile.CircuitCount} circuits: name one, 1 to {profile.CircuitCount}"];
+                }
+                else if (CommandActions.SwitchPoint(profile, circuit ?? (profile.CircuitCount == 1 ? 1 : null)) is null)
+                {
+                    problems["action"] = [$"model {profile.Model} has no on/off point that can be written"];
+                }
+
+                Unused("point", point);
+                Unused("value", value);
+                Unused("time", time);
+                break;
+
+            case CommandActions.Write:
+                if (point is null)
+                {
+                    problems.TryAdd("point", [$"write needs the point: one of {string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal))}"]);
+                }
+                else if (!profile.WritablePoints.Any(p => p.Name == point))
+                {
+                    problems["point"] = [$"'{Shown(point)}' is not a writable point of model {profile.Model}: {string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal))}"];
+                }
+                else if (circuit is null && profile.FindPoint(point, null) is null)
+                {
+                    problems["circuit"] = [$"point {point} is one per circuit: name the circuit, 1 to {profile.CircuitCount}"];
+                }
+                else if (value is not { } given)
+                {
+                    problems["value"] = ["write needs the value: a number, true or false, or a label of the point"];
+                }
+                else if (ToPointValue(given) is not { } pointValue)
+                {
+                    problems["value"] = ["must be a number, true or false, or a label of the point"];
+                }
+                else if (!CommandEncoder.TryEncode(profile, point, circuit, pointValue, out _, out var rejection))
+                {
+                    problems["value"] = [Shown(rejection.ToString())];
+                }
+
+                Unused("on", on);
+                Unused("time", time);
+                break;
+
+            default:
+                // resume_schedule, set_clock and the tests: the device's own, no circuit, point or value.
+                Unused("circuit", circuit);
+                Unused("on", on);
+                Unused("point", point);
+                Unused("value", value);
+                if (action != CommandActions.SetClock)
+                {
+                    Unused("time", time);
+                }
+
+                break;
+        }
+    }
+
+    private static string? Text(JsonElement body, string name, Dictionary<string, string[]> problems)
+    {
+        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind != JsonValueKind.String)
+        {
+            problems[name] = ["must be a string"];
+            return null;
+        }
+
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            problems[name] = ["is not valid text"];
+            return null;
+        }
+    }
+
+    private static PointValue? ToPointValue(JsonElement value)
+    {
+        try
+        {
+            return value.ValueKind switch
+            {
+                JsonValueKind.True => PointValue.FromBoolean(true),
+                JsonValueKind.False => PointValue.FromBoolean(false),
+                JsonValueKind.String => PointValue.FromText(value.GetString()!),
+                JsonValueKind.Number when value.TryGetInt64(out var whole) && !value.GetRawText().AsSpan().ContainsAny(".eE") => PointValue.FromInteger(whole),
+                JsonValueKind.Number when double.IsFinite(value.GetDouble()) => PointValue.FromReal(value.GetDouble()),
+                _ => (PointValue?)null,
+            };
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    // A value echoed in a problem is cut short: the problem names the input, it does not repeat a megabyte of it.
+    private static string Shown(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}
