@@ -25,7 +25,7 @@ public sealed record SendOutcome(GatewayAnswer? Answer, string? Unsent, string? 
 /// answer that comes after the Api restarted has nobody waiting for it. It also keeps every gateway's retained state,
 /// so that a command that is not answered can say whether its gateway is known to be offline.
 /// </summary>
-public sealed partial class CommandSender(BrokerSettings broker, ILogger<CommandSender> logger, ILogger<MqttClient> mqttLogger) : IAsyncDisposable
+public sealed partial class CommandSender(BrokerSettings broker, TimeProvider clock, ILogger<CommandSender> logger, ILogger<MqttClient> mqttLogger) : IAsyncDisposable
 {
     private readonly string instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<string, TaskCompletionSource<GatewayAnswer>> waiting = new(StringComparer.Ordinal);
@@ -208,12 +208,12 @@ public sealed partial class CommandSender(BrokerSettings broker, ILogger<Command
             var root = document.RootElement;
             var result = root.TryGetProperty("result", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString()! : "unknown";
             var reason = root.TryGetProperty("reason", out var why) && why.ValueKind == JsonValueKind.String ? why.GetString() : null;
-            var at = root.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.String && ts.TryGetDateTimeOffset(out var time) ? time : DateTimeOffset.UtcNow;
+            var at = root.TryGetProperty("ts", out var ts) && ts.ValueKind == JsonValueKind.String && ts.TryGetDateTimeOffset(out var time) ? time : clock.GetUtcNow();
             answer.TrySetResult(new GatewayAnswer(result, reason, at));
         }
         catch (JsonException ex)
         {
-            answer.TrySetResult(new GatewayAnswer("unknown", $"the gateway's answer is not JSON: {ex.Message}", DateTimeOffset.UtcNow));
+            answer.TrySetResult(new GatewayAnswer("unknown", $"the gateway's answer is not JSON: {ex.Message}", clock.GetUtcNow()));
         }
     }
 
