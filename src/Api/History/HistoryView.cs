@@ -1,6 +1,6 @@
 namespace Telemetry.Api.History;
 
-/// <summary>The answer of a history request: the series of the point (one per circuit when the device has several) and the asset's ticket events on the same time axis.</summary>
+/// <summary>The answer of a history request: the series of the point (one per circuit when the device has several), and on the same time axis the asset's ticket steps and the events its gateway reported for it.</summary>
 public sealed record HistoryView(
     string Site,
     string Gateway,
@@ -14,7 +14,8 @@ public sealed record HistoryView(
     bool StepWidened,
     int MaxPoints,
     IReadOnlyList<HistorySeries> Series,
-    IReadOnlyList<HistoryEvent> Events);
+    IReadOnlyList<HistoryEvent> Events,
+    IReadOnlyList<HistoryDeviceEvent> DeviceEvents);
 
 /// <summary>The steps of one series; <c>circuit</c> is null for the device's own values.</summary>
 public sealed record HistorySeries(string? Circuit, IReadOnlyList<HistoryPoint> Points);
@@ -24,3 +25,6 @@ public sealed record HistoryPoint(DateTimeOffset Time, double Mean, double Min, 
 
 /// <summary>A step of a ticket of the asset (opened, acknowledged, resolved...) within the range.</summary>
 public sealed record HistoryEvent(DateTimeOffset Time, string Kind, string Ticket, string Fault, int Grade, string? Circuit, string Actor, string? Detail);
+
+/// <summary>An event the device's gateway reported within the range (a test's result, a command's result, a device error), with its figures and attributes as text.</summary>
+public sealed record HistoryDeviceEvent(DateTimeOffset Time, string Kind, string? Message, IReadOnlyDictionary<string, string> Details);

@@ -42,6 +42,7 @@ public sealed class ReadingHistory(InfluxClient? influx, string database, ITicke
         var device = request.Device;
         var measurement = device.Device.Family.ToContractName();
         List<HistorySeries> series;
+        List<HistoryDeviceEvent> deviceEvents;
         try
         {
             var fieldType = await FieldTypeAsync(measurement, request.Point, cancellationToken);
@@ -51,6 +52,7 @@ public sealed class ReadingHistory(InfluxClient? influx, string database, ITicke
             }
 
             series = fieldType is null ? [] : await SeriesAsync(request, measurement, cancellationToken);
+            deviceEvents = await DeviceEventsAsync(request, cancellationToken);
         }
         catch (InfluxException ex)
         {
@@ -60,7 +62,7 @@ public sealed class ReadingHistory(InfluxClient? influx, string database, ITicke
         var events = await EventsAsync(request, cancellationToken);
         return new(
             new HistoryView(device.Site.Id, device.Gateway.Id, device.Device.Id, measurement, request.Point, request.Circuit, request.From, request.To,
-                request.StepText, request.Widened, HistoryRequest.MaxPoints, series, events),
+                request.StepText, request.Widened, HistoryRequest.MaxPoints, series, events, deviceEvents),
             null,
             null);
     }
@@ -129,6 +131,65 @@ public sealed class ReadingHistory(InfluxClient? influx, string database, ITicke
         }
 
         return series;
+    }
+
+    /// <summary>The InfluxQL of the device's own events (test results, command results, device errors) in a request's range.</summary>
+    public static string EventsQuery(HistoryRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var device = request.Device;
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"SELECT * FROM \"events\" WHERE \"site\" = {InfluxQl.QuoteString(device.Site.Id)} AND \"gateway\" = {InfluxQl.QuoteString(device.Gateway.Id)} " +
+            $"AND \"device\" = {InfluxQl.QuoteString(device.Device.Id)} AND \"kind\" !~ /^ticket_/ " +
+            $"AND time >= {request.From.ToUnixTimeMilliseconds()}ms AND time < {request.To.ToUnixTimeMilliseconds()}ms LIMIT {HistoryRequest.MaxPoints}");
+    }
+
+    // The gateway's events of the device as Ingest stored them (tags site, gateway, device, kind; fields message and the
+    // event's figures and attributes). Ticket steps come from the ticket store instead, which has them all.
+    private async Task<List<HistoryDeviceEvent>> DeviceEventsAsync(HistoryRequest request, CancellationToken cancellationToken)
+    {
+        var result = await influx!.QueryAsync(EventsQuery(request), database, cancellationToken);
+        var events = new List<HistoryDeviceEvent>();
+        foreach (var found in result.Series)
+        {
+            for (var row = 0; row < found.RowCount; row++)
+            {
+                string? kind = null;
+                string? message = null;
+                var details = new SortedDictionary<string, string>(StringComparer.Ordinal);
+                for (var column = 0; column < found.Columns.Count; column++)
+                {
+                    var name = found.Columns[column];
+                    var cell = found.GetValue(row, column);
+                    if (name is "time" or "site" or "gateway" or "device" || cell.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+                    {
+                        continue;
+                    }
+
+                    var text = cell.ValueKind == JsonValueKind.String ? cell.GetString()! : cell.GetRawText();
+                    switch (name)
+                    {
+                        case "kind":
+                            kind = text;
+                            break;
+                        case "message":
+                            message = text.Length > 0 ? text : null;
+                            break;
+                        default:
+                            details[name] = text;
+                            break;
+                    }
+                }
+
+                if (kind is not null)
+                {
+                    events.Add(new HistoryDeviceEvent(DateTimeOffset.FromUnixTimeMilliseconds(found.GetInt64(row, "time")), kind, message, details));
+                }
+            }
+        }
+
+        return [.. events.OrderBy(e => e.Time)];
     }
 
     // The ticket steps of the device (and of each of its circuits) that fall within the range, oldest first.

@@ -49,6 +49,11 @@ public sealed class HistoryHost : IAsyncLifetime
                 $"street_controller,circuit=1,device=sc-01,gateway=gw-demo-01,site=demo voltage_l1_v=0,lamps_lit=0i {ms + 70_000}",
                 $"street_controller,circuit=2,device=sc-01,gateway=gw-demo-01,site=demo voltage_l1_v=231 {ms + 30_000}",
 
+                // The gateway's events of the device, beside a ticket's (the ticket store has those) and another device's.
+                $"events,device=sc-01,gateway=gw-demo-01,kind=command_result,site=demo message=\"\",result=\"done\",action=\"switch\" {ms + 50_000}",
+                $"events,circuit=1,device=sc-01,gateway=gw-demo-01,kind=ticket_opened,site=demo ticket=\"YW2611-0001\",grade=2i {ms + 55_000}",
+                $"events,device=sc-02,gateway=gw-demo-01,kind=device_error,site=demo message=\"modbus timeout\" {ms + 55_000}",
+
                 // Another device of the same family and another site: never in sc-01's answer.
                 $"street_controller,circuit=1,device=sc-02,gateway=gw-demo-01,site=demo voltage_l1_v=999 {ms + 10_000}",
                 $"street_controller,circuit=1,device=sc-01,gateway=gw-demo-01,site=elsewhere voltage_l1_v=999 {ms + 10_000}",
@@ -130,6 +135,11 @@ public sealed class HistoryTests(HistoryHost host) : IClassFixture<HistoryHost>
         Assert.Equal("1", opened.GetProperty("circuit").GetString());
         Assert.Equal(host.TicketOpened, opened.GetProperty("time").GetDateTimeOffset());
         Assert.Empty((await ApiHost.JsonAsync(await client.GetAsync($"{Sc01}?point=voltage_l1_v&circuit=1&{Range}"))).GetProperty("events").EnumerateArray());
+
+        var reported = Assert.Single(view.GetProperty("device_events").EnumerateArray().ToList());
+        Assert.Equal("command_result", reported.GetProperty("kind").GetString());
+        Assert.Equal(HistoryHost.Start.AddSeconds(50), reported.GetProperty("time").GetDateTimeOffset());
+        Assert.Equal("done", reported.GetProperty("details").GetProperty("result").GetString());
     }
 
     [Fact]
