@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Telemetry.Api.Access;
 using Telemetry.Api.Plant;
+using Telemetry.Contracts;
 
 namespace Telemetry.Api.Commands;
 
@@ -75,7 +76,7 @@ public static class CommandEndpoints
             return Invalid(parsed.Problems, "The command is invalid");
         }
 
-        var roles = CommandActions.RolesFor(command.Action);
+        var roles = CommandPermissions.RolesFor(command.Action);
         if (!roles.Any(r => user.IsInRole(UserStore.Names.Of(r))))
         {
             return TypedResults.Problem(
@@ -193,14 +194,14 @@ public static class CommandEndpoints
         [FromQuery] string? offset = null)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (site is not null && !Contracts.Identifiers.IsValid(site))
+        if (site is not null && !Identifiers.IsValid(site))
         {
-            problems["site"] = [Contracts.Identifiers.Rule];
+            problems["site"] = [Identifiers.Rule];
         }
 
-        if (device is not null && !Contracts.Identifiers.IsValid(device))
+        if (device is not null && !Identifiers.IsValid(device))
         {
-            problems["device"] = [Contracts.Identifiers.Rule];
+            problems["device"] = [Identifiers.Rule];
         }
 
         var take = 50;
@@ -267,10 +268,10 @@ public static class CommandEndpoints
         var profile = device.Device.Profile;
         if (profile.CircuitCount == 0)
         {
-            return CommandActions.SwitchPoint(profile, null) is null ? [] : [null];
+            return CommandPermissions.SwitchPoint(profile, null) is null ? [] : [null];
         }
 
-        return Enumerable.Range(1, profile.CircuitCount).Where(c => CommandActions.SwitchPoint(profile, c) is not null).Select(c => (int?)c);
+        return Enumerable.Range(1, profile.CircuitCount).Where(c => CommandPermissions.SwitchPoint(profile, c) is not null).Select(c => (int?)c);
     }
 
     private static string ClientOf(ClaimsPrincipal user, HttpRequest request)

@@ -3,30 +3,21 @@ using System.Globalization;
 using System.Text.Json;
 using Telemetry.Api.Access;
 using Telemetry.Api.Plant;
+using Telemetry.Contracts;
 using Telemetry.Devices.Decoding;
 using Telemetry.Devices.Profiles;
 
 namespace Telemetry.Api.Commands;
 
-/// <summary>The actions a gateway carries out (<c>src/Gateway/Commands</c>), and who may ask for each.</summary>
-public static class CommandActions
+/// <summary>Who may ask for each command action, and what a switch writes.</summary>
+public static class CommandPermissions
 {
-    public const string Switch = "switch";
-    public const string ResumeSchedule = "resume_schedule";
-    public const string SetClock = "set_clock";
-    public const string StartFunctionTest = "start_function_test";
-    public const string StartDurationTest = "start_duration_test";
-    public const string AbortTest = "abort_test";
-    public const string Write = "write";
-
-    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Write];
-
     /// <summary>
     /// The roles that may ask for <paramref name="action"/> (admins always): operators switch the lighting and hand it
     /// back to its schedule; engineers start tests, set clocks and write points, which change how the plant behaves.
     /// </summary>
     public static IReadOnlyList<Role> RolesFor(string action) =>
-        action is Switch or ResumeSchedule ? [Role.Operator, Role.Admin] : [Role.Engineer, Role.Admin];
+        action is CommandActions.Switch or CommandActions.ResumeSchedule ? [Role.Operator, Role.Admin] : [Role.Engineer, Role.Admin];
 
     /// <summary>The writable on/off point of a circuit (or of the device when <paramref name="circuit"/> is null), as the gateway looks for it.</summary>
     public static PointDefinition? SwitchPoint(DeviceProfile profile, int? circuit)
@@ -211,7 +202,7 @@ public static class CommandRequestParser
                 {
                     problems["circuit"] = [$"device {device.Device.Id} has {profile.CircuitCount} circuits: name one, 1 to {profile.CircuitCount}"];
                 }
-                else if (CommandActions.SwitchPoint(profile, circuit ?? (profile.CircuitCount == 1 ? 1 : null)) is null)
+                else if (CommandPermissions.SwitchPoint(profile, circuit ?? (profile.CircuitCount == 1 ? 1 : null)) is null)
                 {
                     problems["action"] = [$"model {profile.Model} has no on/off point that can be written"];
                 }
