@@ -112,7 +112,52 @@ public static class CommandRequestParser
             problems[Shown(property.Name)] = [$"is not a field of a command: {string.Join(", ", Fields)}"];
         }
 
-        var profile = device.Device.Profile;
+        var action = Action(body, problems);
+        var circuit = Circuit(body, device, problems);
+        var on = On(body, problems);
+        var point = Text(body, "point", problems);
+        JsonElement? value = body.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null ? valueElement.Clone() : null;
+        var time = Time(body, problems);
+        if (action is null)
+        {
+            return new(null, problems);
+        }
+
+        foreach (var given in body.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null && Fields.Contains(p.Name) && p.Name != "action"))
+        {
+            if (!FieldsOf(action).Contains(given.Name))
+            {
+                problems.TryAdd(given.Name, [$"is not a field of {action}"]);
+            }
+        }
+
+        if (!problems.ContainsKey("circuit"))
+        {
+            switch (action)
+            {
+                case CommandActions.Switch:
+                    CheckSwitch(device, circuit, on, problems);
+                    break;
+                case CommandActions.Write:
+                    CheckWrite(device, circuit, point, value, problems);
+                    break;
+            }
+        }
+
+        return problems.Count > 0 ? new(null, problems) : new(new CheckedCommand(action, circuit, on, point, value, time), problems);
+    }
+
+    // The fields each action takes besides its name; the others are refused rather than ignored.
+    private static string[] FieldsOf(string action) => action switch
+    {
+        CommandActions.Switch => ["circuit", "on"],
+        CommandActions.Write => ["point", "circuit", "value"],
+        CommandActions.SetClock => ["time"],
+        _ => [],
+    };
+
+    private static string? Action(JsonElement body, Dictionary<string, string[]> problems)
+    {
         var action = Text(body, "action", problems);
         if (action is null && !problems.ContainsKey("action"))
         {
@@ -121,139 +166,111 @@ public static class CommandRequestParser
         else if (action is not null && !CommandActions.All.Contains(action))
         {
             problems["action"] = [$"'{Shown(action)}' is none of {string.Join(", ", CommandActions.All)}"];
-            action = null;
+            return null;
         }
 
-        int? circuit = null;
-        if (body.TryGetProperty("circuit", out var circuitElement) && circuitElement.ValueKind != JsonValueKind.Null)
-        {
-            if (circuitElement.ValueKind != JsonValueKind.Number || !circuitElement.TryGetInt32(out var number) || number < 1 || number > profile.CircuitCount)
-            {
-                problems["circuit"] = [profile.CircuitCount == 0
-                    ? $"device {device.Device.Id} has no circuits"
-                    : $"must be a circuit of device {device.Device.Id}: a whole number 1 to {profile.CircuitCount}"];
-            }
-            else
-            {
-                circuit = number;
-            }
-        }
-
-        bool? on = null;
-        if (body.TryGetProperty("on", out var onElement) && onElement.ValueKind != JsonValueKind.Null)
-        {
-            if (onElement.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            {
-                on = onElement.GetBoolean();
-            }
-            else
-            {
-                problems["on"] = ["must be true or false"];
-            }
-        }
-
-        var point = Text(body, "point", problems);
-        JsonElement? value = body.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null ? valueElement.Clone() : null;
-        DateTimeOffset? time = null;
-        if (Text(body, "time", problems) is { } timeText)
-        {
-            if (timeText.Length is > 10 and <= 40 && (timeText[^1] is 'Z' or 'z' || timeText[^6] is '+' or '-')
-                && DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var parsed)
-                && parsed.Year is >= 2000 and <= 2100)
-            {
-                time = parsed;
-            }
-            else
-            {
-                problems["time"] = [$"'{Shown(timeText)}' is not a time: RFC 3339 with an offset, such as 2026-11-22T19:00:00Z"];
-            }
-        }
-
-        if (action is not null && !problems.ContainsKey("circuit"))
-        {
-            CheckAction(device, action, circuit, on, point, value, time, problems);
-        }
-
-        return problems.Count > 0 || action is null
-            ? new(null, problems)
-            : new(new CheckedCommand(action, circuit, on, point, value, time), problems);
+        return action;
     }
 
-    private static void CheckAction(PlantDevice device, string action, int? circuit, bool? on, string? point, JsonElement? value, DateTimeOffset? time, Dictionary<string, string[]> problems)
+    private static int? Circuit(JsonElement body, PlantDevice device, Dictionary<string, string[]> problems)
     {
-        var profile = device.Device.Profile;
-        void Unused(string field, object? given)
+        var count = device.Device.Profile.CircuitCount;
+        if (!body.TryGetProperty("circuit", out var element) || element.ValueKind == JsonValueKind.Null)
         {
-            if (given is not null && !problems.ContainsKey(field))
-            {
-                problems[field] = [$"is not a field of {action}"];
-            }
+            return null;
         }
 
-        switch (action)
+        if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) && number >= 1 && number <= count)
         {
-            case CommandActions.Switch:
-                if (on is null && !problems.ContainsKey("on"))
-                {
-                    problems["on"] = ["switch needs on: true or false"];
-                }
+            return number;
+        }
 
-                if (circuit is null && profile.CircuitCount > 1)
-                {
-                    problems["circuit"] = [$"device {device.Device.Id} has {profile.CircuitCount} circuits: name one, 1 to {profile.CircuitCount}"];
-                }
-                else if (CommandPermissions.SwitchPoint(profile, circuit ?? (profile.CircuitCount == 1 ? 1 : null)) is null)
-                {
-                    problems["action"] = [$"model {profile.Model} has no on/off point that can be written"];
-                }
+        problems["circuit"] = [count == 0
+            ? $"device {device.Device.Id} has no circuits"
+            : $"must be a circuit of device {device.Device.Id}: a whole number 1 to {count}"];
+        return null;
+    }
 
-                Unused("point", point);
-                Unused("value", value);
-                Unused("time", time);
-                break;
+    private static bool? On(JsonElement body, Dictionary<string, string[]> problems)
+    {
+        if (!body.TryGetProperty("on", out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
 
-            case CommandActions.Write:
-                if (point is null)
-                {
-                    problems.TryAdd("point", [$"write needs the point: one of {string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal))}"]);
-                }
-                else if (!profile.WritablePoints.Any(p => p.Name == point))
-                {
-                    problems["point"] = [$"'{Shown(point)}' is not a writable point of model {profile.Model}: {string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal))}"];
-                }
-                else if (circuit is null && profile.FindPoint(point, null) is null)
-                {
-                    problems["circuit"] = [$"point {point} is one per circuit: name the circuit, 1 to {profile.CircuitCount}"];
-                }
-                else if (value is not { } given)
-                {
-                    problems["value"] = ["write needs the value: a number, true or false, or a label of the point"];
-                }
-                else if (ToPointValue(given) is not { } pointValue)
-                {
-                    problems["value"] = ["must be a number, true or false, or a label of the point"];
-                }
-                else if (!CommandEncoder.TryEncode(profile, point, circuit, pointValue, out _, out var rejection))
-                {
-                    problems["value"] = [Shown(rejection.ToString())];
-                }
+        if (element.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return element.GetBoolean();
+        }
 
-                Unused("on", on);
-                Unused("time", time);
-                break;
+        problems["on"] = ["must be true or false"];
+        return null;
+    }
 
-            default:
-                // resume_schedule, set_clock and the tests: the device's own, no circuit, point or value.
-                Unused("circuit", circuit);
-                Unused("on", on);
-                Unused("point", point);
-                Unused("value", value);
-                if (action != CommandActions.SetClock)
-                {
-                    Unused("time", time);
-                }
+    // An RFC 3339 time with its offset: a time without one would depend on the server's zone.
+    private static DateTimeOffset? Time(JsonElement body, Dictionary<string, string[]> problems)
+    {
+        if (Text(body, "time", problems) is not { } text)
+        {
+            return null;
+        }
 
-                break;
+        if (text.Length is > 10 and <= 40 && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out var time)
+            && time.Year is >= 2000 and <= 2100)
+        {
+            return time;
+        }
+
+        problems["time"] = [$"'{Shown(text)}' is not a time: RFC 3339 with an offset, such as 2026-11-22T19:00:00Z"];
+        return null;
+    }
+
+    private static void CheckSwitch(PlantDevice device, int? circuit, bool? on, Dictionary<string, string[]> problems)
+    {
+        var profile = device.Device.Profile;
+        if (on is null)
+        {
+            problems.TryAdd("on", ["switch needs on: true or false"]);
+        }
+
+        if (circuit is null && profile.CircuitCount > 1)
+        {
+            problems["circuit"] = [$"device {device.Device.Id} has {profile.CircuitCount} circuits: name one, 1 to {profile.CircuitCount}"];
+        }
+        else if (CommandPermissions.SwitchPoint(profile, circuit ?? (profile.CircuitCount == 1 ? 1 : null)) is null)
+        {
+            problems["action"] = [$"model {profile.Model} has no on/off point that can be written"];
+        }
+    }
+
+    private static void CheckWrite(PlantDevice device, int? circuit, string? point, JsonElement? value, Dictionary<string, string[]> problems)
+    {
+        var profile = device.Device.Profile;
+        var writable = string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal));
+        if (point is null)
+        {
+            problems.TryAdd("point", [$"write needs the point: one of {writable}"]);
+        }
+        else if (!profile.WritablePoints.Any(p => p.Name == point))
+        {
+            problems["point"] = [$"'{Shown(point)}' is not a writable point of model {profile.Model}: {writable}"];
+        }
+        else if (circuit is null && profile.FindPoint(point, null) is null)
+        {
+            problems["circuit"] = [$"point {point} is one per circuit: name the circuit, 1 to {profile.CircuitCount}"];
+        }
+        else if (value is not { } given)
+        {
+            problems["value"] = ["write needs the value: a number, true or false, or a label of the point"];
+        }
+        else if (ToPointValue(given) is not { } pointValue)
+        {
+            problems["value"] = ["must be a number, true or false, or a label of the point"];
+        }
+        else if (!CommandEncoder.TryEncode(profile, point, circuit, pointValue, out _, out var rejection))
+        {
+            problems["value"] = [Shown(rejection.ToString())];
         }
     }
 
