@@ -129,36 +129,7 @@ public static class CommandEndpoints
             return Invalid(new Dictionary<string, string[]> { ["body"] = [bodyProblem!] }, "The site switch is invalid");
         }
 
-        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        bool? on = null;
-        string? token = null;
-        if (json.ValueKind != JsonValueKind.Object)
-        {
-            problems["body"] = ["must be a JSON object: {\"on\": true} (and the confirmation)"];
-        }
-        else
-        {
-            foreach (var property in json.EnumerateObject().Where(p => p.Name is not ("on" or "confirmation")))
-            {
-                problems[property.Name.Length <= 64 ? property.Name : property.Name[..64] + "…"] = ["is not a field of a site switch: on, confirmation"];
-            }
-
-            on = json.TryGetProperty("on", out var onElement) && onElement.ValueKind is JsonValueKind.True or JsonValueKind.False ? onElement.GetBoolean() : null;
-            if (on is null)
-            {
-                problems["on"] = ["must be true or false"];
-            }
-
-            if (json.TryGetProperty("confirmation", out var confirmation) && confirmation.ValueKind != JsonValueKind.Null)
-            {
-                token = confirmation.ValueKind == JsonValueKind.String && confirmation.GetString() is { Length: > 0 and <= 64 } text ? text : null;
-                if (token is null)
-                {
-                    problems["confirmation"] = ["must be the token the first call answered with"];
-                }
-            }
-        }
-
+        var (on, token, problems) = ReadSiteSwitch(json);
         var name = user.Identity?.Name ?? "";
         if (problems.Count == 0 && token is not null && confirmations.Redeem(token, name, site, on!.Value) is { } refused)
         {
@@ -222,6 +193,40 @@ public static class CommandEndpoints
         }
 
         return TypedResults.Ok(await audit.ListAsync(site, device, take, skip, cancellationToken));
+    }
+
+    // The body of a site switch: {"on": true|false} and, on the second call, "confirmation".
+    private static (bool? On, string? Token, Dictionary<string, string[]> Problems) ReadSiteSwitch(JsonElement json)
+    {
+        var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (json.ValueKind != JsonValueKind.Object)
+        {
+            problems["body"] = ["must be a JSON object: {\"on\": true} (and the confirmation)"];
+            return (null, null, problems);
+        }
+
+        foreach (var property in json.EnumerateObject().Where(p => p.Name is not ("on" or "confirmation")))
+        {
+            problems[property.Name.Length <= 64 ? property.Name : property.Name[..64] + "…"] = ["is not a field of a site switch: on, confirmation"];
+        }
+
+        bool? on = json.TryGetProperty("on", out var onElement) && onElement.ValueKind is JsonValueKind.True or JsonValueKind.False ? onElement.GetBoolean() : null;
+        if (on is null)
+        {
+            problems["on"] = ["must be true or false"];
+        }
+
+        string? token = null;
+        if (json.TryGetProperty("confirmation", out var confirmation) && confirmation.ValueKind != JsonValueKind.Null)
+        {
+            token = confirmation.ValueKind == JsonValueKind.String && confirmation.GetString() is { Length: > 0 and <= 64 } text ? text : null;
+            if (token is null)
+            {
+                problems["confirmation"] = ["must be the token the first call answered with"];
+            }
+        }
+
+        return (on, token, problems);
     }
 
     // Audited before it is sent, completed with its outcome: a command is in the audit whatever becomes of it.
