@@ -9,6 +9,20 @@ using Telemetry.Contracts;
 
 namespace Telemetry.Api.Commands;
 
+/// <summary>The body of a device command as the OpenAPI document shows it; it is read and checked field by field (<see cref="CommandRequestParser"/>).</summary>
+/// <param name="Action">One of <see cref="CommandActions.All"/>.</param>
+/// <param name="Circuit">The circuit, for a switch or a point per circuit on a device with several.</param>
+/// <param name="On">For a switch: on or off.</param>
+/// <param name="Point">For a write: a writable point of the device's profile.</param>
+/// <param name="Value">For a write: a number, true or false, or a label of the point.</param>
+/// <param name="Time">For set_clock: RFC 3339 with an offset; the gateway's clock when absent.</param>
+public sealed record CommandBody(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time);
+
+/// <summary>The body of a site switch as the OpenAPI document shows it.</summary>
+/// <param name="On">On or off.</param>
+/// <param name="Confirmation">Absent on the first call; on the second, the token the first answered with.</param>
+public sealed record SiteSwitchBody(bool On, string? Confirmation);
+
 /// <summary>A site switch's first call: what would be switched, and the token that carries it out.</summary>
 public sealed record SiteSwitchProposal(string Site, bool On, string Confirmation, DateTimeOffset ExpiresAt, IReadOnlyList<SwitchTarget> Targets);
 
@@ -32,11 +46,13 @@ public static class CommandEndpoints
         endpoints.MapPost("/api/sites/{site}/devices/{device}/commands", SendAsync)
             .WithTags("Commands")
             .WithName("SendDeviceCommand")
+            .Accepts<CommandBody>("application/json")
             .WithSummary("Sends a command to a device through its gateway and answers with the gateway's result (504 when it does not answer in time). Operators switch and resume schedules; engineers start tests, set clocks and write points.")
             .RequireAuthorization(Policies.SendCommands);
         endpoints.MapPost("/api/sites/{site}/commands/switch", SwitchSiteAsync)
             .WithTags("Commands")
             .WithName("SwitchSite")
+            .Accepts<SiteSwitchBody>("application/json")
             .WithSummary("Switches every switchable circuit of a site: the first call answers with what would be switched and a confirmation token, the second call with that token carries it out.")
             .RequireAuthorization(Policies.SwitchSites);
         endpoints.MapGet("/api/commands", ListAsync)

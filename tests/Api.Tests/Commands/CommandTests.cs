@@ -318,6 +318,20 @@ public sealed class CommandTests(CommandHost host) : IClassFixture<CommandHost>
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/commands?limit=5&offset=0")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_api_description_shows_the_command_bodies()
+    {
+        using var client = host.As("operator.zhang");
+
+        var document = await ApiHost.JsonAsync(await client.GetAsync("/openapi/v1.json"));
+
+        var paths = document.GetProperty("paths");
+        var command = paths.GetProperty("/api/sites/{site}/devices/{device}/commands").GetProperty("post");
+        Assert.True(command.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(paths.GetProperty("/api/sites/{site}/commands/switch").GetProperty("post").TryGetProperty("requestBody", out _));
+        Assert.True(paths.GetProperty("/api/commands").TryGetProperty("get", out _));
+    }
+
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string body) =>
         client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
 
