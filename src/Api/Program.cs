@@ -1,7 +1,9 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Commands;
 using Telemetry.Api.Documentation;
+using Telemetry.Api.History;
 using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
 using Telemetry.Api.ServiceLevels;
@@ -26,11 +28,13 @@ var settings = builder.Configuration.GetSection("Api").Get<ApiSettings>() ?? new
 var influxSettings = builder.Configuration.GetSection("Influx").Get<ApiInfluxSettings>() ?? new ApiInfluxSettings();
 var brokerSettings = new BrokerSettings { ClientId = "api", SharedGroup = "api" };
 builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
+var commandSettings = builder.Configuration.GetSection("Commands").Get<CommandSettings>() ?? new CommandSettings();
 var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
 var problems = settings.Validate()
     .Concat(ticketOptions.Validate().Select(p => "Api:" + p))
     .Concat(influxSettings.Validate())
     .Concat(brokerSettings.Validate())
+    .Concat(commandSettings.Validate())
     .ToList();
 if (problems.Count > 0)
 {
@@ -49,12 +53,21 @@ if (influxSettings.Url is { } influxUrl)
             Database = influxSettings.Database,
             Username = influxSettings.Username,
             Password = influxSettings.Password,
+
+            // Someone waits at a chart: a store that is down is a 503 within seconds, not after a minute of retries.
+            MaxAttempts = 2,
+            RequestTimeout = TimeSpan.FromSeconds(10),
         },
         sp.GetRequiredService<ILogger<InfluxClient>>()));
 }
 
 builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(sp => ticketOptions with { ServiceLevelSource = sp.GetRequiredService<ServiceLevelMonitor>() });
+builder.Services.AddSingleton(sp => new ReadingHistory(sp.GetService<InfluxClient>(), influxSettings.Database, sp.GetRequiredService<ITicketRepository>()));
+builder.Services.AddSingleton(commandSettings);
+builder.Services.AddSingleton<CommandSender>();
+builder.Services.AddSingleton<CommandAudit>();
+builder.Services.AddSingleton<SiteSwitchConfirmations>();
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
 builder.Services.AddThresholds();
@@ -84,6 +97,8 @@ app.MapTicketActions();
 app.MapThresholds();
 app.MapServiceLevels();
 app.MapLive();
+app.MapHistory();
+app.MapCommands();
 await app.RunAsync();
 return 0;
 

@@ -41,6 +41,9 @@ public sealed record PlantRigOptions
     public IDictionary<string, string> SimulatorSettings { get; init; } = new Dictionary<string, string>();
 
     public IDictionary<string, string> RulesSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Settings of the Api beyond the rig's own (for example a short <c>Commands:Timeout</c>).</summary>
+    public IDictionary<string, string> ApiSettings { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>
@@ -162,6 +165,11 @@ public sealed class PlantRig : IAsyncDisposable
             if (Influx is not null)
             {
                 api["Influx:Url"] = Influx.Url.ToString();
+            }
+
+            foreach (var (key, value) in Options.ApiSettings)
+            {
+                api[key] = value;
             }
 
             Api = await ServiceProcess.StartAsync("Api", api);

@@ -52,6 +52,18 @@ public static class Policies
     /// <summary>Reads the live plant and its event stream: every role, crews too.</summary>
     public const string ReadPlant = "read_plant";
 
+    /// <summary>Reads a device's readings history: every role; a crew member the devices its crews look after only.</summary>
+    public const string ReadHistory = "read_history";
+
+    /// <summary>Sends device commands: operators, engineers and admins (each action then asks for its own roles); crews do not.</summary>
+    public const string SendCommands = "send_commands";
+
+    /// <summary>Switches a whole site (with a confirmation): operators and admins.</summary>
+    public const string SwitchSites = "switch_sites";
+
+    /// <summary>Reads the audit of device commands: operators, engineers and admins.</summary>
+    public const string ReadCommands = "read_commands";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -113,7 +125,11 @@ public static class Policies
             .AddPolicy(ReadSettings, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(ChangeThresholds, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
             .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)))
-            .AddPolicy(ReadPlant, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadPlant, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadHistory, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(SendCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
+            .AddPolicy(SwitchSites, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
+            .AddPolicy(ReadCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)));
         return services;
     }
 

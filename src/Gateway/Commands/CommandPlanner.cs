@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Telemetry.Contracts;
 using Telemetry.Devices.Decoding;
 using Telemetry.Devices.Profiles;
 using Telemetry.Devices.Sites;
@@ -14,15 +15,15 @@ public sealed record PointWrite(string Point, int? Circuit, PointValue Value);
 /// </summary>
 public static class CommandPlanner
 {
-    public const string Switch = "switch";
-    public const string ResumeSchedule = "resume_schedule";
-    public const string SetClock = "set_clock";
-    public const string StartFunctionTest = "start_function_test";
-    public const string StartDurationTest = "start_duration_test";
-    public const string AbortTest = "abort_test";
-    public const string Write = "write";
+    public const string Switch = CommandActions.Switch;
+    public const string ResumeSchedule = CommandActions.ResumeSchedule;
+    public const string SetClock = CommandActions.SetClock;
+    public const string StartFunctionTest = CommandActions.StartFunctionTest;
+    public const string StartDurationTest = CommandActions.StartDurationTest;
+    public const string AbortTest = CommandActions.AbortTest;
+    public const string Write = CommandActions.Write;
 
-    public static readonly IReadOnlyList<string> Actions = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Write];
+    public static readonly IReadOnlyList<string> Actions = CommandActions.All;
 
     /// <summary>The validated writes of <paramref name="command"/>, or why it is refused.</summary>
     public static (IReadOnlyList<WriteRequest>? Writes, string? Rejection) Plan(SiteDevice device, DeviceCommand command, DateTimeOffset now, TimeZoneInfo siteZone)

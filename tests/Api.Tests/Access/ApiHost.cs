@@ -13,7 +13,7 @@ using Telemetry.Testing;
 namespace Telemetry.Api.Tests.Access;
 
 /// <summary>
-/// The Api in-process on a SQLite file of its own, with one user of each role (crew members of <c>crew-north</c>)
+/// The Api in-process on a SQLite file of its own and the demo plant (no readings store, no broker), with one user of each role (crew members of <c>crew-north</c>)
 /// and two tickets: one of <c>crew-north</c>, one of <c>crew-east</c>.
 /// </summary>
 public sealed class ApiHost : IAsyncLifetime
@@ -38,6 +38,9 @@ public sealed class ApiHost : IAsyncLifetime
         {
             b.UseSetting("Api:Database", DatabasePath);
             b.UseSetting("Api:SiteFiles:0", DemoSite);
+
+            // No broker: a command is a 503 past its authorization; tests that need one name their own.
+            b.UseSetting("Mqtt:Port", FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture));
 
             // A test class takes more actions a minute as one user than a person does; the limit's own test sets a small one.
             b.UseSetting("Api:ActionsPerMinute", "100000");

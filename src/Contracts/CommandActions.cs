@@ -1,0 +1,28 @@
+namespace Telemetry.Contracts;
+
+/// <summary>
+/// The actions of a command on <c>{root}/{site}/{gateway}/cmd/{device}</c>: the gateway carries them out, the Api sends
+/// them; one list, so that the two cannot drift apart.
+/// </summary>
+public static class CommandActions
+{
+    /// <summary>A circuit (or the device) on or off: <c>on</c>, and <c>circuit</c> on a device with several.</summary>
+    public const string Switch = "switch";
+
+    /// <summary>Every circuit handed back to the device's schedule.</summary>
+    public const string ResumeSchedule = "resume_schedule";
+
+    /// <summary>The device's clock set to <c>time</c> (the gateway's clock when absent).</summary>
+    public const string SetClock = "set_clock";
+
+    public const string StartFunctionTest = "start_function_test";
+
+    public const string StartDurationTest = "start_duration_test";
+
+    public const string AbortTest = "abort_test";
+
+    /// <summary>A writable point set: <c>point</c>, <c>circuit</c> for a point per circuit, <c>value</c>.</summary>
+    public const string Write = "write";
+
+    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Write];
+}
