@@ -190,7 +190,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
         return await ListAsync(
             connection,
-            $"SELECT document FROM tickets WHERE {where} ORDER BY opened_at DESC, rowid DESC LIMIT $limit OFFSET $offset",
+            $"SELECT document FROM tickets WHERE {where} ORDER BY opened_at DESC, number DESC LIMIT $limit OFFSET $offset",
             [.. parameters],
             cancellationToken).ConfigureAwait(false);
     }
