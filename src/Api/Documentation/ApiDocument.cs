@@ -12,7 +12,8 @@ namespace Telemetry.Api.Documentation;
 /// <summary>
 /// What the OpenAPI document says beyond what the endpoints declare: how to sign in, which roles each endpoint
 /// admits (read from its authorization policy, so the document cannot drift from what the Api enforces), and the
-/// problems every endpoint can answer with (RFC 7807, with an example each). The document is checked into the tests.
+/// problems every endpoint can answer with (RFC 7807, with an example each), and an example of every request body.
+/// The document is checked into the tests.
 /// </summary>
 public static class ApiDocument
 {
@@ -49,6 +50,12 @@ public static class ApiDocument
                 }
 
                 var hasBody = operation.RequestBody is not null;
+                if (operation.RequestBody?.Content is { } content && content.TryGetValue("application/json", out var json)
+                    && RequestExamples.For(context.Description.HttpMethod, context.Description.RelativePath) is { } example)
+                {
+                    json.Example = example;
+                }
+
                 if (hasBody || context.Description.ParameterDescriptions.Count > 0)
                 {
                     problems.Add((400, "One or more validation errors occurred."));
