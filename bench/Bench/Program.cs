@@ -53,3 +53,9 @@ if (which is "all" or "fuzz")
     FuzzBenchmark.Run(inputs: Arg(1, 1_000_000), only: args.Length > 2 ? args[2] : null);
     Console.WriteLine();
 }
+
+if (which is "all" or "api")
+{
+    await ApiBenchmark.RunAsync(tickets: Arg(1, 100_000), rate: 200, seconds: 30);
+    Console.WriteLine();
+}
