@@ -299,6 +299,44 @@ public sealed class PlantRig : IAsyncDisposable
         return [.. document.RootElement.GetProperty("tickets").EnumerateArray().Select(t => t.Clone())];
     }
 
+    /// <summary>
+    /// Changes service-level terms through the running Api as <paramref name="admin"/> would, every other term as it is
+    /// in force, and waits until Rules has taken them; returns the terms' new version.
+    /// </summary>
+    public async Task<long> ChangeServiceLevelsAsync(HttpClient admin, IReadOnlyDictionary<string, long?> changes, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        ArgumentNullException.ThrowIfNull(changes);
+        var levels = new Uri((Api ?? throw new InvalidOperationException("the rig runs without Rules and Api")).HealthUrl, "/api/service-levels");
+        using var current = JsonDocument.Parse(await admin.GetStringAsync(levels));
+        var body = new JsonObject();
+        foreach (var term in current.RootElement.GetProperty("terms").EnumerateObject())
+        {
+            body[term.Name] = JsonNode.Parse(term.Value.GetRawText());
+        }
+
+        foreach (var (name, minutes) in changes)
+        {
+            body[name] = minutes;
+        }
+
+        body["reason"] = reason;
+        using var changed = await admin.PutAsync(levels, new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"));
+        var answer = await changed.Content.ReadAsStringAsync();
+        if (!changed.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"the service levels were refused: {(int)changed.StatusCode} {answer}");
+        }
+
+        using var stored = JsonDocument.Parse(answer);
+        var version = stored.RootElement.GetProperty("version").GetInt64();
+        await Eventually.TrueAsync(
+            () => Task.FromResult(Rules!.Output.Contains($"Service-level terms in force at version {version}", StringComparison.Ordinal)),
+            "Rules takes the new terms",
+            explain: Logs);
+        return version;
+    }
+
     public async Task<JsonElement> TicketAsync(string number)
     {
         var api = Api ?? throw new InvalidOperationException("the rig runs without Rules and Api");

@@ -7,7 +7,6 @@ using Microsoft.Extensions.Time.Testing;
 using Telemetry.Devices.Sites;
 using Telemetry.InfluxDb;
 using Telemetry.Maintenance.Faults;
-using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 using Telemetry.Testing;
@@ -138,15 +137,7 @@ public sealed class ThresholdPlantTests(ThresholdPlantFixture fixture) : IClassF
     {
         const string asset = "rig/gw-rig/mast-01";
         using var admin = await Rig.SignInAsync("rig.admin", "admin");
-        var body = ServiceLevelTerms.Default.ToMinutes().ToDictionary(t => t.Key, t => (object?)t.Value);
-        body["grade2_respond_min"] = 45;
-        body["reason"] = "the contract gives 45 minutes for a grade-2 answer";
-        using var changed = await admin.PutAsJsonAsync(new Uri(Api, "/api/service-levels"), body);
-        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        var version = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
-        await Eventually.TrueAsync(
-            () => Task.FromResult(Rig.Rules!.Output.Contains($"Service-level terms in force at version {version}", StringComparison.Ordinal)),
-            "Rules takes the new terms", explain: Rig.Logs);
+        await Rig.ChangeServiceLevelsAsync(admin, new Dictionary<string, long?> { ["grade2_respond_min"] = 45 }, "the contract gives 45 minutes for a grade-2 answer");
 
         // 5 of 12 dark: a grade-2 outage, answered within the new 45 minutes.
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
-using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Testing;
 
 namespace Telemetry.Rules.Tests.Integration;
@@ -25,16 +23,7 @@ public sealed class EscalationTests(RulesFixture fixture) : IClassFixture<RulesF
     {
         var api = Rig.Api!.HealthUrl;
         using var admin = await Rig.SignInAsync("rig.admin", "admin");
-        var terms = ServiceLevelTerms.Default.ToMinutes().ToDictionary(t => t.Key, t => (object?)t.Value);
-        terms["grade1_respond_min"] = 1;
-        terms["grade2_respond_min"] = 1;
-        terms["reason"] = "a minute to answer, for the escalation test";
-        using var changed = await admin.PutAsJsonAsync(new Uri(api, "/api/service-levels"), terms);
-        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
-        var version = (await changed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
-        await Eventually.TrueAsync(
-            () => Task.FromResult(Rig.Rules!.Output.Contains($"Service-level terms in force at version {version}", StringComparison.Ordinal)),
-            "Rules takes the new terms", explain: Rig.Logs);
+        await Rig.ChangeServiceLevelsAsync(admin, new Dictionary<string, long?> { ["grade1_respond_min"] = 1, ["grade2_respond_min"] = 1 }, "a minute to answer, for the escalation test");
 
         // The mast goes dark (grade 1) and the crew answers at once; the box's insulation falls (grade 2) and nobody answers.
         await Rig.CommandDeviceAsync("mast-01", "commanded_on", true);
