@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telemetry.Maintenance.Storage;
 
 namespace Telemetry.Maintenance.ServiceLevels;
 
@@ -67,29 +68,8 @@ public sealed partial class ServiceLevelMonitor : BackgroundService, IServiceLev
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(pollInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    // A locked database must not stop ticketing: the terms in hand stay in force.
-                    LogRefreshFailed(logger, Version, ex.Message, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SettingsPolling.RunAsync(pollInterval, timeProvider, RefreshAsync, ex => LogRefreshFailed(logger, Version, ex.Message, ex), stoppingToken);
 
     // One reference, so that a reader never sees the version of one load with the terms of another.
     private sealed record Loaded(long Version, ServiceLevelTerms Terms);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Telemetry.Maintenance.Storage;
 
 namespace Telemetry.Maintenance.Thresholds;
 
@@ -125,29 +126,8 @@ public sealed partial class ThresholdMonitor : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(pollInterval, timeProvider);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
-            {
-                try
-                {
-                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
-                {
-                    // A locked or briefly unreadable database must not stop the rules: they keep the thresholds they have.
-                    LogRefreshFailed(logger, Current.Version, ex.Message, ex);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the last snapshot stays current for whoever still reads it.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        SettingsPolling.RunAsync(pollInterval, timeProvider, RefreshAsync, ex => LogRefreshFailed(logger, Current.Version, ex.Message, ex), stoppingToken);
 
     private void Report(ThresholdSnapshot previous, ThresholdSnapshot next, IReadOnlyList<ThresholdVersion> changes, bool first)
     {
