@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -118,25 +117,7 @@ public static class ServiceLevelEndpoints
         [FromQuery] string? before = null)
     {
         var problems = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var pageSize = 50;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize < 1 || pageSize > SqliteServiceLevelStore.MaxHistoryLimit))
-        {
-            problems["limit"] = [string.Create(CultureInfo.InvariantCulture, $"must be a whole number from 1 to {SqliteServiceLevelStore.MaxHistoryLimit}")];
-        }
-
-        long? beforeVersion = null;
-        if (before is not null)
-        {
-            if (long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1)
-            {
-                beforeVersion = parsed;
-            }
-            else
-            {
-                problems["before"] = ["must be a version, a whole number of at least 1"];
-            }
-        }
-
+        var (pageSize, beforeVersion) = HistoryPaging.Read(limit, before, SqliteServiceLevelStore.MaxHistoryLimit, problems);
         if (problems.Count > 0)
         {
             return TypedResults.Problem(new HttpValidationProblemDetails(problems) { Title = "The history query is invalid", Status = StatusCodes.Status400BadRequest });

@@ -149,25 +149,7 @@ public static class ThresholdEndpoints
             problems["scope"] = ["must be global, family:<family>, site:<site> or device:<site>/<device>"];
         }
 
-        var pageSize = 50;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out pageSize) || pageSize is < 1 or > MaxHistoryLimit))
-        {
-            problems["limit"] = [string.Create(CultureInfo.InvariantCulture, $"must be a whole number from 1 to {MaxHistoryLimit}")];
-        }
-
-        long? beforeVersion = null;
-        if (before is not null)
-        {
-            if (long.TryParse(before, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1)
-            {
-                beforeVersion = parsed;
-            }
-            else
-            {
-                problems["before"] = ["must be a version, a whole number of at least 1"];
-            }
-        }
-
+        var (pageSize, beforeVersion) = HistoryPaging.Read(limit, before, MaxHistoryLimit, problems);
         if (problems.Count > 0)
         {
             return Invalid(problems, "The history query is invalid");
