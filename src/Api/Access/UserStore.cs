@@ -92,17 +92,16 @@ public sealed class UserStore
         ) STRICT;
         """;
 
-    private readonly SqliteDatabase database;
+    private readonly ApiTables tables;
     private readonly TimeProvider clock;
     private readonly AccessOptions options;
     private readonly PasswordHasher<string> hasher = new();
-    private int ready;
 
     public UserStore(SqliteDatabase database, TimeProvider clock, AccessOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(clock);
-        this.database = database;
+        tables = new ApiTables(database, Schema);
         this.clock = clock;
         this.options = options ?? new AccessOptions();
     }
@@ -339,19 +338,7 @@ public sealed class UserStore
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (Volatile.Read(ref ready) == 0)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref ready, 1);
-        }
-
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => tables.OpenAsync(cancellationToken);
 
     private static async Task<(ApiUser User, string Hash, int Failed)?> ReadUserAsync(SqliteConnection connection, string name, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {

@@ -59,7 +59,7 @@ public sealed class CommandAudit(SqliteDatabase database)
         CREATE INDEX IF NOT EXISTS api_commands_requested ON api_commands (requested_at DESC, id);
         """;
 
-    private int ready;
+    private readonly ApiTables tables = new(database, Schema);
 
     public async Task RequestedAsync(AuditedCommand command, CancellationToken cancellationToken)
     {
@@ -125,17 +125,5 @@ public sealed class CommandAudit(SqliteDatabase database)
         return new AuditPage(commands, limit, offset);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (Volatile.Read(ref ready) == 0)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref ready, 1);
-        }
-
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => tables.OpenAsync(cancellationToken);
 }

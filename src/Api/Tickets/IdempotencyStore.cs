@@ -61,15 +61,14 @@ public sealed class IdempotencyStore
         CREATE INDEX IF NOT EXISTS api_idempotency_by_age ON api_idempotency (created_at);
         """;
 
-    private readonly SqliteDatabase database;
+    private readonly ApiTables tables;
     private readonly TimeProvider clock;
-    private int ready;
 
     public IdempotencyStore(SqliteDatabase database, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(clock);
-        this.database = database;
+        tables = new ApiTables(database, Schema);
         this.clock = clock;
     }
 
@@ -182,17 +181,5 @@ public sealed class IdempotencyStore
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (Volatile.Read(ref ready) == 0)
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = Schema;
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref ready, 1);
-        }
-
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => tables.OpenAsync(cancellationToken);
 }
