@@ -101,7 +101,7 @@ public static class CommandEndpoints
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
-        var audited = await CarryOutAsync(found, command, user, request, sender, audit, settings, clock, cancellationToken);
+        var audited = await CarryOutAsync(found, command, user, sender, audit, settings, clock, cancellationToken);
         return audited.Result switch
         {
             "timeout" => TypedResults.Problem(new ProblemDetails
@@ -168,7 +168,7 @@ public static class CommandEndpoints
         }
 
         var commands = await Task.WhenAll(targets.Select(t => CarryOutAsync(
-            t.Device, new CheckedCommand(CommandActions.Switch, t.Circuit, on, null, null, null), user, request, sender, audit, settings, clock, cancellationToken)));
+            t.Device, new CheckedCommand(CommandActions.Switch, t.Circuit, on, null, null, null), user, sender, audit, settings, clock, cancellationToken)));
         return TypedResults.Ok(new SiteSwitchResult(site, on!.Value, commands));
     }
 
@@ -250,7 +250,6 @@ public static class CommandEndpoints
         PlantDevice device,
         CheckedCommand command,
         ClaimsPrincipal user,
-        HttpRequest request,
         CommandSender sender,
         CommandAudit audit,
         CommandSettings settings,
@@ -259,7 +258,7 @@ public static class CommandEndpoints
     {
         var id = Guid.NewGuid().ToString("N");
         var requested = new AuditedCommand(
-            id, user.Identity?.Name ?? "", ClientOf(user, request), device.Site.Id, device.Gateway.Id, device.Device.Id,
+            id, user.Identity?.Name ?? "", Policies.ClientOf(user), device.Site.Id, device.Gateway.Id, device.Device.Id,
             command.Action, command.Describe(), "pending", null, clock.GetUtcNow(), null);
         await audit.RequestedAsync(requested, CancellationToken.None);
         var outcome = await sender.SendAsync(device, command, id, settings.Timeout, cancellationToken);
@@ -293,13 +292,6 @@ public static class CommandEndpoints
         }
 
         return Enumerable.Range(1, profile.CircuitCount).Where(c => CommandPermissions.SwitchPoint(profile, c) is not null).Select(c => (int?)c);
-    }
-
-    private static string ClientOf(ClaimsPrincipal user, HttpRequest request)
-    {
-        var agent = request.Headers.UserAgent.ToString();
-        var client = $"{user.Identity?.AuthenticationType ?? "unknown"}{(agent.Length > 0 ? "; " + agent : "")}";
-        return client.Length <= 200 ? client : client[..200];
     }
 
     private static async Task<(JsonElement? Body, string? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)

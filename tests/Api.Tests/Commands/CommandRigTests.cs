@@ -60,7 +60,7 @@ public sealed class CommandRigTests : IAsyncLifetime
         using var audit = JsonDocument.Parse(await rig.ApiClient.GetStringAsync(new Uri(rig.Api.HealthUrl, "/api/commands?device=sc-01")));
         var rows = audit.RootElement.GetProperty("commands").EnumerateArray().ToList();
         Assert.Equal(["timeout", "done", "done"], rows.Select(r => r.GetProperty("result").GetString()));
-        Assert.All(rows, r => Assert.Equal("rig.operator", r.GetProperty("user").GetString()));
+        Assert.All(rows, r => Assert.Equal(("rig.operator", "test rig"), (r.GetProperty("user").GetString(), r.GetProperty("client").GetString())));
         Assert.Equal(problem.RootElement.GetProperty("id").GetString(), rows[0].GetProperty("id").GetString());
     }
 
