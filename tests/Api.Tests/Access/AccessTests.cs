@@ -168,8 +168,7 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
 
         using var response = await client.PostAsync("/api/auth/tokens", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await ApiHost.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _));
+        await ApiHost.AssertNamesAsync(response, field);
 
         // The next, valid request is served as if the bad one had not come.
         using var valid = await client.PostAsJsonAsync("/api/auth/tokens", new { name = "crew.li", password = ApiHost.Password, client = "crew phone", days = 7 });

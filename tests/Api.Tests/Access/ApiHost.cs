@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -162,6 +163,18 @@ public sealed class ApiHost : IAsyncLifetime
         }
 
         return text;
+    }
+
+    /// <summary>Asserts a 400 problem that names <paramref name="field"/> under <c>errors</c>.</summary>
+    public static async Task AssertNamesAsync(HttpResponseMessage response, string field)
+    {
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
+            using var problem = JsonDocument.Parse(text);
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"no errors[{field}] in {text}");
+        }
     }
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>

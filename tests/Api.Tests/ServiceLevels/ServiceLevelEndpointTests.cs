@@ -95,7 +95,7 @@ public sealed class ServiceLevelEndpointTests(ApiHost host) : IClassFixture<ApiH
         var body = DefaultBody();
         body[field] = JsonNode.Parse(json);
 
-        await ThresholdEndpointTests.AssertNamesAsync(await admin.PutAsync("/api/service-levels", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")), field);
+        await ApiHost.AssertNamesAsync(await admin.PutAsync("/api/service-levels", new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json")), field);
 
         using var valid = await admin.PutAsJsonAsync("/api/service-levels", DefaultBody());
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);
@@ -108,9 +108,9 @@ public sealed class ServiceLevelEndpointTests(ApiHost host) : IClassFixture<ApiH
         var body = DefaultBody();
         body.Remove("grade3_fix_min");
 
-        await ThresholdEndpointTests.AssertNamesAsync(await admin.PutAsJsonAsync("/api/service-levels", body), "grade3_fix_min");
-        await ThresholdEndpointTests.AssertNamesAsync(await admin.PutAsync("/api/service-levels", new StringContent("\"terms\"", Encoding.UTF8, "application/json")), "body");
-        await ThresholdEndpointTests.AssertNamesAsync(await admin.GetAsync("/api/service-levels/history?limit=100000"), "limit");
+        await ApiHost.AssertNamesAsync(await admin.PutAsJsonAsync("/api/service-levels", body), "grade3_fix_min");
+        await ApiHost.AssertNamesAsync(await admin.PutAsync("/api/service-levels", new StringContent("\"terms\"", Encoding.UTF8, "application/json")), "body");
+        await ApiHost.AssertNamesAsync(await admin.GetAsync("/api/service-levels/history?limit=100000"), "limit");
 
         using var valid = await admin.PutAsJsonAsync("/api/service-levels", DefaultBody());
         Assert.Equal(HttpStatusCode.OK, valid.StatusCode);

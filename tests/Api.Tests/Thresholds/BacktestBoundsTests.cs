@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Api.Access;
+using Telemetry.Api.Tests.Access;
 using Telemetry.Testing;
 
 namespace Telemetry.Api.Tests.Thresholds;
@@ -41,7 +42,7 @@ public sealed class BacktestBoundsTests : IAsyncLifetime
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         var from = DateTimeOffset.UtcNow.AddDays(-2);
 
-        await ThresholdEndpointTests.AssertNamesAsync(await client.PostAsJsonAsync("/api/thresholds/backtest", new
+        await ApiHost.AssertNamesAsync(await client.PostAsJsonAsync("/api/thresholds/backtest", new
         {
             changes = new[] { new { parameter = "lamps.outage_ratio", scope = "site:rig", value = 0.3 } }, from, to = from.AddDays(1),
         }), "changes");

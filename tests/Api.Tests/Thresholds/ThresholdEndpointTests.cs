@@ -117,7 +117,7 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
 
         using var refused = await engineer.PostAsync("/api/thresholds/changes", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        await AssertNamesAsync(refused, field);
+        await ApiHost.AssertNamesAsync(refused, field);
         using var valid = await engineer.PostAsJsonAsync("/api/thresholds/changes", new { parameter = Ratio, scope = $"device:north/mast-{Guid.NewGuid():N}", value = 0.3, reason = "valid" });
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
     }
@@ -128,9 +128,9 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
         using var engineer = host.As("engineer.wang");
 
         using var huge = await engineer.PostAsync("/api/thresholds/changes", new StringContent($$"""{"reason":"{{new string('x', 100_000)}}"}""", Encoding.UTF8, "application/json"));
-        await AssertNamesAsync(huge, "body");
+        await ApiHost.AssertNamesAsync(huge, "body");
         using var longReason = await engineer.PostAsJsonAsync("/api/thresholds/changes", new { parameter = Ratio, scope = "site:north", value = 0.3, reason = new string('r', ThresholdChange.MaxReasonLength + 1) });
-        await AssertNamesAsync(longReason, "reason");
+        await ApiHost.AssertNamesAsync(longReason, "reason");
 
         using var valid = await engineer.PostAsJsonAsync("/api/thresholds/changes", new { parameter = Ratio, scope = $"device:north/mast-{Guid.NewGuid():N}", value = 0.3, reason = "valid" });
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
@@ -149,7 +149,7 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
     {
         using var client = host.As("operator.zhang");
 
-        await AssertNamesAsync(await client.GetAsync(path), field);
+        await ApiHost.AssertNamesAsync(await client.GetAsync(path), field);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/thresholds/history?limit=5")).StatusCode);
     }
 
@@ -159,10 +159,10 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
         using var engineer = host.As("engineer.wang");
         var from = DateTimeOffset.UtcNow.AddDays(-40);
 
-        await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from, to = from.AddDays(32) }), "to");
-        await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = Array.Empty<object>(), from, to = from.AddDays(1) }), "changes");
-        await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 2.0 } }, from, to = from.AddDays(1) }), "changes[0].value");
-        await AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from = "yesterday", to = from.AddDays(1) }), "from");
+        await ApiHost.AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from, to = from.AddDays(32) }), "to");
+        await ApiHost.AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = Array.Empty<object>(), from, to = from.AddDays(1) }), "changes");
+        await ApiHost.AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 2.0 } }, from, to = from.AddDays(1) }), "changes[0].value");
+        await ApiHost.AssertNamesAsync(await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "global", value = 0.3 } }, from = "yesterday", to = from.AddDays(1) }), "from");
 
         // No device of this Api's plant is at site "elsewhere": a valid proposal for it moves none and replays nothing.
         using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "site:elsewhere", value = 0.3 } }, from, to = from.AddDays(1) });
@@ -186,7 +186,7 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
     {
         using var engineer = host.As("engineer.wang");
 
-        await AssertNamesAsync(await engineer.PostAsync("/api/thresholds/backtest", new StringContent(body, Encoding.UTF8, "application/json")), field);
+        await ApiHost.AssertNamesAsync(await engineer.PostAsync("/api/thresholds/backtest", new StringContent(body, Encoding.UTF8, "application/json")), field);
 
         var from = DateTimeOffset.UtcNow.AddDays(-3);
         using var valid = await engineer.PostAsJsonAsync("/api/thresholds/backtest", new { changes = new[] { new { parameter = Ratio, scope = "site:elsewhere", value = 0.3 } }, from, to = from.AddDays(1) });
@@ -209,15 +209,4 @@ public sealed class ThresholdEndpointTests(ApiHost host) : IClassFixture<ApiHost
 
     private static JsonElement Parameter(JsonElement view, string name) =>
         view.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
-
-    internal static async Task AssertNamesAsync(HttpResponseMessage response, string field)
-    {
-        using (response)
-        {
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode}: {text}");
-            using var problem = JsonDocument.Parse(text);
-            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), $"no errors[{field}] in {text}");
-        }
-    }
 }

@@ -250,9 +250,8 @@ public sealed class TicketActionTests(ApiHost host) : IClassFixture<ApiHost>
 
         using var response = await client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.True((await ApiHost.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await ApiHost.AssertNamesAsync(response, field);
         Assert.Equal("on_site", (await ApiHost.JsonAsync(await client.GetAsync($"/api/tickets/{ticket}"))).GetProperty("status").GetString());
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/api/tickets/{ticket}/resolve", Resolve)).StatusCode);
     }
@@ -272,8 +271,7 @@ public sealed class TicketActionTests(ApiHost host) : IClassFixture<ApiHost>
 
         using var response = await PostAsync(client, "/api/tickets", body);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.True((await ApiHost.JsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        await ApiHost.AssertNamesAsync(response, field);
         using var valid = await PostAsync(client, "/api/tickets", $$"""{"fault":"mast_outage","grade":2,"description":"x","asset":"north/gw-1/{{host.NewDevice()}}"}""");
         Assert.Equal(HttpStatusCode.Created, valid.StatusCode);
     }
@@ -287,8 +285,7 @@ public sealed class TicketActionTests(ApiHost host) : IClassFixture<ApiHost>
         using var longText = await PostAsync(client, $"/api/tickets/{number}/comment", JsonSerializer.Serialize(new { text = new string('x', 5000) }));
         using var huge = await PostAsync(client, $"/api/tickets/{number}/comment", JsonSerializer.Serialize(new { text = new string('<', 100 * 1024) }));
 
-        Assert.Equal(HttpStatusCode.BadRequest, longText.StatusCode);
-        Assert.True((await ApiHost.JsonAsync(longText)).GetProperty("errors").TryGetProperty("text", out _));
+        await ApiHost.AssertNamesAsync(longText, "text");
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, huge.StatusCode);
         Assert.Equal("application/problem+json", huge.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, $"/api/tickets/{number}/comment", """{"text":"short"}""")).StatusCode);
