@@ -9,6 +9,7 @@ using Telemetry.Api.Plant;
 using Telemetry.Api.ServiceLevels;
 using Telemetry.Api.Thresholds;
 using Telemetry.Api.Tickets;
+using Telemetry.Api.Web;
 using Telemetry.Hosting;
 using Telemetry.InfluxDb;
 using Telemetry.Maintenance.ServiceLevels;
@@ -77,6 +78,10 @@ builder.Services.AddAccess();
 builder.Services.AddTicketActions(settings);
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
+builder.Services.AddWebApp();
+
+// The app's scripts and styles, those of its component library too, from the build output in any environment.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -86,8 +91,10 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.UseRateLimiter();
 app.MapOpenApi().AllowAnonymous();
 app.MapServiceHealth();
@@ -99,6 +106,7 @@ app.MapServiceLevels();
 app.MapLive();
 app.MapHistory();
 app.MapCommands();
+app.MapWebApp();
 await app.RunAsync();
 return 0;
 

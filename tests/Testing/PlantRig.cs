@@ -195,7 +195,7 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         var list = new JsonArray();
-        foreach (var d in options.Devices)
+        foreach (var (d, i) in options.Devices.Select((d, i) => (d, i)))
         {
             var device = new JsonObject
             {
@@ -207,6 +207,14 @@ public sealed class PlantRig : IAsyncDisposable
                 ["poll_interval_s"] = d.PollIntervalSeconds,
                 ["crew_zone"] = "inner",
                 ["crew"] = d.Crew,
+
+                // On a ring about 500 m round the site's centre, so that a plan of the site has somewhere to draw each.
+                ["location"] = new JsonObject
+                {
+                    ["lat"] = Math.Round(options.Latitude + (0.0045 * Math.Cos(2 * Math.PI * i / options.Devices.Count)), 6),
+                    ["lon"] = Math.Round(options.Longitude + (0.0052 * Math.Sin(2 * Math.PI * i / options.Devices.Count)), 6),
+                    ["text"] = string.Create(CultureInfo.InvariantCulture, $"Rig street {i + 1}"),
+                },
             };
             if (d.Family is "street_controller" or "high_mast")
             {

@@ -64,6 +64,9 @@ public static class Policies
     /// <summary>Reads the audit of device commands: operators, engineers and admins.</summary>
     public const string ReadCommands = "read_commands";
 
+    /// <summary>Manages users, their roles and crews: admins.</summary>
+    public const string ManageUsers = "manage_users";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -93,9 +96,12 @@ public static class Policies
                 o.ExpireTimeSpan = TimeSpan.FromHours(12);
                 o.SlidingExpiration = true;
 
-                // An API answers with a status, not a redirect to a sign-in page.
-                o.Events.OnRedirectToLogin = context => Status(context, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = context => Status(context, StatusCodes.Status403Forbidden);
+                // An API answers with a status; a page of the web app sends the browser to sign in, or to "not allowed".
+                o.LoginPath = Web.WebApp.SignInPath;
+                o.AccessDeniedPath = Web.WebApp.NotAllowedPath;
+                o.ReturnUrlParameter = "back";
+                o.Events.OnRedirectToLogin = context => Web.WebApp.IsPage(context.Request) ? Redirect(context) : Status(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = context => Web.WebApp.IsPage(context.Request) ? Redirect(context) : Status(context, StatusCodes.Status403Forbidden);
             });
         // Guessing passwords is slowed twice: per user by the lockout, per client address by this limit, so that one
         // address cannot try a password against every name. Over it: 429 with Retry-After.
@@ -129,7 +135,8 @@ public static class Policies
             .AddPolicy(ReadHistory, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(SendCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
             .AddPolicy(SwitchSites, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
-            .AddPolicy(ReadCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)));
+            .AddPolicy(ReadCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
+            .AddPolicy(ManageUsers, p => p.RequireRole(Names(Role.Admin)));
         return services;
     }
 
@@ -161,6 +168,13 @@ public static class Policies
     }
 
     private static string[] Names(params Role[] roles) => [.. roles.Select(UserStore.Names.Of)];
+
+    private static Task Redirect<T>(RedirectContext<T> context)
+        where T : AuthenticationSchemeOptions
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
 
     private static Task Status<T>(RedirectContext<T> context, int status)
         where T : AuthenticationSchemeOptions

@@ -1,7 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Data.Sqlite;
-using Telemetry.Api.Access;
 using Telemetry.Maintenance.Tickets;
 
 namespace Telemetry.Api.Tickets;
@@ -78,74 +76,37 @@ public static class TicketActionPipeline
 
         return await OnceAsync(http, key, body, async () =>
         {
-            var repository = http.RequestServices.GetRequiredService<ITicketRepository>();
+            var result = await http.RequestServices.GetRequiredService<TicketActions>().OpenAsync(http.User, request, http.RequestAborted);
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-            try
-            {
-                var ticket = await repository.OpenManualAsync(request(By(http, clock)), http.RequestAborted);
-                return ActionAnswer.Ticket(http, StatusCodes.Status201Created, TicketView.From(ticket, clock.GetUtcNow()), $"/api/tickets/{ticket.Number}");
-            }
-            catch (TicketAlreadyOpenException e)
-            {
-                return ActionAnswer.Problem(http, StatusCodes.Status409Conflict, "A ticket is already open", e.Message,
-                    new Dictionary<string, object?> { ["existing"] = e.Existing.ToString() });
-            }
+            return result.Ticket is { } ticket
+                ? ActionAnswer.Ticket(http, StatusCodes.Status201Created, TicketView.From(ticket, clock.GetUtcNow()), $"/api/tickets/{ticket.Number}")
+                : Refused(http, result.Refusal!);
         });
     }
 
     private static async Task<ActionAnswer> ChangeAsync(HttpContext http, TicketNumber number, string action, long? expected, TicketChange change)
     {
-        var repository = http.RequestServices.GetRequiredService<ITicketRepository>();
+        var result = await http.RequestServices.GetRequiredService<TicketActions>().ChangeAsync(http.User, number, action, expected, change, http.RequestAborted);
         var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-        var by = By(http, clock);
-        var crews = Policies.CrewScope(http.User);
-        try
-        {
-            // Checked on the ticket as loaded for the change, which the store saves only over that version.
-            var ticket = await repository.ChangeAsync(
-                number,
-                t =>
-                {
-                    if (crews is not null && (t.Crew is null || !crews.Contains(t.Crew)))
-                    {
-                        throw new ActionRefused(ActionAnswer.Problem(http, StatusCodes.Status403Forbidden, "Not your crew",
-                            $"Ticket {number} is not one of your crews'"));
-                    }
-
-                    if (expected is { } version && t.Version != version)
-                    {
-                        throw new ActionRefused(ActionAnswer.Problem(http, StatusCodes.Status412PreconditionFailed, "The ticket has changed",
-                            string.Create(CultureInfo.InvariantCulture, $"Ticket {number} is at version {t.Version}, not {version}: read it again and decide"),
-                            new Dictionary<string, object?> { ["version"] = t.Version },
-                            t.Version));
-                    }
-
-                    change(t, by);
-                },
-                http.RequestAborted);
-            return ActionAnswer.Ticket(http, StatusCodes.Status200OK, TicketView.From(ticket, clock.GetUtcNow()));
-        }
-        catch (ActionRefused refused)
-        {
-            return refused.Answer;
-        }
-        catch (TicketNotFoundException)
-        {
-            return ActionAnswer.Problem(http, StatusCodes.Status404NotFound, "No such ticket", $"There is no ticket {number}");
-        }
-        catch (TicketLifecycleException e)
-        {
-            return ActionAnswer.Problem(http, StatusCodes.Status409Conflict, $"Cannot {action} a ticket that is {e.Status.ToName()}", e.Message,
-                new Dictionary<string, object?> { ["state"] = e.Status.ToName(), ["action"] = action });
-        }
-        catch (SqliteException e) when (e.SqliteErrorCode == 19)
-        {
-            // Reopening when a newer ticket for the asset and fault is not closed: one ticket not closed per asset and fault.
-            return ActionAnswer.Problem(http, StatusCodes.Status409Conflict, $"Cannot {action} the ticket",
-                $"Ticket {number}'s asset has a newer ticket for the fault that is not closed; work on that one",
-                new Dictionary<string, object?> { ["action"] = action });
-        }
+        return result.Ticket is { } ticket
+            ? ActionAnswer.Ticket(http, StatusCodes.Status200OK, TicketView.From(ticket, clock.GetUtcNow()))
+            : Refused(http, result.Refusal!, action);
     }
+
+    private static ActionAnswer Refused(HttpContext http, TicketRefusal refusal, string? action = null) => refusal.Kind switch
+    {
+        TicketRefusalKind.NotYourCrew => ActionAnswer.Problem(http, StatusCodes.Status403Forbidden, refusal.Title, refusal.Detail),
+        TicketRefusalKind.Stale => ActionAnswer.Problem(http, StatusCodes.Status412PreconditionFailed, refusal.Title, refusal.Detail,
+            new Dictionary<string, object?> { ["version"] = refusal.Version }, refusal.Version),
+        TicketRefusalKind.NotFound => ActionAnswer.Problem(http, StatusCodes.Status404NotFound, refusal.Title, refusal.Detail),
+        TicketRefusalKind.InvalidStep => ActionAnswer.Problem(http, StatusCodes.Status409Conflict, refusal.Title, refusal.Detail,
+            new Dictionary<string, object?> { ["state"] = refusal.State, ["action"] = action }),
+        TicketRefusalKind.NewerOpen => ActionAnswer.Problem(http, StatusCodes.Status409Conflict, refusal.Title, refusal.Detail,
+            new Dictionary<string, object?> { ["action"] = action }),
+        TicketRefusalKind.AlreadyOpen => ActionAnswer.Problem(http, StatusCodes.Status409Conflict, refusal.Title, refusal.Detail,
+            new Dictionary<string, object?> { ["existing"] = refusal.Existing }),
+        _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal.Kind, "an unknown refusal"),
+    };
 
     /// <summary>Acts once per idempotency key: the first request acts and its answer is kept; a retry gets it again.</summary>
     private static async Task<IResult> OnceAsync(HttpContext http, string? key, byte[] body, Func<Task<ActionAnswer>> act)
@@ -185,8 +146,6 @@ public static class TicketActionPipeline
         await store.CompleteAsync(user, key, answer.Stored, CancellationToken.None);
         return answer;
     }
-
-    private static ActionBy By(HttpContext http, TimeProvider clock) => new(http.User.Identity!.Name!, Policies.ClientOf(http.User), clock.GetUtcNow());
 
     /// <summary>The body, or null when it is over the limit (the server refuses larger ones as they arrive; this is the same limit in-process).</summary>
     private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
@@ -274,10 +233,4 @@ public static class TicketActionPipeline
             statusCode: StatusCodes.Status413PayloadTooLarge, instance: http.Request.Path);
 
     private static string Clip(string? text) => text is null ? "" : text.Length <= 64 ? text : text[..64] + "...";
-
-    /// <summary>A step refused before it was taken, with the answer that says why.</summary>
-    private sealed class ActionRefused(ActionAnswer answer) : Exception(answer.Stored.Status.ToString(CultureInfo.InvariantCulture))
-    {
-        public ActionAnswer Answer { get; } = answer;
-    }
 }
