@@ -144,15 +144,22 @@ internal static class ApiBenchmark
     }
 
     /// <summary>An operator added with the Api's own users command, and a bearer token issued to it as to any API client.</summary>
-    private static async Task<string> TokenAsync(ServiceProcess api, string database)
+    /// <summary>Adds an operator with the Api's users command; returns the password made for it.</summary>
+    internal static async Task<string> AddOperatorAsync(string database, string name)
     {
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
-        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", "bench.operator", "--role", "operator", "--database", database], standardInput: password + "\n");
+        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", name, "--role", "operator", "--database", database], standardInput: password + "\n");
         if (added.ExitCode != 0)
         {
             throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
         }
 
+        return password;
+    }
+
+    private static async Task<string> TokenAsync(ServiceProcess api, string database)
+    {
+        var password = await AddOperatorAsync(database, "bench.operator");
         using var http = new HttpClient();
         using var issued = await http.PostAsJsonAsync(new Uri(api.HealthUrl, "/api/auth/tokens"), new { name = "bench.operator", password, client = "load generator" });
         issued.EnsureSuccessStatusCode();

@@ -59,3 +59,9 @@ if (which is "all" or "api")
     await ApiBenchmark.RunAsync(tickets: Arg(1, 100_000), rate: 200, seconds: 30);
     Console.WriteLine();
 }
+
+if (which is "all" or "web")
+{
+    await WebBenchmark.RunAsync(devices: Arg(1, 2_000), sessions: 20, loads: 10);
+    Console.WriteLine();
+}

@@ -23,8 +23,8 @@ namespace Telemetry.Bench;
 /// </summary>
 internal static class RulesBenchmark
 {
-    private const string Site = "bench";
-    private const string Gateway = "gw-bench";
+    internal const string Site = "bench";
+    internal const string Gateway = "gw-bench";
     private static readonly string[] Families = ["high_mast", "street_controller", "distribution_box", "emergency_battery", "light_time_controller"];
 
     public static async Task RunAsync(int devices, int rounds, int probes)
@@ -297,7 +297,7 @@ internal static class RulesBenchmark
     };
 
     /// <summary>Healthy readings of a device as its gateway sends them: one per circuit for street controllers.</summary>
-    private static IEnumerable<Reading> Readings(SiteDevice device)
+    internal static IEnumerable<Reading> Readings(SiteDevice device)
     {
         var ts = DateTimeOffset.UnixEpoch;
         switch (device.Family)
@@ -348,7 +348,8 @@ internal static class RulesBenchmark
         Values = values,
     };
 
-    private static string SiteJson(int devices, bool boxesOnly)
+    /// <summary>A plant of <paramref name="devices"/> devices on one gateway; with locations on a grid about the site's centre (for plans).</summary>
+    internal static string SiteJson(int devices, bool boxesOnly, bool withLocations = false)
     {
         string[] profiles = ["jg-hmc24", "mg-slc4", "ak-dbm300", "yd-eps1k", "sk-ltc4"];
         var list = new JsonArray();
@@ -368,6 +369,12 @@ internal static class RulesBenchmark
                 ["crew_zone"] = "inner",
                 ["crew"] = "crew-bench",
             };
+            if (withLocations)
+            {
+                var side = (int)Math.Ceiling(Math.Sqrt(devices));
+                device["location"] = new JsonObject { ["lat"] = Math.Round(31.2104 + (0.0009 * (i / side)), 6), ["lon"] = Math.Round(121.4537 + (0.001 * (i % side)), 6) };
+            }
+
             if (kind == 0)
             {
                 device["lamps_installed"] = 12;

@@ -54,7 +54,7 @@ public static class WebApp
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapStaticAssets().AllowAnonymous();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policies.SignedIn);
         app.MapGet("/culture", SetCulture).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/web/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn).ExcludeFromDescription();
         return app;
