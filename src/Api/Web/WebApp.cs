@@ -31,6 +31,7 @@ public static class WebApp
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, WebAuthenticationState>();
         services.AddLocalization();
         services.AddMudServices();
         services.AddScoped<LiveFeed>();
