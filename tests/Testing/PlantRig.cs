@@ -44,6 +44,25 @@ public sealed record PlantRigOptions
 
     /// <summary>Settings of the Api beyond the rig's own (for example a short <c>Commands:Timeout</c>).</summary>
     public IDictionary<string, string> ApiSettings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Every service running, lamps that do not fail by themselves (so a test knows exactly how many are dark), and
+    /// simulated time at ten times real time (a battery test ends within a minute while the lighting schedule
+    /// switches only hours apart).
+    /// </summary>
+    public static PlantRigOptions EveryService(IReadOnlyList<PlantDevice> devices) => new()
+    {
+        Devices = devices,
+        WithIngest = true,
+        WithRules = true,
+        SimulatorSettings = new Dictionary<string, string>
+        {
+            ["Simulator:Physics:LampMtbfHours"] = "1000000000",
+            ["Simulator:Clock:Speed"] = "10",
+            ["Simulator:Tick"] = "00:00:00.050",
+        },
+        GatewaySettings = new Dictionary<string, string> { ["Gateway:BatteryTests:SampleInterval"] = "00:00:00.250" },
+    };
 }
 
 /// <summary>
@@ -279,16 +298,28 @@ public sealed class PlantRig : IAsyncDisposable
     public Task<HttpClient> SignInAsync(string name, string role) =>
         SignInAsync(Api ?? throw new InvalidOperationException("the rig runs without Rules and Api"), DatabasePath, name, ["--role", role]);
 
-    /// <summary>Adds a user with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
-    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database, string name, IReadOnlyList<string> roles)
+    /// <summary>
+    /// Adds a user to the rig's Api with the Api's own users command (<paramref name="arguments"/>: <c>--role</c>,
+    /// <c>--crew</c>...) and a password made now, which it returns.
+    /// </summary>
+    public Task<string> AddUserAsync(string name, params string[] arguments) => AddUserAsync(DatabasePath, name, arguments);
+
+    private static async Task<string> AddUserAsync(string database, string name, IReadOnlyList<string> arguments)
     {
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", name, .. roles, "--database", database], standardInput: password + "\n");
+        var added = await ExternalCommand.RunAsync("dotnet", [ServiceProcess.DllOf("Api"), "users", "set", name, .. arguments, "--database", database], standardInput: password + "\n");
         if (added.ExitCode != 0)
         {
             throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
         }
 
+        return password;
+    }
+
+    /// <summary>Adds a user with the Api's own users command and takes a bearer token for it, as an API client would.</summary>
+    private static async Task<HttpClient> SignInAsync(ServiceProcess api, string database, string name, IReadOnlyList<string> roles)
+    {
+        var password = await AddUserAsync(database, name, roles);
         using var issued = await Http.PostAsync(new Uri(api.HealthUrl, "/api/auth/tokens"), new StringContent(
             JsonSerializer.Serialize(new { name, password, client = "test rig" }), System.Text.Encoding.UTF8, "application/json"));
         issued.EnsureSuccessStatusCode();

@@ -46,19 +46,7 @@ public sealed class WebFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Screenshots);
-        Rig = await PlantRig.StartAsync(new PlantRigOptions
-        {
-            Devices = Devices,
-            WithIngest = true,
-            WithRules = true,
-            SimulatorSettings = new Dictionary<string, string>
-            {
-                ["Simulator:Physics:LampMtbfHours"] = "1000000000",
-                ["Simulator:Clock:Speed"] = "10",
-                ["Simulator:Tick"] = "00:00:00.050",
-            },
-            GatewaySettings = new Dictionary<string, string> { ["Gateway:BatteryTests:SampleInterval"] = "00:00:00.250" },
-        });
+        Rig = await PlantRig.StartAsync(PlantRigOptions.EveryService(Devices));
         Operator = await AddUserAsync("web.operator", "operator");
         Crew = await AddUserAsync("web.crew", "crew", "crew-masts");
         Engineer = await AddUserAsync("web.engineer", "engineer");
@@ -77,16 +65,7 @@ public sealed class WebFixture : IAsyncLifetime
     /// <summary>Adds a user with a password made now; crews name the crews of a crew member.</summary>
     public async Task<WebUser> AddUserAsync(string name, string role, params string[] crews)
     {
-        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
-        var added = await ExternalCommand.RunAsync(
-            "dotnet",
-            [ServiceProcess.DllOf("Api"), "users", "set", name, "--role", role, .. crews.SelectMany(c => new[] { "--crew", c }), "--database", Rig.DatabasePath],
-            standardInput: password + "\n");
-        if (added.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"the users command failed: {added.StandardOutput}{added.StandardError}");
-        }
-
+        var password = await Rig.AddUserAsync(name, ["--role", role, .. crews.SelectMany(c => new[] { "--crew", c })]);
         return new WebUser(name, password, role);
     }
 

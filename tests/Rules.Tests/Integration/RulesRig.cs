@@ -20,20 +20,7 @@ public sealed class RulesFixture : IAsyncLifetime
         new("sc-01", "mg-slc4", "street_controller", false, 2, 1, Crew: "crew-north"),
     ];
 
-    public async Task InitializeAsync() =>
-        Rig = await PlantRig.StartAsync(new PlantRigOptions
-        {
-            Devices = Devices,
-            WithIngest = true,
-            WithRules = true,
-            SimulatorSettings = new Dictionary<string, string>
-            {
-                ["Simulator:Physics:LampMtbfHours"] = "1000000000",
-                ["Simulator:Clock:Speed"] = "10",
-                ["Simulator:Tick"] = "00:00:00.050",
-            },
-            GatewaySettings = new Dictionary<string, string> { ["Gateway:BatteryTests:SampleInterval"] = "00:00:00.250" },
-        });
+    public async Task InitializeAsync() => Rig = await PlantRig.StartAsync(PlantRigOptions.EveryService(Devices));
 
     public async Task DisposeAsync()
     {
