@@ -10,6 +10,7 @@ using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
 using Telemetry.Mqtt;
 using Telemetry.Testing;
+using Telemetry.Testing.Browser;
 
 namespace Telemetry.Bench;
 
@@ -61,11 +62,7 @@ internal static class WebBenchmark
             await ReportAsync(gateway, all);
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = Environment.GetEnvironmentVariable("TELEMETRY_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-            });
+            await using var browser = await DebianChromium.LaunchAsync(playwright);
             var baseUrl = new Uri(api.HealthUrl, "/").ToString();
             var signedIn = await SignInAsync(browser, baseUrl, password);
 
@@ -175,11 +172,7 @@ internal static class WebBenchmark
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = baseUrl });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.Locator("#name").FillAsync("bench.operator");
-        await page.Locator("#password").FillAsync(password);
-        await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        await DebianChromium.SignInAsync(page, "bench.operator", password);
         return await context.StorageStateAsync();
     }
 

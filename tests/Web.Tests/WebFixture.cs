@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Telemetry.Testing;
+using Telemetry.Testing.Browser;
 
 namespace Telemetry.Web.Tests;
 
@@ -52,14 +53,7 @@ public sealed class WebFixture : IAsyncLifetime
         Engineer = await AddUserAsync("web.engineer", "engineer");
         Admin = await AddUserAsync("web.admin", "admin");
         Playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        Browser = await Playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Environment.GetEnvironmentVariable("TELEMETRY_CHROMIUM") is { Length: > 0 } chromium ? chromium : "/usr/bin/chromium",
-            Headless = true,
-
-            // Debian's Chromium, as root in a closed network: no sandbox, and none of its own calls home.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await DebianChromium.LaunchAsync(Playwright);
     }
 
     /// <summary>Adds a user with a password made now; crews name the crews of a crew member.</summary>
@@ -85,11 +79,7 @@ public sealed class WebFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.Locator("#name").FillAsync(user.Name);
-        await page.Locator("#password").FillAsync(user.Password);
-        await page.Locator("button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/sign-in", StringComparison.Ordinal));
+        await DebianChromium.SignInAsync(page, user.Name, user.Password);
         return new WebSession(context, page);
     }
 
