@@ -92,9 +92,14 @@ public sealed class DevicePageTests(WebFixture web, ITestOutputHelper output)
         await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", "0");
         Assert.Equal(0, await chart.GetByTestId("trend-selection").CountAsync());
 
-        // And back to the last hour by its button.
+        // And back to the last hour by its button, on another point of the device.
         await page.GetByTestId("trend-range-1h").ClickAsync();
         await Assertions.Expect(chart).ToHaveAttributeAsync("data-step", "15s");
+        await page.GetByTestId("trend-field").Filter(new() { Visible = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Option, new() { Name = "Battery temperature", Exact = true }).ClickAsync();
+        await Assertions.Expect(chart.Locator("#trend-desc")).ToContainTextAsync("Battery temperature of eps-01");
+        await Assertions.Expect(chart).Not.ToHaveAttributeAsync("data-points", "0");
+        await Assertions.Expect(chart.Locator("#trend-desc")).ToContainTextAsync("°C at");
     }
 
     [Fact]
