@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor.Services;
 using Telemetry.Api.Access;
+using Telemetry.Api.Web.Devices;
 
 namespace Telemetry.Api.Web;
 
@@ -36,6 +37,7 @@ public static class WebApp
         services.AddMudServices();
         services.AddScoped<LiveFeed>();
         services.AddSingleton<SiteTime>();
+        services.AddDevicePages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
