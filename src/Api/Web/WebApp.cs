@@ -36,6 +36,8 @@ public static class WebApp
         services.AddMudServices();
         services.AddScoped<LiveFeed>();
         services.AddSingleton<SiteTime>();
+        Engineering.EngineeringPages.AddEngineeringPages(services);
+        Admin.AdminPages.AddAdminPages(services);
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
