@@ -17,7 +17,7 @@ public sealed class UsersPageTests(WebFixture web, ITestOutputHelper output)
 
         // A crew member without a crew, and no name: both fields say what is wrong, nothing is added.
         var form = page.GetByTestId("add-user");
-        await form.Locator("[data-role=crew] input").CheckAsync();
+        await form.GetByRole(AriaRole.Checkbox, new() { Name = "Crew" }).CheckAsync();
         await form.GetByTestId("add").ClickAsync();
         await Assertions.Expect(form).ToContainTextAsync("Enter a name.");
         await Assertions.Expect(form).ToContainTextAsync("A crew member belongs to at least one crew.");

@@ -72,14 +72,14 @@ public sealed class ThresholdsPageTests(WebFixture web, ITestOutputHelper output
         await page.Locator("#threshold-reason").FillAsync("");
         await page.GetByTestId("save").ClickAsync();
         await Assertions.Expect(page.GetByTestId("change-form")).ToContainTextAsync("请填写修改原因。");
-        await Assertions.Expect(page.GetByTestId("change-form")).ToContainTextAsync("须为整数，范围： 1 – 100 readings");
+        await Assertions.Expect(page.GetByTestId("change-form")).ToContainTextAsync("须为整数，范围： 1 – 100 次");
         Assert.Equal(0, await page.GetByTestId("saved").CountAsync());
         await WebFixture.ScreenshotAsync(page, "thresholds.zh-CN");
 
         await page.Locator("#threshold-value").FillAsync("3");
         await page.Locator("#threshold-reason").FillAsync("eps-01 充电器偶发误报，连续 3 次再开单");
         await page.GetByTestId("save").ClickAsync();
-        await Assertions.Expect(page.GetByTestId("saved")).ToContainTextAsync("3 readings");
+        await Assertions.Expect(page.GetByTestId("saved")).ToContainTextAsync("3 次");
         await Assertions.Expect(page.GetByTestId("history-row").First).ToContainTextAsync("连续 3 次再开单");
         await Accessibility.AssertNoSeriousViolationsAsync(page, output);
     }

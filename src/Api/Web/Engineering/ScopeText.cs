@@ -28,4 +28,17 @@ public static class ScopeText
         ArgumentNullException.ThrowIfNull(e);
         return scope is not null && ThresholdScope.TryParse(scope) is { } parsed ? Of(parsed, e, t) : e["Scope." + source];
     }
+
+    /// <summary>A unit as the trade writes it: <c>min</c>, <c>V</c> stay; <c>readings</c> is 次 in Chinese.</summary>
+    public static string Unit(string unit, IStringLocalizer<EngineeringText> e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (string.IsNullOrEmpty(unit))
+        {
+            return "";
+        }
+
+        var text = e["Unit." + unit];
+        return text.ResourceNotFound ? unit : text.Value;
+    }
 }

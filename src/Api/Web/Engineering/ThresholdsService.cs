@@ -249,7 +249,7 @@ public sealed class ThresholdsService(IThresholdStore store, RuleSet rules, ApiP
         else if (v < parameter.Minimum || v > parameter.Maximum || (parameter.WholeNumber && v != Math.Floor(v)))
         {
             yield return new("value", parameter.WholeNumber ? "Problem.ValueRangeWhole" : "Problem.ValueRange",
-                string.Create(CultureInfo.InvariantCulture, $"{parameter.Minimum} – {parameter.Maximum} {parameter.Unit}"));
+                string.Create(CultureInfo.InvariantCulture, $"{parameter.Minimum} – {parameter.Maximum}"));
         }
     }
 }
