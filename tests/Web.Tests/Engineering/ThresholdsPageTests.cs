@@ -27,6 +27,9 @@ public sealed class ThresholdsPageTests(WebFixture web, ITestOutputHelper output
         await Assertions.Expect(row.GetByTestId("effective")).ToHaveTextAsync("5 min");
         await Assertions.Expect(row.GetByTestId("source")).ToHaveTextAsync("Default");
 
+        // A street controller's scope lists the parameters of the rules that judge street controllers, not an emergency unit's.
+        Assert.Equal(0, await page.Locator("tr[data-parameter='charger_fault.debounce_readings']").CountAsync());
+
         // The cabinet is opened for the monthly meter reading, which takes up to an hour.
         const string reason = "sc-01 cabinet is opened for the monthly meter reading, up to an hour";
         await page.Locator("#threshold-value").FillAsync("60");

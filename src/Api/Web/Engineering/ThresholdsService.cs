@@ -78,7 +78,10 @@ public sealed class ThresholdsService(IThresholdStore store, RuleSet rules, ApiP
             throw new InvalidOperationException($"the thresholds at {scope.Key} cannot be read");
         }
 
+        // A family or a device sees the parameters of the rules that judge its family; a site and the whole plant all of them.
+        var judged = view.For?.Family is { } name && DeviceFamilyNames.TryParse(name, out var known) ? known : (DeviceFamily?)null;
         var rows = view.Parameters
+            .Where(p => judged is not { } f || store.Catalogue.Find(p.Name) is not { } parameter || rules.Reads(parameter, f))
             .Select(p =>
             {
                 var atScope = p.Settings.FirstOrDefault(s => s.Scope == scope.Key)?.Value;
