@@ -38,7 +38,13 @@ public sealed class UsersPageTests(WebFixture web, ITestOutputHelper output)
             await crew.Page.WaitForURLAsync("**/my-work");
         }
 
-        // Reset: the new password is shown once, and the old one no longer signs in.
+        // Another crew: the roles and crews are changed, the password kept.
+        await row.GetByRole(AriaRole.Button, new() { Name = "Edit web.newcrew" }).ClickAsync();
+        await page.Locator("#edit-user-crews").FillAsync("crew-north, crew-masts");
+        await page.GetByTestId("save-user").ClickAsync();
+        await Assertions.Expect(row).ToContainTextAsync("crew-masts, crew-north");
+
+        // Reset: the new password is shown once.
         await row.GetByRole(AriaRole.Button, new() { Name = "Reset password web.newcrew" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("password")).Not.ToHaveTextAsync(password);
         var reset = (await page.GetByTestId("password").InnerTextAsync()).Trim();
