@@ -98,7 +98,8 @@ public static class UserCommand
         }
     }
 
-    private static string Generated() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+    /// <summary>A random password of 24 characters (144 bits), for a user added or reset without one.</summary>
+    public static string Generated() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
 
     private static int Fail(TextWriter error, string message)
     {

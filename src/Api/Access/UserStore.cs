@@ -130,6 +130,79 @@ public sealed class UserStore
         return (await FindAsync(name, cancellationToken).ConfigureAwait(false))!;
     }
 
+    /// <summary>Replaces the roles and crews of an existing user, keeping its password; false when there is no such user.</summary>
+    /// <exception cref="AccessException">No role given, a crew no identifier, or a crew member without a crew.</exception>
+    public async Task<bool> SetRolesAsync(string name, IReadOnlyCollection<Role> roles, IReadOnlyCollection<string> crews, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        ArgumentNullException.ThrowIfNull(crews);
+        Check(name, new string('x', options.MinPasswordLength), roles, crews);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_users SET roles = $roles, crews = $crews WHERE name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$roles", string.Join(',', roles.Distinct().Order().Select(Names.Of)));
+        command.Parameters.AddWithValue("$crews", string.Join(',', crews.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Replaces the password of an existing user (which also ends a lockout); false when there is no such user.</summary>
+    /// <exception cref="AccessException">The password is too short.</exception>
+    public async Task<bool> SetPasswordAsync(string name, string password, CancellationToken cancellationToken)
+    {
+        if (password is null || password.Length < options.MinPasswordLength)
+        {
+            throw new AccessException($"a password has at least {options.MinPasswordLength} characters");
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_users SET password_hash = $hash, failed_sign_ins = 0, locked_until = NULL WHERE name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$hash", hasher.HashPassword(name, password));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> is locked out for longer than failed sign-ins can lock anyone: locked by an
+    /// administrator, so that even a session already open ends.
+    /// </summary>
+    public bool IsLockedByAdministrator(ApiUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        return user.LockedUntil is { } until && until > clock.GetUtcNow() + options.Lockout;
+    }
+
+    /// <summary>Locks a user out until <paramref name="until"/>, or lifts a lockout (null); false when there is no such user.</summary>
+    public async Task<bool> LockAsync(string name, DateTimeOffset? until, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE api_users SET failed_sign_ins = 0, locked_until = $until WHERE name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        command.Parameters.AddWithValue("$until", until is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Removes a user and its tokens; false when there is no such user.</summary>
+    public async Task<bool> RemoveAsync(string name, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = SqliteDatabase.BeginWrite(connection);
+        await using var tokens = connection.CreateCommand();
+        tokens.Transaction = transaction;
+        tokens.CommandText = "DELETE FROM api_tokens WHERE user_name = $name;";
+        tokens.Parameters.AddWithValue("$name", name);
+        await tokens.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM api_users WHERE name = $name;";
+        command.Parameters.AddWithValue("$name", name);
+        var removed = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
     /// <summary>The user of that name, or null.</summary>
     public async Task<ApiUser?> FindAsync(string name, CancellationToken cancellationToken)
     {

@@ -245,8 +245,11 @@ public static class CommandEndpoints
         return (on, token, problems);
     }
 
-    // Audited before it is sent, completed with its outcome: a command is in the audit whatever becomes of it.
-    private static async Task<AuditedCommand> CarryOutAsync(
+    /// <summary>
+    /// Carries out a checked command for <paramref name="user"/>: audited before it is sent, completed with its outcome,
+    /// so that a command is in the audit whatever becomes of it. The endpoints and the web app's pages send through this.
+    /// </summary>
+    public static async Task<AuditedCommand> CarryOutAsync(
         PlantDevice device,
         CheckedCommand command,
         ClaimsPrincipal user,
@@ -256,6 +259,13 @@ public static class CommandEndpoints
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(sender);
+        ArgumentNullException.ThrowIfNull(audit);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(clock);
         var id = Guid.NewGuid().ToString("N");
         var requested = new AuditedCommand(
             id, user.Identity?.Name ?? "", Policies.ClientOf(user), device.Site.Id, device.Gateway.Id, device.Device.Id,

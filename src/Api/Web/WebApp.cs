@@ -8,7 +8,9 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor.Services;
 using Telemetry.Api.Access;
+using Telemetry.Api.Web.Admin;
 using Telemetry.Api.Web.Devices;
+using Telemetry.Api.Web.Engineering;
 
 namespace Telemetry.Api.Web;
 
@@ -38,6 +40,8 @@ public static class WebApp
         services.AddScoped<LiveFeed>();
         services.AddSingleton<SiteTime>();
         services.AddDevicePages();
+        services.AddEngineeringPages();
+        services.AddAdminPages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);

@@ -7,9 +7,10 @@ namespace Telemetry.Api.Web;
 
 /// <summary>
 /// A page connection lives for hours on a wall screen, longer than the sign-in it started with: every minute the
-/// user is looked up again, and one removed or whose roles or crews changed is signed out of the connection (the page
-/// then asks to sign in again, and a new sign-in carries the new roles). A lockout does not end a session: anyone can
-/// lock a name out by guessing, and that must not blank the monitoring room's screen.
+/// user is looked up again, and one removed, locked by an administrator, or whose roles or crews changed is signed out
+/// of the connection (the page then asks to sign in again, and a new sign-in carries the new roles). The lockout after
+/// failed sign-ins does not end a session: anyone can lock a name out by guessing, and that must not blank the
+/// monitoring room's screen.
 /// </summary>
 public sealed class WebAuthenticationState(ILoggerFactory loggers, IServiceScopeFactory scopes) : RevalidatingServerAuthenticationStateProvider(loggers)
 {
@@ -26,7 +27,7 @@ public sealed class WebAuthenticationState(ILoggerFactory loggers, IServiceScope
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserStore>();
-        if (await users.FindAsync(name, cancellationToken) is not { } user)
+        if (await users.FindAsync(name, cancellationToken) is not { } user || users.IsLockedByAdministrator(user))
         {
             return false;
         }

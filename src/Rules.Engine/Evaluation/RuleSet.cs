@@ -1,3 +1,4 @@
+using Telemetry.Contracts;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Rules.Catalogue;
@@ -86,6 +87,13 @@ public sealed class RuleSet
     {
         ArgumentNullException.ThrowIfNull(parameter);
         return [.. rules.Where(r => r.Thresholds.Contains(parameter)).Select(r => new ThresholdUse(r.Name, [.. r.Faults.Select(f => f.Fault)]))];
+    }
+
+    /// <summary>Whether a rule that reads <paramref name="parameter"/> judges devices of <paramref name="family"/>: whether a value of it for that family or one of its devices moves anything.</summary>
+    public bool Reads(ThresholdParameter parameter, DeviceFamily family)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        return rules.Any(r => r.Thresholds.Contains(parameter) && r.Families.Contains(family));
     }
 
     internal int Count => rules.Length;
