@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using MudBlazor.Services;
 using Telemetry.Api.Access;
+using Telemetry.Api.Web.Operator;
 
 namespace Telemetry.Api.Web;
 
@@ -35,6 +36,7 @@ public static class WebApp
         services.AddMudServices();
         services.AddScoped<LiveFeed>();
         services.AddSingleton<SiteTime>();
+        services.AddOperatorPages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);
@@ -55,6 +57,7 @@ public static class WebApp
         ArgumentNullException.ThrowIfNull(app);
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapOperatorPages();
         app.MapGet("/culture", SetCulture).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/web/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn).ExcludeFromDescription();
         return app;
