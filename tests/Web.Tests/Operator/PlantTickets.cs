@@ -9,11 +9,12 @@ namespace Telemetry.Web.Tests.Operator;
 internal static class PlantTickets
 {
     /// <summary>Opens a ticket by hand on <paramref name="asset"/>; returns its number.</summary>
-    public static async Task<string> OpenAsync(PlantRig rig, string asset, string fault, int grade)
+    public static async Task<string> OpenAsync(PlantRig rig, string asset, string fault, int grade, string? crew = null)
     {
-        using var opened = await rig.ApiClient.PostAsync(
-            new Uri(rig.Api!.HealthUrl, "/api/tickets"),
-            Json(JsonSerializer.Serialize(new { asset, fault, grade, description = "Reported by the city hotline" })));
+        var body = crew is null
+            ? JsonSerializer.Serialize(new { asset, fault, grade, description = "Reported by the city hotline" })
+            : JsonSerializer.Serialize(new { asset, fault, grade, crew, description = "Reported by the city hotline" });
+        using var opened = await rig.ApiClient.PostAsync(new Uri(rig.Api!.HealthUrl, "/api/tickets"), Json(body));
         var answer = await opened.Content.ReadAsStringAsync();
         Assert.True(opened.StatusCode == HttpStatusCode.Created, $"opening a ticket: {(int)opened.StatusCode} {answer}");
         using var ticket = JsonDocument.Parse(answer);

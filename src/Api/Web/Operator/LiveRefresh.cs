@@ -6,7 +6,7 @@ namespace Telemetry.Api.Web.Operator;
 /// <summary>
 /// Keeps a view fresh: reads it again when the live feed tells of a change it cares for, when the feed was reset, and
 /// every <c>period</c> besides (readings are not events, and a deadline passes without any). Changes that come in a
-/// burst are read once: at most one read per <see cref="MinGap"/>.
+/// burst are read once: at most one read per gap (<see cref="MinGap"/> unless the view asks for a longer one).
 /// </summary>
 public sealed class LiveRefresh : IAsyncDisposable
 {
@@ -16,6 +16,7 @@ public sealed class LiveRefresh : IAsyncDisposable
     private readonly Func<LiveEvent, bool> _wants;
     private readonly Func<Task> _refresh;
     private readonly TimeSpan _period;
+    private readonly TimeSpan _gap;
     private readonly ILogger _logger;
     private readonly Channel<bool> _kicks = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
@@ -26,7 +27,8 @@ public sealed class LiveRefresh : IAsyncDisposable
     /// <param name="refresh">Reads the view again and renders it (through the component's <c>InvokeAsync</c>).</param>
     /// <param name="period">How often the view is read without a change.</param>
     /// <param name="logger">Where a failed read is told.</param>
-    public LiveRefresh(LiveFeed feed, Func<LiveEvent, bool> wants, Func<Task> refresh, TimeSpan period, ILogger logger)
+    /// <param name="gap">The least time between two reads; <see cref="MinGap"/> when not given.</param>
+    public LiveRefresh(LiveFeed feed, Func<LiveEvent, bool> wants, Func<Task> refresh, TimeSpan period, ILogger logger, TimeSpan? gap = null)
     {
         ArgumentNullException.ThrowIfNull(feed);
         _feed = feed;
@@ -34,6 +36,7 @@ public sealed class LiveRefresh : IAsyncDisposable
         _refresh = refresh;
         _period = period;
         _logger = logger;
+        _gap = gap is { } g && g > MinGap ? g : MinGap;
     }
 
     public void Start()
@@ -109,7 +112,7 @@ public sealed class LiveRefresh : IAsyncDisposable
                     _logger.LogWarning(e, "A live view failed to read again");
                 }
 
-                await Task.Delay(MinGap, cancellationToken);
+                await Task.Delay(_gap, cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -18,7 +18,11 @@ public sealed record SiteFigures(
     int Gateways,
     int GatewaysOnline,
     IReadOnlyList<int> OpenByGrade,
-    int Overdue);
+    int Overdue)
+{
+    /// <summary>Devices online over devices, 0 to 1; null for a site without devices.</summary>
+    public double? DevicesOnlineRate => Devices > 0 ? (double)DevicesOnline / Devices : null;
+}
 
 /// <summary>The whole plant for the overview: every site of the live plant, with the deadlines of the open tickets.</summary>
 public sealed class PlantOverview(LivePlant plant, OpenTickets tickets, TimeProvider clock)
