@@ -52,4 +52,23 @@ public sealed class SitePlanTests(WebFixture web)
         await Expect(page.Locator("[data-testid=site-card][data-site=rig]")).ToBeVisibleAsync();
         await WebFixture.ScreenshotAsync(page, "plan-not-found.zh-CN");
     }
+
+    [Fact]
+    public async Task A_site_picture_is_served_to_signed_in_users_only_and_a_site_without_one_is_drawn_on_plain_ground()
+    {
+        // Nobody signed in: sent to sign in, not given the picture.
+        var anonymous = await web.Playwright.APIRequest.NewContextAsync(new() { BaseURL = web.BaseAddress.ToString() });
+        await using var _ = anonymous;
+        var refused = await anonymous.GetAsync("/plant-images/rig", new() { MaxRedirects = 0 });
+        Assert.Equal(302, refused.Status);
+        Assert.Contains("/sign-in?back=%2Fplant-images%2Frig", refused.Headers["location"], StringComparison.Ordinal);
+
+        // Signed in: the rig sets no picture, so there is none to fetch and the plan draws none.
+        await using var session = await web.SignInAsync(web.Operator);
+        var none = await session.Context.APIRequest.GetAsync("/plant-images/rig");
+        Assert.Equal(404, none.Status);
+        await session.Page.GotoAsync("/plant/rig");
+        await Expect(session.Page.GetByTestId("plan-device").First).ToBeVisibleAsync();
+        await Expect(session.Page.GetByTestId("plan-image")).ToHaveCountAsync(0);
+    }
 }
