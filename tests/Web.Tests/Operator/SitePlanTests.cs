@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Telemetry.Testing;
 using static Microsoft.Playwright.Assertions;
 
 namespace Telemetry.Web.Tests.Operator;
@@ -70,5 +72,39 @@ public sealed class SitePlanTests(WebFixture web)
         await session.Page.GotoAsync("/plant/rig");
         await Expect(session.Page.GetByTestId("plan-device").First).ToBeVisibleAsync();
         await Expect(session.Page.GetByTestId("plan-image")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task A_device_that_falls_silent_turns_offline_on_the_plan_and_back_when_it_answers_again()
+    {
+        const string controller = "rig/gw-rig/sc-01";
+        await PlantTickets.CloseAllAsync(web.Rig, controller);
+        await using var session = await web.SignInAsync(web.Operator, "zh-CN", new ViewportSize { Width = 1600, Height = 900 });
+        var page = session.Page;
+        await page.GotoAsync("/plant/rig");
+        var symbol = page.Locator("[data-testid=plan-device][data-device=sc-01]");
+        await Expect(symbol).ToHaveAttributeAsync("data-state", "ok");
+        var overview = await session.Context.NewPageAsync();
+        await overview.GotoAsync("/plant");
+        var online = overview.Locator("[data-testid=site-card][data-site=rig]").GetByTestId("devices-online");
+        await Expect(online).ToHaveTextAsync("6 / 6");
+
+        // No answer for three polls: offline, said in the symbol's name as well as drawn; its silence ticket follows.
+        await web.Rig.InjectFaultAsync("sc-01", new { fault = "silent" });
+        await Expect(symbol).ToHaveAttributeAsync("aria-label", new Regex("离线"), new() { Timeout = 30_000 });
+        await WebFixture.ScreenshotAsync(page, "plan-offline.zh-CN");
+        await Expect(online).ToHaveTextAsync("5 / 6");
+
+        await web.Rig.ClearFaultAsync("sc-01", "silent");
+        await Expect(symbol).Not.ToHaveAttributeAsync("aria-label", new Regex("离线"), new() { Timeout = 30_000 });
+        foreach (var ticket in await web.Rig.TicketsAsync($"open=true&asset={Uri.EscapeDataString(controller)}"))
+        {
+            var number = ticket.GetProperty("number").GetString()!;
+            await Eventually.TrueAsync(async () => !(await web.Rig.TicketAsync(number)).GetProperty("condition_active").GetBoolean(), $"the silence clears on {number}", TimeSpan.FromSeconds(60));
+            await PlantTickets.CloseAsync(web.Rig, number);
+        }
+
+        await Expect(symbol).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(online).ToHaveTextAsync("6 / 6");
     }
 }

@@ -24,7 +24,10 @@ public sealed record SiteFigures(
     public double? DevicesOnlineRate => Devices > 0 ? (double)DevicesOnline / Devices : null;
 }
 
-/// <summary>The whole plant for the overview: every site of the live plant, with the deadlines of the open tickets.</summary>
+/// <summary>
+/// The whole plant for the overview: every site of the live plant, with the deadlines of the open tickets. Devices
+/// count as online as the site plan draws them (<see cref="SitePlans.IsAnswering"/>).
+/// </summary>
 public sealed class PlantOverview(LivePlant plant, OpenTickets tickets, TimeProvider clock)
 {
     public const int Grades = 4;
@@ -41,7 +44,7 @@ public sealed class PlantOverview(LivePlant plant, OpenTickets tickets, TimeProv
             s.Name,
             s.Lighting,
             s.Devices,
-            s.DevicesOnline,
+            plant.Site(s.Id, now)?.Gateways.Sum(g => g.Devices.Count(SitePlans.IsAnswering)) ?? s.DevicesOnline,
             s.Gateways,
             s.GatewaysOnline,
             [.. Enumerable.Range(1, Grades).Select(g => s.OpenFaults.GetValueOrDefault(string.Create(CultureInfo.InvariantCulture, $"grade_{g}")))],

@@ -1,5 +1,6 @@
 using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
+using Telemetry.Contracts;
 
 namespace Telemetry.Api.Web.Operator;
 
@@ -13,7 +14,7 @@ public enum DeviceState
 }
 
 /// <summary>
-/// A device on the site plan: its state and worst open grade, and where it is drawn (<see cref="X"/>, <see cref="Y"/>
+/// A device on the site plan: its state, whether it is online (reporting, and readable by its gateway), its worst open grade, and where it is drawn (<see cref="X"/>, <see cref="Y"/>
 /// in the plan's box), or null when the site file gives it no coordinates.
 /// </summary>
 public sealed record PlanDevice(
@@ -42,6 +43,16 @@ public sealed class SitePlans(LivePlant plant, ApiPlant sites, SiteImages images
     public const double Height = 600;
     public const double Margin = 60;
 
+    /// <summary>
+    /// Online for the operator: reporting, and readable by its gateway. A device the gateway polls but cannot read
+    /// still reports (readings of quality error, which keep it online for the plant) yet is as good as offline.
+    /// </summary>
+    public static bool IsAnswering(DeviceStatusView device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return device.Online && device.Quality != ReadingQuality.Error;
+    }
+
     /// <summary>The plan of <paramref name="site"/> as it is now; null when the plant has no such site.</summary>
     public SitePlanView? Read(string site)
     {
@@ -57,11 +68,13 @@ public sealed class SitePlans(LivePlant plant, ApiPlant sites, SiteImages images
             var device = d.OpenFaults > 0 ? plant.Device(site, d.Id, null, now) : null;
             var worst = device?.OpenTickets.Select(t => (int?)t.Grade).Min();
             var placed = known?.FindDevice(d.Id);
+
+            var online = IsAnswering(d);
             var state = worst is not null ? DeviceState.Fault
                 : !d.Known || d.LastReadingAt is null ? DeviceState.Unknown
-                : d.Online ? DeviceState.Ok
+                : online ? DeviceState.Ok
                 : DeviceState.Offline;
-            return (View: new PlanDevice(d.Id, placed?.Name, d.Family, state, d.Online, worst, d.OpenFaults, placed?.Location?.Text, null, null),
+            return (View: new PlanDevice(d.Id, placed?.Name, d.Family, state, online, worst, d.OpenFaults, placed?.Location?.Text, null, null),
                 Lat: placed?.Location?.Latitude, Lon: placed?.Location?.Longitude);
         }).ToList();
 
