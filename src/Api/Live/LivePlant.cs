@@ -304,7 +304,10 @@ public sealed class LivePlant
             gateways.Count,
             gateways.Count(g => g.State == GatewayStatus.Online),
             devices.Count,
-            devices.Count(d => IsOnline(d, now)),
+
+            // Answering: reported on, and readable by its gateway (a device the gateway polls but cannot read still
+            // reports, with readings of quality error, yet for the operator it is as good as offline).
+            devices.Count(d => IsOnline(d, now) && d.Quality != ReadingQuality.Error),
             LightingRate.Sum(devices.Select(Lighting)),
             FaultsByGrade(site));
     }

@@ -15,7 +15,7 @@ public sealed record LightingRate(int LampsLit, int LampsInstalled)
     }
 }
 
-/// <summary>A site in the list: counts, lighting, gateways online and open faults by grade (<c>grade_1</c>...).</summary>
+/// <summary>A site in the list: counts, lighting, gateways online, devices answering (online and readable), and open faults by grade (<c>grade_1</c>...).</summary>
 public sealed record SiteSummary(
     string Id,
     string? Name,

@@ -11,6 +11,7 @@ using Telemetry.Api.Access;
 using Telemetry.Api.Web.Admin;
 using Telemetry.Api.Web.Devices;
 using Telemetry.Api.Web.Engineering;
+using Telemetry.Api.Web.Operator;
 
 namespace Telemetry.Api.Web;
 
@@ -39,6 +40,7 @@ public static class WebApp
         services.AddMudServices();
         services.AddScoped<LiveFeed>();
         services.AddSingleton<SiteTime>();
+        services.AddOperatorPages();
         services.AddDevicePages();
         services.AddEngineeringPages();
         services.AddAdminPages();
@@ -62,6 +64,7 @@ public static class WebApp
         ArgumentNullException.ThrowIfNull(app);
         app.MapStaticAssets().AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode().RequireAuthorization(Policies.SignedIn);
+        app.MapOperatorPages();
         app.MapGet("/culture", SetCulture).AllowAnonymous().ExcludeFromDescription();
         app.MapPost("/web/sign-out", SignOutAsync).RequireAuthorization(Policies.SignedIn).ExcludeFromDescription();
         return app;
