@@ -11,6 +11,7 @@ using Telemetry.Api.Access;
 using Telemetry.Api.Web.Admin;
 using Telemetry.Api.Web.Devices;
 using Telemetry.Api.Web.Engineering;
+using Telemetry.Api.Web.Tickets;
 
 namespace Telemetry.Api.Web;
 
@@ -42,6 +43,7 @@ public static class WebApp
         services.AddDevicePages();
         services.AddEngineeringPages();
         services.AddAdminPages();
+        services.AddTicketPages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);

@@ -1,0 +1,266 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Deque.AxeCore.Commons;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace Telemetry.Web.Tests.Tickets;
+
+/// <summary>
+/// The crew's work on a phone: the list of its crews' open tickets, one tap for the next step, the resolve form, and the
+/// ticket page with its actions, seen live by an operator at a desk; by keyboard, on a slow link, and with axe.
+/// </summary>
+[Collection(WebCollection.Name)]
+public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_crew_on_a_phone_acknowledges_arrives_and_resolves_while_the_operator_sees_each_step_live()
+    {
+        var number = await TicketRig.OpenAsync(web, "box-02", "door_open");
+
+        await using var desk = await web.SignInAsync(web.Operator);
+        await desk.Page.GotoAsync($"/tickets/{number}");
+        var deskStatus = desk.Page.GetByTestId("ticket-status");
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("Open");
+        var deskVersion = desk.Page.GetByTestId("ticket");
+
+        // The Chinese phone first: the trade's words.
+        await using (var chinese = await web.SignInAsync(web.Crew, "zh-CN", TicketRig.Phone))
+        {
+            await chinese.Page.WaitForURLAsync("**/my-work");
+            var card = TicketRig.Card(chinese.Page, number);
+            await Assertions.Expect(card.Locator("h2")).ToHaveTextAsync("箱门未关");
+            await Assertions.Expect(card.GetByTestId("work-status")).ToHaveTextAsync("待响应");
+            await Assertions.Expect(card.GetByTestId("work-step")).ToHaveTextAsync("响应");
+            await Assertions.Expect(card.GetByTestId("time-left")).ToContainTextAsync("剩余时间");
+            await Assertions.Expect(chinese.Page.Locator("h1")).ToHaveTextAsync("我的工单");
+            await WebFixture.ScreenshotAsync(chinese.Page, "my-work.zh-CN");
+        }
+
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.WaitForURLAsync("**/my-work");
+        var mine = TicketRig.Card(page, number);
+        await Assertions.Expect(mine.GetByTestId("work-step")).ToHaveTextAsync("Acknowledge");
+        await Assertions.Expect(mine.GetByTestId("time-left")).ToContainTextAsync("Respond:");
+        await WebFixture.ScreenshotAsync(page, "my-work.en");
+
+        // One tap each: the card moves on, and the operator's page shows it without a reload.
+        await mine.GetByTestId("work-step").ClickAsync();
+        await Assertions.Expect(mine).ToHaveAttributeAsync("data-status", "acknowledged");
+        await Assertions.Expect(mine.GetByTestId("work-step")).ToHaveTextAsync("Arrived on site");
+        await Assertions.Expect(mine.GetByTestId("time-left")).ToContainTextAsync("Arrive:");
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("Acknowledged");
+
+        await mine.GetByTestId("work-step").ClickAsync();
+        await Assertions.Expect(mine).ToHaveAttributeAsync("data-status", "on_site");
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("On site");
+
+        // Resolve opens the short form on the card.
+        await mine.GetByTestId("work-step").ClickAsync();
+        var form = mine.GetByTestId("resolve-form");
+        await form.GetByLabel("Cause").FillAsync("Door lock worn");
+        await form.GetByLabel("Action taken").FillAsync("Replaced the lock, door shut");
+        await form.GetByLabel("Part", new() { Exact = true }).FillAsync("Door lock");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Add part" }).ClickAsync();
+        await Assertions.Expect(form.GetByTestId("parts")).ToContainTextAsync("Door lock");
+        await form.GetByText("Hardware").ClickAsync();
+        await form.GetByLabel("Note").FillAsync("Checked the breakers too");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Assertions.Expect(mine).ToHaveAttributeAsync("data-status", "resolved");
+        await Assertions.Expect(mine).ToContainTextAsync("Waiting for verification");
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("Resolved");
+        await Assertions.Expect(desk.Page.GetByTestId("resolution")).ToContainTextAsync("Door lock worn");
+
+        // The ticket page on the phone: history with who, when and from where, the place with a maps link.
+        await mine.GetByRole(AriaRole.Link).ClickAsync();
+        await page.WaitForURLAsync($"**/tickets/{number}");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Resolved");
+        var history = page.GetByTestId("history");
+        foreach (var step in new[] { "acknowledged", "arrived_on_site", "resolved" })
+        {
+            await Assertions.Expect(history.Locator($"li[data-step={step}]")).ToContainTextAsync("web.crew");
+            await Assertions.Expect(history.Locator($"li[data-step={step}]")).ToContainTextAsync("From: Web");
+        }
+
+        var geo = await page.GetByTestId("geo-link").GetAttributeAsync("href");
+        Assert.Matches(@"^geo:-?\d+\.\d+,-?\d+\.\d+\?q=-?\d+\.\d+,-?\d+\.\d+\(.+\)$", geo);
+        await Assertions.Expect(page.GetByTestId("coordinates")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^-?\d+\.\d{6}, -?\d+\.\d{6}$"));
+        await WebFixture.ScreenshotAsync(page, "ticket.en");
+
+        // The crew may not close; the operator may, and an empty note is refused first.
+        Assert.Equal(0, await page.Locator("[data-testid=ticket-actions] [data-step=close]").CountAsync());
+        await desk.Page.Locator("[data-testid=ticket-actions] [data-step=close]").ClickAsync();
+        await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
+        await Assertions.Expect(desk.Page.GetByText("Required.")).ToBeVisibleAsync();
+        await desk.Page.GetByLabel("Verification note").FillAsync("Customer checked the door");
+        await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("Closed");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Closed");
+
+        var stored = await web.Rig.TicketAsync(number);
+        Assert.Equal("closed", stored.GetProperty("status").GetString());
+        Assert.Equal(["Door lock"], stored.GetProperty("resolution").GetProperty("parts_replaced").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal("hardware", stored.GetProperty("resolution").GetProperty("kind").GetString());
+    }
+
+    [Fact]
+    public async Task From_the_ticket_page_Tab_reaches_the_acknowledge_button_and_Enter_takes_the_step()
+    {
+        var number = await TicketRig.OpenAsync(web, "box-02", "breaker_tripped", grade: 2);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.GotoAsync($"/tickets/{number}");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
+
+        var presses = await TicketRig.TabToAsync(page, "[data-step=acknowledge]");
+        Assert.True(presses is not null, "Tab never reached the acknowledge button");
+        output.WriteLine($"Tab presses to the acknowledge button: {presses}");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Acknowledged");
+        await Assertions.Expect(page.GetByTestId("step-message")).ToContainTextAsync("Done: Acknowledge");
+
+        // The next step is reachable the same way.
+        presses = await TicketRig.TabToAsync(page, "[data-step=arrive]");
+        Assert.True(presses is not null, "Tab never reached the arrive button");
+        await page.Keyboard.PressAsync("Enter");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("On site");
+    }
+
+    [Fact]
+    public async Task A_resolve_without_a_cause_names_the_field_then_a_full_one_is_taken()
+    {
+        var number = await TicketRig.OpenAsync(web, "box-02", "phase_lost", grade: 2);
+        await TicketRig.StepAsync(web, number, "acknowledge");
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.GotoAsync($"/tickets/{number}");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Acknowledged");
+
+        await page.Locator("[data-testid=ticket-actions] [data-step=resolve]").ClickAsync();
+        var form = page.GetByTestId("resolve-form");
+        await form.GetByLabel("Action taken").FillAsync("Reset the phase relay remotely");
+        await form.GetByText("Software").ClickAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+
+        var cause = form.GetByLabel("Cause");
+        await Assertions.Expect(cause).ToHaveAttributeAsync("aria-invalid", "true");
+        await Assertions.Expect(form).ToContainTextAsync("Required.");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Acknowledged");
+
+        await cause.FillAsync("Phase relay stuck");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Resolved");
+        await Assertions.Expect(page.GetByTestId("resolution")).ToContainTextAsync("Phase relay stuck");
+        Assert.Equal("resolved", (await web.Rig.TicketAsync(number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_step_over_a_version_the_user_no_longer_sees_says_the_ticket_changed_and_shows_it_anew()
+    {
+        var number = await TicketRig.OpenAsync(web, "box-02", "high_leakage", grade: 3);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.GotoAsync($"/tickets/{number}");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
+
+        // Open the comment form, then the operator comments meanwhile: the page shows the new version live, and the
+        // crew's comment goes over it.
+        await page.Locator("[data-testid=ticket-actions] [data-step=comment]").ClickAsync();
+        await page.GetByLabel("Comment", new() { Exact = true }).FillAsync("On my way");
+        using var other = await web.Rig.ApiClient.PostAsync(
+            new Uri(web.BaseAddress, $"/api/tickets/{number}/comment"),
+            new StringContent("""{"text":"Customer called again"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(other.IsSuccessStatusCode);
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("Customer called again");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Comment" }).Last.ClickAsync();
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("On my way");
+
+        // A crew member may not see another crew's ticket.
+        var others = await TicketRig.OpenAsync(web, "box-02", "surge_protector_spent", crew: "crew-north");
+        await page.GotoAsync($"/tickets/{others}");
+        await Assertions.Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        Assert.Equal(0, await page.GetByTestId("ticket").CountAsync());
+    }
+
+    [Fact]
+    public async Task On_a_slow_link_the_list_loads_and_acknowledging_works()
+    {
+        var number = await TicketRig.OpenAsync(web, "mast-02", "lift_fault", grade: 2);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.WaitForURLAsync("**/my-work");
+        await page.GotoAsync("about:blank");
+
+        var cdp = await page.Context.NewCDPSessionAsync(page);
+        await cdp.SendAsync("Network.enable");
+        await cdp.SendAsync("Network.setCacheDisabled", new Dictionary<string, object> { ["cacheDisabled"] = true });
+        await cdp.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false,
+            ["latency"] = 400,
+            ["downloadThroughput"] = 400 * 1000 / 8,
+            ["uploadThroughput"] = 400 * 1000 / 8,
+        });
+        long http = 0;
+        long socket = 0;
+        var frames = 0;
+        cdp.Event("Network.loadingFinished").OnEvent += (_, e) => Interlocked.Add(ref http, (long)(e?.GetProperty("encodedDataLength").GetDouble() ?? 0));
+        cdp.Event("Network.webSocketFrameReceived").OnEvent += (_, e) =>
+        {
+            Interlocked.Add(ref socket, e?.GetProperty("response").GetProperty("payloadData").GetString()?.Length ?? 0);
+            Interlocked.Increment(ref frames);
+        };
+
+        var clock = Stopwatch.StartNew();
+        await page.GotoAsync("/my-work", new() { Timeout = 120_000 });
+        var card = TicketRig.Card(page, number);
+        await Assertions.Expect(card.GetByTestId("work-step")).ToHaveTextAsync("Acknowledge", new() { Timeout = 120_000 });
+        var loaded = clock.Elapsed;
+        var loadedBytes = Interlocked.Read(ref http) + Interlocked.Read(ref socket);
+
+        clock.Restart();
+        await card.GetByTestId("work-step").ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-status", "acknowledged", new() { Timeout = 60_000 });
+        var acknowledged = clock.Elapsed;
+
+        output.WriteLine($"400 kbit/s, 400 ms latency: /my-work usable after {loaded.TotalSeconds:0.0} s, {loadedBytes / 1024.0:0.0} KiB "
+            + $"({Interlocked.Read(ref http) / 1024.0:0.0} KiB over HTTP, {Interlocked.Read(ref socket) / 1024.0:0.0} KiB in {frames} frames over the socket)");
+        output.WriteLine($"acknowledge seen on the card after {acknowledged.TotalSeconds:0.0} s");
+        Assert.Equal("acknowledged", (await web.Rig.TicketAsync(number)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task My_work_and_the_ticket_page_on_a_phone_have_no_serious_accessibility_violations()
+    {
+        var number = await TicketRig.OpenAsync(web, "mast-02", "door_open", grade: 1);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.GotoAsync("/my-work");
+        await Assertions.Expect(TicketRig.Card(page, number)).ToBeVisibleAsync();
+        AssertNoSerious(await page.RunAxe(), "/my-work");
+
+        await page.GotoAsync($"/tickets/{number}");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
+        AssertNoSerious(await page.RunAxe(), "/tickets/{number}");
+
+        // With the resolve form open too.
+        await TicketRig.StepAsync(web, number, "acknowledge");
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Acknowledged");
+        await page.Locator("[data-testid=ticket-actions] [data-step=resolve]").ClickAsync();
+        await Assertions.Expect(page.GetByTestId("resolve-form")).ToBeVisibleAsync();
+        AssertNoSerious(await page.RunAxe(), "/tickets/{number} with the resolve form");
+    }
+
+    private void AssertNoSerious(AxeResult result, string where)
+    {
+        foreach (var violation in result.Violations)
+        {
+            output.WriteLine($"{where}: {violation.Impact} {violation.Id}: {violation.Help} ({string.Join(" | ", violation.Nodes.Select(n => n.Html))})");
+        }
+
+        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{where}: {string.Join("; ", serious.Select(v => $"{v.Id} ({v.Nodes.Length} nodes)"))}");
+    }
+}
