@@ -65,7 +65,7 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         await form.GetByLabel("Part", new() { Exact = true }).FillAsync("Door lock");
         await form.GetByRole(AriaRole.Button, new() { Name = "Add part" }).ClickAsync();
         await Assertions.Expect(form.GetByTestId("parts")).ToContainTextAsync("Door lock");
-        await form.GetByText("Hardware").ClickAsync();
+        await form.GetByText("Hardware", new() { Exact = true }).ClickAsync();
         await form.GetByLabel("Note").FillAsync("Checked the breakers too");
         await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
         await Assertions.Expect(mine).ToHaveAttributeAsync("data-status", "resolved");
@@ -92,10 +92,12 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         // The crew may not close; the operator may, and an empty note is refused first.
         Assert.Equal(0, await page.Locator("[data-testid=ticket-actions] [data-step=close]").CountAsync());
         await desk.Page.Locator("[data-testid=ticket-actions] [data-step=close]").ClickAsync();
-        await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
-        await Assertions.Expect(desk.Page.GetByText("Required.")).ToBeVisibleAsync();
-        await desk.Page.GetByLabel("Verification note").FillAsync("Customer checked the door");
-        await desk.Page.GetByRole(AriaRole.Button, new() { Name = "Close" }).Last.ClickAsync();
+        var closing = desk.Page.GetByTestId("step-form");
+        await closing.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await Assertions.Expect(closing).ToContainTextAsync("Required.");
+        await Assertions.Expect(deskStatus).ToHaveTextAsync("Resolved");
+        await closing.GetByLabel("Verification note").FillAsync("Customer checked the door");
+        await closing.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
         await Assertions.Expect(deskStatus).ToHaveTextAsync("Closed");
         await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Closed");
 
@@ -141,7 +143,7 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         await page.Locator("[data-testid=ticket-actions] [data-step=resolve]").ClickAsync();
         var form = page.GetByTestId("resolve-form");
         await form.GetByLabel("Action taken").FillAsync("Reset the phase relay remotely");
-        await form.GetByText("Software").ClickAsync();
+        await form.GetByText("Software", new() { Exact = true }).ClickAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
 
         var cause = form.GetByLabel("Cause");
@@ -168,13 +170,14 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         // Open the comment form, then the operator comments meanwhile: the page shows the new version live, and the
         // crew's comment goes over it.
         await page.Locator("[data-testid=ticket-actions] [data-step=comment]").ClickAsync();
-        await page.GetByLabel("Comment", new() { Exact = true }).FillAsync("On my way");
+        var commenting = page.GetByTestId("step-form");
+        await commenting.GetByLabel("Comment", new() { Exact = true }).FillAsync("On my way");
         using var other = await web.Rig.ApiClient.PostAsync(
             new Uri(web.BaseAddress, $"/api/tickets/{number}/comment"),
             new StringContent("""{"text":"Customer called again"}""", System.Text.Encoding.UTF8, "application/json"));
         Assert.True(other.IsSuccessStatusCode);
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("Customer called again");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Comment" }).Last.ClickAsync();
+        await commenting.GetByRole(AriaRole.Button, new() { Name = "Comment" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("On my way");
 
         // A crew member may not see another crew's ticket.
