@@ -159,32 +159,77 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_step_over_a_version_the_user_no_longer_sees_says_the_ticket_changed_and_shows_it_anew()
+    public async Task A_step_over_a_version_the_user_no_longer_sees_says_so_in_the_users_language_and_the_next_try_is_taken()
     {
         var number = await TicketRig.OpenAsync(web, "box-02", "high_leakage", grade: 3);
-        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        await using var phone = await web.SignInAsync(web.Crew, "zh-CN", TicketRig.Phone);
         var page = phone.Page;
         await page.GotoAsync($"/tickets/{number}");
-        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
-
-        // Open the comment form, then the operator comments meanwhile: the page shows the new version live, and the
-        // crew's comment goes over it.
+        await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("待响应");
         await page.Locator("[data-testid=ticket-actions] [data-step=comment]").ClickAsync();
         var commenting = page.GetByTestId("step-form");
-        await commenting.GetByLabel("Comment", new() { Exact = true }).FillAsync("On my way");
-        using var other = await web.Rig.ApiClient.PostAsync(
-            new Uri(web.BaseAddress, $"/api/tickets/{number}/comment"),
-            new StringContent("""{"text":"Customer called again"}""", System.Text.Encoding.UTF8, "application/json"));
-        Assert.True(other.IsSuccessStatusCode);
-        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("Customer called again");
-        await commenting.GetByRole(AriaRole.Button, new() { Name = "Comment" }).ClickAsync();
-        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("On my way");
+        await commenting.GetByLabel("备注内容").FillAsync("已出发");
 
-        // A crew member may not see another crew's ticket.
+        // The operator comments and the crew sends at once, before the change reaches the page live: the crew's step
+        // goes with the version it saw and is refused. The page shows the ticket anew, with the operator's comment.
+        var stale = false;
+        for (var attempt = 1; attempt <= 20 && !stale; attempt++)
+        {
+            await commenting.GetByLabel("备注内容").BlurAsync();
+            using var other = await web.Rig.ApiClient.PostAsync(
+                new Uri(web.BaseAddress, $"/api/tickets/{number}/comment"),
+                new StringContent($$"""{"text":"客户再次来电 {{attempt}}"}""", System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(other.IsSuccessStatusCode);
+
+            // Sent as Enter in the form would, without the wait for the button a click makes.
+            await page.EvaluateAsync("() => document.querySelector('[data-testid=step-form]').requestSubmit()");
+            var message = page.GetByTestId("step-message");
+            await Assertions.Expect(message).ToBeVisibleAsync();
+            stale = (await message.InnerTextAsync()).Contains("工单已被他人更新", StringComparison.Ordinal);
+            output.WriteLine($"attempt {attempt}: {(stale ? "refused as changed" : "taken over the new version")}");
+            if (!stale)
+            {
+                // The change came live first and the comment was taken: try again.
+                await page.Locator("[data-testid=ticket-actions] [data-step=comment]").ClickAsync();
+                await commenting.GetByLabel("备注内容").FillAsync("已出发");
+            }
+        }
+
+        Assert.True(stale, "the crew's comment always came after the operator's change reached the page");
+        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("客户再次来电");
+        var before = await web.Rig.TicketAsync(number);
+
+        // The form is still there with the words typed; sent again, over the version now shown, it is taken.
+        await commenting.GetByRole(AriaRole.Button, new() { Name = "备注" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("step-message")).ToContainTextAsync("已完成");
+        await Assertions.Expect(page.GetByTestId("history").Locator("li").First).ToContainTextAsync("已出发");
+        var after = await web.Rig.TicketAsync(number);
+        Assert.Equal(before.GetProperty("version").GetInt64() + 1, after.GetProperty("version").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_crew_member_gets_the_not_allowed_view_for_another_crews_ticket_and_a_missing_one_is_named()
+    {
         var others = await TicketRig.OpenAsync(web, "box-02", "surge_protector_spent", crew: "crew-north");
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
         await page.GotoAsync($"/tickets/{others}");
         await Assertions.Expect(page.GetByTestId("not-allowed")).ToBeVisibleAsync();
         Assert.Equal(0, await page.GetByTestId("ticket").CountAsync());
+        await page.GotoAsync("/my-work");
+        await Assertions.Expect(page.GetByTestId("my-work").Locator("h1")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("work-count")).ToBeVisibleAsync();
+        Assert.Equal(0, await TicketRig.Card(page, others).CountAsync());
+
+        await page.GotoAsync("/tickets/YW9901-9999");
+        await Assertions.Expect(page.GetByTestId("ticket-not-found")).ToContainTextAsync("There is no ticket YW9901-9999.");
+
+        // The operator sees it, and its crew's work list for operators holds it.
+        await using var desk = await web.SignInAsync(web.Operator);
+        await desk.Page.GotoAsync($"/tickets/{others}");
+        await Assertions.Expect(desk.Page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
+        await desk.Page.GotoAsync("/my-work");
+        await Assertions.Expect(TicketRig.Card(desk.Page, others)).ToBeVisibleAsync();
     }
 
     [Fact]
@@ -209,7 +254,23 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         long http = 0;
         long socket = 0;
         var frames = 0;
-        cdp.Event("Network.loadingFinished").OnEvent += (_, e) => Interlocked.Add(ref http, (long)(e?.GetProperty("encodedDataLength").GetDouble() ?? 0));
+        var urls = new System.Collections.Concurrent.ConcurrentDictionary<string, string>();
+        var sizes = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        cdp.Event("Network.responseReceived").OnEvent += (_, e) =>
+        {
+            if (e is { } r)
+            {
+                var response = r.GetProperty("response");
+                var encoding = response.GetProperty("headers").EnumerateObject().FirstOrDefault(h => h.Name.Equals("content-encoding", StringComparison.OrdinalIgnoreCase)).Value;
+                urls[r.GetProperty("requestId").GetString()!] = $"{new Uri(response.GetProperty("url").GetString()!).AbsolutePath} ({(encoding.ValueKind == JsonValueKind.String ? encoding.GetString() : "identity")})";
+            }
+        };
+        cdp.Event("Network.loadingFinished").OnEvent += (_, e) =>
+        {
+            var bytes = (long)(e?.GetProperty("encodedDataLength").GetDouble() ?? 0);
+            Interlocked.Add(ref http, bytes);
+            sizes[e?.GetProperty("requestId").GetString() ?? ""] = bytes;
+        };
         cdp.Event("Network.webSocketFrameReceived").OnEvent += (_, e) =>
         {
             Interlocked.Add(ref socket, e?.GetProperty("response").GetProperty("payloadData").GetString()?.Length ?? 0);
@@ -231,6 +292,11 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         output.WriteLine($"400 kbit/s, 400 ms latency: /my-work usable after {loaded.TotalSeconds:0.0} s, {loadedBytes / 1024.0:0.0} KiB "
             + $"({Interlocked.Read(ref http) / 1024.0:0.0} KiB over HTTP, {Interlocked.Read(ref socket) / 1024.0:0.0} KiB in {frames} frames over the socket)");
         output.WriteLine($"acknowledge seen on the card after {acknowledged.TotalSeconds:0.0} s");
+        foreach (var (request, bytes) in sizes.OrderByDescending(s => s.Value).Take(8))
+        {
+            output.WriteLine($"  {bytes / 1024.0,7:0.0} KiB {urls.GetValueOrDefault(request, request)}");
+        }
+
         Assert.Equal("acknowledged", (await web.Rig.TicketAsync(number)).GetProperty("status").GetString());
     }
 
