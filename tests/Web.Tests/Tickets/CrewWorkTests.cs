@@ -67,6 +67,7 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         await Assertions.Expect(form.GetByTestId("parts")).ToContainTextAsync("Door lock");
         await form.GetByText("Hardware", new() { Exact = true }).ClickAsync();
         await form.GetByLabel("Note").FillAsync("Checked the breakers too");
+        await WebFixture.ScreenshotAsync(page, "my-work-resolve.en");
         await form.GetByRole(AriaRole.Button, new() { Name = "Resolve" }).ClickAsync();
         await Assertions.Expect(mine).ToHaveAttributeAsync("data-status", "resolved");
         await Assertions.Expect(mine).ToContainTextAsync("Waiting for verification");
@@ -197,6 +198,7 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
 
         Assert.True(stale, "the crew's comment always came after the operator's change reached the page");
         await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("客户再次来电");
+        await WebFixture.ScreenshotAsync(page, "ticket-changed.zh-CN");
         var before = await web.Rig.TicketAsync(number);
 
         // The form is still there with the words typed; sent again, over the version now shown, it is taken.
@@ -230,6 +232,63 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         await Assertions.Expect(desk.Page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
         await desk.Page.GotoAsync("/my-work");
         await Assertions.Expect(TicketRig.Card(desk.Page, others)).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Each_role_gets_the_buttons_its_policies_allow_and_the_operators_regrade_and_reassign_reach_the_crew_live()
+    {
+        var number = await TicketRig.OpenAsync(web, "mast-02", "lamp_ring_lowered", grade: 3);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        await phone.Page.WaitForURLAsync("**/my-work");
+        var card = TicketRig.Card(phone.Page, number);
+        await Assertions.Expect(card).ToContainTextAsync("Grade 3");
+
+        Assert.Equal(["acknowledge", "comment"], await StepsOnAsync(phone.Page, number, back: "/my-work"));
+        await Assertions.Expect(card).ToBeVisibleAsync();
+        await using (var engineer = await web.SignInAsync(web.Engineer))
+        {
+            Assert.Equal(["comment", "regrade"], await StepsOnAsync(engineer.Page, number));
+        }
+
+        await using var desk = await web.SignInAsync(web.Operator);
+        Assert.Equal(["acknowledge", "comment", "reassign", "regrade"], await StepsOnAsync(desk.Page, number));
+        var actions = desk.Page.GetByTestId("ticket-actions");
+
+        // Regrade: a reason is required; with one, the grade changes and the crew's card shows it without a reload.
+        await actions.Locator("[data-step=regrade]").ClickAsync();
+        var form = desk.Page.GetByTestId("step-form");
+        await form.Locator(".mud-select").First.ClickAsync();
+        await desk.Page.Locator(".mud-popover-open").GetByText("Grade 2", new() { Exact = true }).ClickAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Regrade" }).ClickAsync();
+        await Assertions.Expect(form).ToContainTextAsync("Required.");
+        await form.GetByLabel("Reason").FillAsync("Ring lowered over a main road");
+        await form.GetByRole(AriaRole.Button, new() { Name = "Regrade" }).ClickAsync();
+        await Assertions.Expect(desk.Page.GetByTestId("ticket")).ToContainTextAsync("Grade 2");
+        await Assertions.Expect(card).ToContainTextAsync("Grade 2");
+
+        // Reassign to another crew: the ticket leaves this crew's list live.
+        await actions.Locator("[data-step=reassign]").ClickAsync();
+        await form.Locator(".mud-select").First.ClickAsync();
+        await desk.Page.Locator(".mud-popover-open").GetByText("crew-north", new() { Exact = true }).ClickAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Reassign" }).ClickAsync();
+        await Assertions.Expect(desk.Page.GetByTestId("history").Locator("li").First).ToContainTextAsync("crew-masts (inner) -> crew-north (inner)");
+        await Assertions.Expect(card).ToHaveCountAsync(0);
+        Assert.Equal("crew-north", (await web.Rig.TicketAsync(number)).GetProperty("crew").GetString());
+    }
+
+    /// <summary>The steps the ticket page offers the signed-in user, by their names.</summary>
+    private static async Task<string[]> StepsOnAsync(IPage page, string number, string? back = null)
+    {
+        await page.GotoAsync($"/tickets/{number}");
+        var buttons = page.GetByTestId("ticket-actions").Locator("[data-step]");
+        await Assertions.Expect(buttons.First).ToBeVisibleAsync();
+        var steps = (await buttons.EvaluateAllAsync<string[]>("all => all.map(b => b.dataset.step)"));
+        if (back is not null)
+        {
+            await page.GotoAsync(back);
+        }
+
+        return steps;
     }
 
     [Fact]
