@@ -292,6 +292,28 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_list_puts_the_nearest_deadline_first_not_the_newest_ticket()
+    {
+        // Grade 1 must be acknowledged within 10 minutes, grade 4 within 2 hours: the older grade 1 comes first.
+        var urgent = await TicketRig.OpenAsync(web, "mast-02", "mast_outage", grade: 1);
+        var later = await TicketRig.OpenAsync(web, "box-02", "low_insulation", grade: 4);
+        await using var phone = await web.SignInAsync(web.Crew, "en", TicketRig.Phone);
+        var page = phone.Page;
+        await page.WaitForURLAsync("**/my-work");
+        await Assertions.Expect(TicketRig.Card(page, later)).ToBeVisibleAsync();
+        var order = await page.Locator("[data-testid=work-card]").EvaluateAllAsync<string[]>("all => all.map(c => c.dataset.ticket)");
+        Assert.True(Array.IndexOf(order, urgent) < Array.IndexOf(order, later), $"order: {string.Join(", ", order)}");
+        await Assertions.Expect(TicketRig.Card(page, urgent).GetByTestId("time-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*Respond: (9|10) min left\s*$"));
+        await Assertions.Expect(TicketRig.Card(page, later).GetByTestId("time-left")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\s*Respond: 1 h 5\d min left\s*$"));
+
+        // An engineer does not work tickets: the page refuses, and the menu does not offer it.
+        await using var engineer = await web.SignInAsync(web.Engineer);
+        await engineer.Page.GotoAsync("/my-work");
+        await Assertions.Expect(engineer.Page.GetByTestId("not-allowed")).ToBeVisibleAsync();
+        Assert.Equal(0, await engineer.Page.GetByTestId("my-work").CountAsync());
+    }
+
+    [Fact]
     public async Task On_a_slow_link_the_list_loads_and_acknowledging_works()
     {
         var number = await TicketRig.OpenAsync(web, "mast-02", "lift_fault", grade: 2);
