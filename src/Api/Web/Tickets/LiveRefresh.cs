@@ -53,7 +53,15 @@ public sealed class LiveRefresh(Func<Task> refresh, TimeSpan interval) : IDispos
 
             try
             {
-                await refresh();
+                try
+                {
+                    await refresh();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A failed read (the page gone, the store busy) leaves the view as it was; the next change reads again.
+                }
+
                 await Task.Delay(interval, _stop.Token);
             }
             catch (OperationCanceledException)
