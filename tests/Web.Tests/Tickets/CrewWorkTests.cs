@@ -197,9 +197,10 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         }
 
         Assert.True(stale, "the crew's comment always came after the operator's change reached the page");
-        await Assertions.Expect(page.GetByTestId("history")).ToContainTextAsync("客户再次来电");
-        await WebFixture.ScreenshotAsync(page, "ticket-changed.zh-CN");
         var before = await web.Rig.TicketAsync(number);
+        await Assertions.Expect(page.GetByTestId("ticket")).ToHaveAttributeAsync("data-version", before.GetProperty("version").GetInt64().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Assertions.Expect(page.GetByTestId("history").Locator("li").First).ToContainTextAsync("客户再次来电");
+        await WebFixture.ScreenshotAsync(page, "ticket-changed.zh-CN");
 
         // The form is still there with the words typed; sent again, over the version now shown, it is taken.
         await commenting.GetByRole(AriaRole.Button, new() { Name = "备注" }).ClickAsync();
