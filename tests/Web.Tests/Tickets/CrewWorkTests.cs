@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 
@@ -390,28 +388,20 @@ public sealed class CrewWorkTests(WebFixture web, ITestOutputHelper output)
         var page = phone.Page;
         await page.GotoAsync("/my-work");
         await Assertions.Expect(TicketRig.Card(page, number)).ToBeVisibleAsync();
-        AssertNoSerious(await page.RunAxe(), "/my-work");
+        output.WriteLine("/my-work:");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
 
         await page.GotoAsync($"/tickets/{number}");
         await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Open");
-        AssertNoSerious(await page.RunAxe(), "/tickets/{number}");
+        output.WriteLine("/tickets/{number}:");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
 
         // With the resolve form open too.
         await TicketRig.StepAsync(web, number, "acknowledge");
         await Assertions.Expect(page.GetByTestId("ticket-status")).ToHaveTextAsync("Acknowledged");
         await page.Locator("[data-testid=ticket-actions] [data-step=resolve]").ClickAsync();
         await Assertions.Expect(page.GetByTestId("resolve-form")).ToBeVisibleAsync();
-        AssertNoSerious(await page.RunAxe(), "/tickets/{number} with the resolve form");
-    }
-
-    private void AssertNoSerious(AxeResult result, string where)
-    {
-        foreach (var violation in result.Violations)
-        {
-            output.WriteLine($"{where}: {violation.Impact} {violation.Id}: {violation.Help} ({string.Join(" | ", violation.Nodes.Select(n => n.Html))})");
-        }
-
-        var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-        Assert.True(serious.Count == 0, $"{where}: {string.Join("; ", serious.Select(v => $"{v.Id} ({v.Nodes.Length} nodes)"))}");
+        output.WriteLine("/tickets/{number} with the resolve form:");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
     }
 }
