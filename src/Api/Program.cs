@@ -91,6 +91,7 @@ builder.Services.ConfigureHttpJsonOptions(o =>
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseResponseCompression();
 app.UseRequestLocalization();
 app.UseAuthentication();
 app.UseAuthorization();
