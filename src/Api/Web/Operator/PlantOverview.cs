@@ -36,7 +36,7 @@ public sealed class PlantOverview(LivePlant plant, OpenTickets tickets, TimeProv
     public async Task<IReadOnlyList<SiteFigures>> ReadAsync(CancellationToken cancellationToken)
     {
         // The plant's figures are for everyone who may read the plant, as /api/sites gives them.
-        var open = await tickets.ReadAsync((string?)null, cancellationToken);
+        var open = await tickets.ReadAllAsync(cancellationToken);
         var now = clock.GetUtcNow();
         var overdue = open.Where(t => IsOverdue(t, now)).GroupBy(t => t.Asset.Site, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return [.. plant.Sites(now).Select(s => new SiteFigures(
