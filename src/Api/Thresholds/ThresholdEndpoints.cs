@@ -23,9 +23,6 @@ public static class ThresholdEndpoints
 
     public const int MaxHistoryLimit = 500;
 
-    // Stands for every site or device that no setting names: no identifier can spell it.
-    private const string Anywhere = "*";
-
     public static IEndpointRouteBuilder MapThresholds(this IEndpointRouteBuilder endpoints)
     {
         var thresholds = endpoints.MapGroup("/api/thresholds").WithTags("Thresholds");
@@ -101,31 +98,7 @@ public static class ThresholdEndpoints
             parsedFamily = found.Device.Family;
         }
 
-        var snapshot = await store.LoadAsync(cancellationToken);
-        var target = site is null && parsedFamily is null ? null : new ThresholdTarget(site, device, parsedFamily?.ToContractName());
-        EffectiveThreshold? Effective(ThresholdParameter parameter)
-        {
-            if (target is null)
-            {
-                return null;
-            }
-
-            var (value, source) = (device, site, parsedFamily) switch
-            {
-                ({ } d, { } s, { } f) => (snapshot.For(f, s, d)[parameter], snapshot.Source(parameter, f, s, d)),
-                (null, { } s, { } f) => (snapshot.For(f, s, Anywhere)[parameter], snapshot.Source(parameter, f, s, Anywhere)),
-                (null, { } s, null) => (snapshot.ForSite(s)[parameter], snapshot.SiteSource(parameter, s)),
-                _ => (snapshot.For(parsedFamily!.Value, Anywhere, Anywhere)[parameter], snapshot.Source(parameter, parsedFamily!.Value, Anywhere, Anywhere)),
-            };
-            return new EffectiveThreshold(value, source?.Scope.Level.ToString().ToLowerInvariant() ?? "default", source?.Scope.Key);
-        }
-
-        var parameters = store.Catalogue.All.Select(p => new ThresholdParameterView(
-            p.Name, p.Unit, p.Minimum, p.Maximum, p.Default, p.WholeNumber, p.Description,
-            [.. rules.UsesOf(p).Select(u => new ThresholdUseView(u.Rule, [.. u.Faults.Select(f => f.ToName())]))],
-            [.. snapshot.Settings.Where(s => s.Parameter.Index == p.Index).OrderBy(s => s.Scope.Level).ThenBy(s => s.Scope.Key, StringComparer.Ordinal).Select(s => new ThresholdSettingView(s.Scope.Key, s.Value))],
-            Effective(p)));
-        return TypedResults.Ok(new ThresholdsView(snapshot.Version, target, [.. parameters]));
+        return TypedResults.Ok(await ThresholdReader.ReadAsync(store, rules, site, device, parsedFamily, cancellationToken));
     }
 
     /// <summary>The handler of <c>GET /api/thresholds/history</c>.</summary>

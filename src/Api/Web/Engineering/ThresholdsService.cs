@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Telemetry.Api.Plant;
 using Telemetry.Api.Thresholds;
 using Telemetry.Contracts;
@@ -67,16 +66,17 @@ public sealed class ThresholdsService(IThresholdStore store, RuleSet rules, ApiP
         ArgumentNullException.ThrowIfNull(scope);
         var (site, device, family) = scope.Level switch
         {
-            ScopeLevel.Device => (scope.Site, scope.Device, (string?)null),
+            ScopeLevel.Device => (scope.Site, scope.Device, plant.Find(scope.Site!, scope.Device!)?.Device.Family),
             ScopeLevel.Site => (scope.Site, null, null),
-            ScopeLevel.Family => (null, null, scope.Family!.Value.ToContractName()),
-            _ => ((string?)null, (string?)null, (string?)null),
+            ScopeLevel.Family => (null, null, scope.Family),
+            _ => ((string?)null, (string?)null, (DeviceFamily?)null),
         };
-        var answer = await ThresholdEndpoints.GetAsync(store, rules, plant, cancellationToken, site, device, family);
-        if (answer.Result is not Ok<ThresholdsView> { Value: { } view })
+        if (device is not null && family is null)
         {
-            throw new InvalidOperationException($"the thresholds at {scope.Key} cannot be read");
+            throw new InvalidOperationException($"no site file lists the device of {scope.Key}");
         }
+
+        var view = await ThresholdReader.ReadAsync(store, rules, site, device, family, cancellationToken);
 
         // A family or a device sees the parameters of the rules that judge its family; a site and the whole plant all of them.
         var judged = view.For?.Family is { } name && DeviceFamilyNames.TryParse(name, out var known) ? known : (DeviceFamily?)null;
