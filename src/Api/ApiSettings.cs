@@ -24,8 +24,19 @@ public sealed class ApiSettings
     /// <summary>Ticket actions a signed-in user may take per minute; beyond it, 429 with Retry-After.</summary>
     public int ActionsPerMinute { get; set; } = 60;
 
+    /// <summary>
+    /// How often a browser session is checked against the users: a user removed, locked by an administrator, or whose
+    /// roles or crews changed is signed out within this time.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<string> Validate()
     {
+        if (SessionCheckInterval <= TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"Api:SessionCheckInterval must be more than 0 and at most 01:00:00, not {SessionCheckInterval}";
+        }
+
         if (ActionsPerMinute < 1)
         {
             yield return $"Api:ActionsPerMinute must be at least 1, not {ActionsPerMinute}";

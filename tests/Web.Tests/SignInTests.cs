@@ -78,6 +78,32 @@ public sealed class SignInTests(WebFixture web)
         Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_user_whose_role_changes_is_signed_out_of_the_open_page_and_signs_in_again_with_the_new_role()
+    {
+        var before = await web.AddUserAsync("web.changing", "operator");
+        await using var session = await web.SignInAsync(before);
+        var page = session.Page;
+        await page.WaitForURLAsync("**/plant");
+        await Assertions.Expect(page.GetByTestId("site-card").First).ToBeVisibleAsync();
+
+        // An administrator makes the operator a crew member: the open page lets go of the session by itself...
+        var after = await web.AddUserAsync("web.changing", "crew", "crew-masts");
+        await page.WaitForURLAsync("**/sign-in?back=*");
+
+        // ...and the session cookie no longer opens the operator's pages.
+        await page.GotoAsync("/plant");
+        Assert.Contains("/sign-in", page.Url, StringComparison.Ordinal);
+
+        // Signed in again, the user has the new role's pages.
+        await page.Locator("#name").FillAsync(after.Name);
+        await page.Locator("#password").FillAsync(after.Password);
+        await page.Locator("button[type=submit]").ClickAsync();
+        await page.WaitForURLAsync("**/plant");
+        await Assertions.Expect(page.Locator("nav a[href='/my-work']")).ToHaveCountAsync(1);
+        Assert.Equal(0, await page.Locator("nav a[href='/battery-tests']").CountAsync());
+    }
+
     private WebUser UserOf(string role) => role switch
     {
         "operator" => web.Operator,

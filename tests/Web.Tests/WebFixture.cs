@@ -47,7 +47,11 @@ public sealed class WebFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Screenshots);
-        Rig = await PlantRig.StartAsync(PlantRigOptions.EveryService(Devices));
+        Rig = await PlantRig.StartAsync(PlantRigOptions.EveryService(Devices) with
+        {
+            // Sessions are checked against the users every 2 s, so that a test sees a changed user signed out.
+            ApiSettings = new Dictionary<string, string> { ["Api:SessionCheckInterval"] = "00:00:02" },
+        });
         Operator = await AddUserAsync("web.operator", "operator");
         Crew = await AddUserAsync("web.crew", "crew", "crew-masts");
         Engineer = await AddUserAsync("web.engineer", "engineer");

@@ -101,6 +101,7 @@ public static class Policies
                 o.AccessDeniedPath = Web.WebApp.NotAllowedPath;
                 o.ReturnUrlParameter = "back";
                 o.Events.OnRedirectToLogin = context => Web.WebApp.IsPage(context.Request) ? Redirect(context) : Status(context, StatusCodes.Status401Unauthorized);
+                o.Events.OnValidatePrincipal = SessionCheck.ValidateCookieAsync;
                 o.Events.OnRedirectToAccessDenied = context => Web.WebApp.IsPage(context.Request) ? Redirect(context) : Status(context, StatusCodes.Status403Forbidden);
             });
         // Guessing passwords is slowed twice: per user by the lockout, per client address by this limit, so that one
