@@ -227,6 +227,13 @@ public sealed class LivePlant
         }
     }
 
+    /// <summary>
+    /// Whether a device answers: reported on (<paramref name="online"/>), and readable by its gateway. A device the
+    /// gateway polls but cannot read still reports, with readings of quality error, yet for the operator it is as good
+    /// as offline. The sites' devices online and the plans' colours both count this.
+    /// </summary>
+    public static bool Answers(bool online, ReadingQuality? quality) => online && quality != ReadingQuality.Error;
+
     private static bool IsOnline(DeviceLive device, DateTimeOffset now) =>
         device.LastReadingAt is { } at && now - at <= PollInterval(device) * SilentAfterPolls;
 
@@ -305,9 +312,7 @@ public sealed class LivePlant
             gateways.Count(g => g.State == GatewayStatus.Online),
             devices.Count,
 
-            // Answering: reported on, and readable by its gateway (a device the gateway polls but cannot read still
-            // reports, with readings of quality error, yet for the operator it is as good as offline).
-            devices.Count(d => IsOnline(d, now) && d.Quality != ReadingQuality.Error),
+            devices.Count(d => Answers(IsOnline(d, now), d.Quality)),
             LightingRate.Sum(devices.Select(Lighting)),
             FaultsByGrade(site));
     }

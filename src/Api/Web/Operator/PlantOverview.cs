@@ -26,7 +26,7 @@ public sealed record SiteFigures(
 
 /// <summary>
 /// The whole plant for the overview: every site of the live plant, with the deadlines of the open tickets. Devices
-/// count as online as the site plan draws them (<see cref="SitePlans.IsAnswering"/>).
+/// count as online as the site plan draws them (<see cref="LivePlant.Answers"/>).
 /// </summary>
 public sealed class PlantOverview(LivePlant plant, OpenTickets tickets, TimeProvider clock)
 {

@@ -43,16 +43,6 @@ public sealed class SitePlans(LivePlant plant, ApiPlant sites, SiteImages images
     public const double Height = 600;
     public const double Margin = 60;
 
-    /// <summary>
-    /// Online for the operator: reporting, and readable by its gateway. A device the gateway polls but cannot read
-    /// still reports (readings of quality error, which keep it online for the plant) yet is as good as offline.
-    /// </summary>
-    public static bool IsAnswering(DeviceStatusView device)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        return device.Online && device.Quality != ReadingQuality.Error;
-    }
-
     /// <summary>The plan of <paramref name="site"/> as it is now; null when the plant has no such site.</summary>
     public SitePlanView? Read(string site)
     {
@@ -69,7 +59,7 @@ public sealed class SitePlans(LivePlant plant, ApiPlant sites, SiteImages images
             var worst = device?.OpenTickets.Select(t => (int?)t.Grade).Min();
             var placed = known?.FindDevice(d.Id);
 
-            var online = IsAnswering(d);
+            var online = LivePlant.Answers(d.Online, d.Quality);
             var state = worst is not null ? DeviceState.Fault
                 : !d.Known || d.LastReadingAt is null ? DeviceState.Unknown
                 : online ? DeviceState.Ok
