@@ -18,6 +18,15 @@ public sealed class BrokerSettings
 
     public string? Password { get; set; }
 
+    /// <summary>
+    /// A file holding the password (its first line), readable by this service alone: how the credentials the stack
+    /// generates at install reach the service without being written into configuration. Not with <see cref="Password"/>.
+    /// </summary>
+    public string? PasswordFile { get; set; }
+
+    /// <summary>The <c>Mqtt:Tls</c> section: TLS to the broker, on when <c>Enabled</c> or a CA file is given.</summary>
+    public BrokerTlsSettings Tls { get; set; } = new();
+
     /// <summary>The persistent session's identity: unacknowledged messages wait for it while it is away.</summary>
     public string ClientId { get; set; } = "";
 
@@ -76,6 +85,26 @@ public sealed class BrokerSettings
             yield return $"Mqtt:MessageQueueBytes {MessageQueueBytes} must be 0 (no limit) to 1 GiB";
         }
 
+        if (Password is not null && PasswordFile is not null)
+        {
+            yield return "Mqtt:Password and Mqtt:PasswordFile are both set: give the password one way";
+        }
+
+        if ((Password is not null || PasswordFile is not null) && string.IsNullOrEmpty(Username))
+        {
+            yield return "Mqtt:Username must be set with a password";
+        }
+
+        if (PasswordFile is not null && CredentialFile.PasswordProblem(PasswordFile, "Mqtt:PasswordFile") is { } passwordProblem)
+        {
+            yield return passwordProblem;
+        }
+
+        foreach (var problem in Tls.Validate("Mqtt:Tls"))
+        {
+            yield return problem;
+        }
+
         if (SessionExpiry < TimeSpan.Zero || SessionExpiry.TotalSeconds > uint.MaxValue)
         {
             yield return $"Mqtt:SessionExpiry {SessionExpiry} must be between 0 and {uint.MaxValue} s";
@@ -83,17 +112,26 @@ public sealed class BrokerSettings
     }
 
     /// <summary>
+    /// The broker's address, this service's credentials and TLS, for any client of the service; each client adds its
+    /// own id and session. The password file is read here, so a rotated password takes effect when the service restarts.
+    /// </summary>
+    public MqttClientOptions ClientOptions(string clientId) => new()
+    {
+        Host = Host,
+        Port = Port,
+        ClientId = clientId,
+        Username = Username,
+        Password = PasswordFile is { } file ? CredentialFile.Read(file) : Password,
+        Tls = Tls.ToOptions(),
+    };
+
+    /// <summary>
     /// A client that keeps its session across restarts and acknowledges by hand, so that a message is
     /// PUBACKed only once what it carries is safe.
     /// </summary>
     public MqttClient CreateConsumer(int maximumPacketSize, ILogger<MqttClient> logger, TimeProvider clock) => new(
-        new MqttClientOptions
+        ClientOptions(ClientId) with
         {
-            Host = Host,
-            Port = Port,
-            ClientId = ClientId,
-            Username = Username,
-            Password = Password,
             CleanStart = false,
             SessionExpiryInterval = SessionExpiry,
             ManualAcknowledgement = true,

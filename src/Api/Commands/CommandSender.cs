@@ -127,13 +127,8 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
             }
 
             var candidate = new MqttClient(
-                new MqttClientOptions
+                broker.ClientOptions($"{(broker.ClientId.Length > 0 ? broker.ClientId : "api")}-commands-{instance}") with
                 {
-                    Host = broker.Host,
-                    Port = broker.Port,
-                    Username = broker.Username,
-                    Password = broker.Password,
-                    ClientId = $"{(broker.ClientId.Length > 0 ? broker.ClientId : "api")}-commands-{instance}",
                     CleanStart = true,
                     ConnectTimeout = TimeSpan.FromSeconds(5),
                 },

@@ -56,13 +56,8 @@ public sealed partial class LiveStatusConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var mqtt = new MqttClient(
-            new MqttClientOptions
+            broker.ClientOptions(_clientId) with
             {
-                Host = broker.Host,
-                Port = broker.Port,
-                ClientId = _clientId,
-                Username = broker.Username,
-                Password = broker.Password,
                 CleanStart = true,
                 SessionExpiryInterval = TimeSpan.Zero,
                 MessageQueueCapacity = 1_000,

@@ -1,5 +1,6 @@
 using Telemetry.Contracts;
 using Telemetry.Gateway.Buffering;
+using Telemetry.Hosting;
 
 namespace Telemetry.Gateway.Configuration;
 
@@ -160,8 +161,20 @@ public sealed class MqttOverrides
     /// <summary>The client id; <c>gateway-{site}-{gateway}</c> by default, so the broker session survives restarts.</summary>
     public string? ClientId { get; set; }
 
+    /// <summary>A file whose first line is the password (the credentials made at install); not with <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; set; }
+
     /// <summary>The CA certificate (PEM) that signs the broker's certificate; turns TLS on.</summary>
     public string? CaFile { get; set; }
+
+    /// <summary>The gateway's client certificate (PEM), for a broker that requires one.</summary>
+    public string? CertFile { get; set; }
+
+    /// <summary>The private key (PEM) of <see cref="CertFile"/>.</summary>
+    public string? KeyFile { get; set; }
+
+    /// <summary>The name the broker's certificate must carry, when it differs from the host connected to.</summary>
+    public string? ServerName { get; set; }
 
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(15);
 
@@ -177,9 +190,34 @@ public sealed class MqttOverrides
             yield return "Gateway:Mqtt:ClientId must be 1 to 128 characters";
         }
 
-        if (CaFile is { } ca && !File.Exists(ca))
+        if (Password is not null && PasswordFile is not null)
         {
-            yield return $"Gateway:Mqtt:CaFile '{ca}' does not exist";
+            yield return "Gateway:Mqtt:Password and Gateway:Mqtt:PasswordFile are both set: give the password one way";
+        }
+
+        if (PasswordFile is { } passwordFile && CredentialFile.PasswordProblem(passwordFile, "Gateway:Mqtt:PasswordFile") is { } passwordProblem)
+        {
+            yield return passwordProblem;
+        }
+
+        if (CaFile is { } ca && CredentialFile.Problem(ca, "Gateway:Mqtt:CaFile", secret: false) is { } caProblem)
+        {
+            yield return caProblem;
+        }
+
+        if (CertFile is { } cert && CredentialFile.Problem(cert, "Gateway:Mqtt:CertFile", secret: false) is { } certProblem)
+        {
+            yield return certProblem;
+        }
+
+        if (KeyFile is { } key && CredentialFile.Problem(key, "Gateway:Mqtt:KeyFile") is { } keyProblem)
+        {
+            yield return keyProblem;
+        }
+
+        if (KeyFile is not null && CertFile is null)
+        {
+            yield return "Gateway:Mqtt:KeyFile needs Gateway:Mqtt:CertFile";
         }
 
         if (KeepAlive < TimeSpan.FromSeconds(1) || KeepAlive > TimeSpan.FromHours(1) || KeepAlive.Ticks % TimeSpan.TicksPerSecond != 0)

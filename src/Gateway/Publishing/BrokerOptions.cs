@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.Gateway.Configuration;
+using Telemetry.Hosting;
 using Telemetry.Mqtt;
 
 namespace Telemetry.Gateway.Publishing;
@@ -16,13 +17,13 @@ public static class BrokerOptions
     {
         var endpoint = plant.Gateway.Mqtt;
         var overrides = settings.Mqtt;
-        var caFile = overrides.CaFile ?? endpoint.Tls?.CaFile;
         var tls = endpoint.Tls is not null || overrides.CaFile is not null
             ? new MqttTlsOptions
             {
-                CaCertificatePath = caFile,
-                ClientCertificatePath = endpoint.Tls?.CertFile,
-                ClientKeyPath = endpoint.Tls?.KeyFile,
+                CaCertificatePath = overrides.CaFile ?? endpoint.Tls?.CaFile,
+                ClientCertificatePath = overrides.CertFile ?? endpoint.Tls?.CertFile,
+                ClientKeyPath = overrides.KeyFile ?? endpoint.Tls?.KeyFile,
+                TargetHost = overrides.ServerName,
             }
             : null;
         return new MqttClientOptions
@@ -30,7 +31,7 @@ public static class BrokerOptions
             Host = overrides.Host ?? endpoint.Host,
             Port = overrides.Port ?? endpoint.Port,
             Username = overrides.Username ?? endpoint.Username,
-            Password = overrides.Password ?? endpoint.ResolvePassword(),
+            Password = overrides.PasswordFile is { } passwordFile ? CredentialFile.Read(passwordFile) : overrides.Password ?? endpoint.ResolvePassword(),
             ClientId = overrides.ClientId ?? $"gateway-{plant.SiteId}-{plant.GatewayId}",
             CleanStart = false,
 
