@@ -137,7 +137,7 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(SiteFile, SiteJson(Options, Bus?.A, TcpPort));
-        Broker = await MosquittoServer.StartAsync();
+        Broker = await MosquittoServer.StartAsync(new MosquittoOptions { SiteFiles = { SiteFile } });
         Recorder = await BrokerRecorder.StartAsync(Broker, "lighting/#");
         var port = Broker.Port.ToString(CultureInfo.InvariantCulture);
         if (Options.WithIngest)
@@ -148,9 +148,8 @@ public sealed class PlantRig : IAsyncDisposable
 
         if (Options.WithRules)
         {
-            var rules = new Dictionary<string, string>
+            var rules = new Dictionary<string, string>(Broker.ServiceSettings("rules"))
             {
-                ["Mqtt:Port"] = port,
                 ["Mqtt:ClientId"] = "rules-rig",
                 ["Rules:SiteFiles:0"] = SiteFile,
                 ["Rules:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
@@ -172,13 +171,12 @@ public sealed class PlantRig : IAsyncDisposable
 
             Rules = await ServiceProcess.StartAsync("Rules", rules);
             await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
-            var api = new Dictionary<string, string>
+            var api = new Dictionary<string, string>(Broker.ServiceSettings("api"))
             {
                 ["Api:Database"] = DatabasePath,
                 ["Api:TimeZone"] = Options.TimeZone,
                 ["Api:SiteFiles:0"] = SiteFile,
                 ["Api:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-                ["Mqtt:Port"] = port,
                 ["Mqtt:ClientId"] = "api-rig",
             };
             if (Influx is not null)
@@ -425,7 +423,7 @@ public sealed class BrokerRecorder : IAsyncDisposable
     public static async Task<BrokerRecorder> StartAsync(MosquittoServer broker, string filter)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
+        var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
         await client.ConnectAsync(CancellationToken.None);
         await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "replies/#" }], CancellationToken.None);
         return new BrokerRecorder(client);
