@@ -425,13 +425,15 @@ public sealed class BrokerRecorder : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(broker);
         var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
         await client.ConnectAsync(CancellationToken.None);
-        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "replies/#" }], CancellationToken.None);
+        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }], CancellationToken.None);
         return new BrokerRecorder(client);
     }
 
     /// <summary>Sends a command to a device of the rig's gateway and waits for the answer with the same correlation data.</summary>
     public async Task<JsonElement> CommandAsync(string device, string json, TimeSpan? timeout = null)
     {
+        // The broker lets a gateway publish only under its own tree, so the answer is asked for there (under the filters the rigs record).
+        var replies = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/reply/test";
         var correlation = Guid.NewGuid().ToByteArray();
         await _client.PublishAsync(
             new MqttApplicationMessage
@@ -439,12 +441,12 @@ public sealed class BrokerRecorder : IAsyncDisposable
                 Topic = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/cmd/{device}",
                 Payload = Encoding.UTF8.GetBytes(json),
                 QualityOfService = MqttQualityOfService.AtLeastOnce,
-                ResponseTopic = "replies/test",
+                ResponseTopic = replies,
                 CorrelationData = correlation,
             },
             CancellationToken.None);
         var reply = await Eventually.ValueAsync(
-            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == "replies/test" && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
+            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == replies && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
             m => m is not null,
             $"the answer to {json}",
             timeout ?? TimeSpan.FromSeconds(20));
