@@ -43,6 +43,8 @@ internal static class ApiBenchmark
                 ["Api:Database"] = database,
                 ["Mqtt:Host"] = broker.Host,
                 ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+                ["Mqtt:Username"] = "api",
+                ["Mqtt:Password"] = broker.Credentials("api").Password,
                 ["Api:ActionsPerMinute"] = (rate * 60 * 2).ToString(CultureInfo.InvariantCulture),
             });
             var token = await TokenAsync(api, database);

@@ -28,7 +28,7 @@ internal static class GatewayMemoryBenchmark
         await using var broker = await MosquittoServer.StartAsync();
         await using var consumer = ExternalCommand.Start(
             "mosquitto_sub",
-            ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "$share/bench/lighting/+/+/telemetry", "-t", "$share/bench/lighting/+/+/event", "-F", "%l"]);
+            [.. broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", "$share/bench/lighting/+/+/telemetry", "-t", "$share/bench/lighting/+/+/event", "-F", "%l"]);
 
         var native = Path.Combine(RepositoryPaths.Root, "artifacts", "gateway", "Telemetry.Gateway");
         if (!File.Exists(native))
@@ -87,6 +87,10 @@ internal static class GatewayMemoryBenchmark
                 ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
                 ["Gateway:StateDirectory"] = Path.Combine(folder, "state"),
                 ["Gateway:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+
+                // The bench's plants are made after the broker starts, so none is among its site files: the harness logs in.
+                ["Gateway:Mqtt:Username"] = MosquittoServer.Harness,
+                ["Gateway:Mqtt:Password"] = broker.Credentials(MosquittoServer.Harness).Password,
             }, executable);
             var pid = gateway.ProcessId ?? throw new InvalidOperationException("the gateway has no process id");
 

@@ -39,6 +39,8 @@ internal static class IngestBenchmark
         var settings = new Dictionary<string, string>
         {
             ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "ingest",
+            ["Mqtt:Password"] = broker.Credentials("ingest").Password,
             ["Serilog:MinimumLevel:Default"] = "Warning",
             ["Influx:WritesInFlight"] = writesInFlight.ToString(CultureInfo.InvariantCulture),
         };
@@ -171,7 +173,7 @@ internal static class IngestBenchmark
     {
         await using var subscriber = ExternalCommand.Start(
             "mosquitto_sub",
-            ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", topic, "-C", payloads.Length.ToString(CultureInfo.InvariantCulture), "-F", "%l"]);
+            [.. broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", topic, "-C", payloads.Length.ToString(CultureInfo.InvariantCulture), "-F", "%l"]);
         await Task.Delay(1000);
         var started = Stopwatch.GetTimestamp();
         await PublishAsync(broker, topic, payloads, "bench-broker");
@@ -181,7 +183,7 @@ internal static class IngestBenchmark
 
     private static async Task PublishAsync(MosquittoServer broker, string topic, byte[][] payloads, string clientId)
     {
-        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = clientId });
+        await using var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = clientId });
         await client.ConnectAsync(CancellationToken.None);
         var pending = payloads.Select(p => client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = p, QualityOfService = MqttQualityOfService.AtLeastOnce }, CancellationToken.None)).ToList();
         await Task.WhenAll(pending);

@@ -50,14 +50,14 @@ internal static class MqttPublishBenchmark
         var started = Stopwatch.GetTimestamp();
         (await ExternalCommand.RunAsync(
             "mosquitto_pub",
-            ["-h", broker.Host, "-p", broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "bench/raw", "--repeat", messages.ToString(CultureInfo.InvariantCulture), "-m", payload],
+            [.. broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", "bench/raw", "--repeat", messages.ToString(CultureInfo.InvariantCulture), "-m", payload],
             TimeSpan.FromMinutes(5))).EnsureSuccess("mosquitto_pub");
         return messages / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     private static async Task<double> OurClientAsync(MosquittoServer broker, byte[] payload, int messages, int round)
     {
-        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = $"bench-{round}" });
+        await using var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = $"bench-{round}" });
         await client.ConnectAsync(CancellationToken.None);
         var message = new MqttApplicationMessage { Topic = "bench/ours", Payload = payload, QualityOfService = MqttQualityOfService.AtLeastOnce };
         var started = Stopwatch.GetTimestamp();

@@ -155,6 +155,8 @@ internal static class RulesBenchmark
         await using var rules = await ServiceProcess.StartAsync("Rules", new Dictionary<string, string>
         {
             ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "rules",
+            ["Mqtt:Password"] = broker.Credentials("rules").Password,
             ["Mqtt:ClientId"] = "rules-bench",
             ["Rules:SiteFiles:0"] = siteFile,
             ["Rules:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
@@ -163,7 +165,7 @@ internal static class RulesBenchmark
         });
         await Eventually.TrueAsync(async () => (await rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
 
-        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "bench-rules-probe", ReceiveMaximum = 1000, MessageQueueCapacity = 100_000 });
+        await using var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "bench-rules-probe", ReceiveMaximum = 1000, MessageQueueCapacity = 100_000 });
         await client.ConnectAsync(CancellationToken.None);
         var topic = $"lighting/{Site}/{Gateway}/telemetry";
         await client.SubscribeAsync([new MqttSubscription { TopicFilter = "lighting/alerts/#" }, new MqttSubscription { TopicFilter = topic }], CancellationToken.None);

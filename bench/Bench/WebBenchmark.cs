@@ -55,9 +55,11 @@ internal static class WebBenchmark
                 ["Api:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
                 ["Mqtt:Host"] = broker.Host,
                 ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+                ["Mqtt:Username"] = "api",
+                ["Mqtt:Password"] = broker.Credentials("api").Password,
             });
             var password = await ApiBenchmark.AddOperatorAsync(database, "bench.operator");
-            await using var gateway = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "bench-web-gateway" });
+            await using var gateway = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "bench-web-gateway" });
             await gateway.ConnectAsync(CancellationToken.None);
             await ReportAsync(gateway, all);
 

@@ -41,7 +41,7 @@ public sealed class GatewayStream(MosquittoServer broker, string gateway, int re
     /// <summary>Publishes batches [from, to) at QoS 1 and returns when the broker has acknowledged them all.</summary>
     public async Task PublishAsync(long from, long to, TimeSpan? pace = null, CancellationToken cancellationToken = default)
     {
-        await using var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = $"{gateway}-{Guid.NewGuid():N}" });
+        await using var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = $"{gateway}-{Guid.NewGuid():N}" });
         await client.ConnectAsync(cancellationToken);
         var pending = new List<Task<MqttPublishResult>>();
         for (var seq = from; seq < to; seq++)

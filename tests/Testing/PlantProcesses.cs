@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace Telemetry.Testing;
 
@@ -10,9 +11,8 @@ public static class PlantProcesses
     {
         ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(influx);
-        var ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>
+        var ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>(broker.ServiceSettings("ingest"))
         {
-            ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Mqtt:ClientId"] = "ingest-rig",
             ["Influx:Url"] = influx.Url.ToString(),
             ["Influx:Linger"] = "00:00:00.050",
@@ -53,12 +53,15 @@ public static class PlantProcesses
         string siteFile, string stateDirectory, MosquittoServer broker, IEnumerable<KeyValuePair<string, string>> settings)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var gateway = new Dictionary<string, string>
+        // The gateway logs in as itself: the principal of the site file's (first) gateway.
+        using var site = JsonDocument.Parse(await File.ReadAllTextAsync(siteFile));
+        var siteId = site.RootElement.GetProperty("site").GetString()!;
+        var gatewayId = site.RootElement.GetProperty("gateways")[0].GetProperty("id").GetString()!;
+        var gateway = new Dictionary<string, string>(broker.GatewaySettings(siteId, gatewayId))
         {
             ["Gateway:SiteFile"] = siteFile,
             ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
             ["Gateway:StateDirectory"] = stateDirectory,
-            ["Gateway:Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
             ["Gateway:StatisticsInterval"] = "00:00:05",
         };
         foreach (var (key, value) in settings)

@@ -137,7 +137,7 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(SiteFile, SiteJson(Options, Bus?.A, TcpPort));
-        Broker = await MosquittoServer.StartAsync();
+        Broker = await MosquittoServer.StartAsync(new MosquittoOptions { SiteFiles = { SiteFile } });
         Recorder = await BrokerRecorder.StartAsync(Broker, "lighting/#");
         var port = Broker.Port.ToString(CultureInfo.InvariantCulture);
         if (Options.WithIngest)
@@ -148,9 +148,8 @@ public sealed class PlantRig : IAsyncDisposable
 
         if (Options.WithRules)
         {
-            var rules = new Dictionary<string, string>
+            var rules = new Dictionary<string, string>(Broker.ServiceSettings("rules"))
             {
-                ["Mqtt:Port"] = port,
                 ["Mqtt:ClientId"] = "rules-rig",
                 ["Rules:SiteFiles:0"] = SiteFile,
                 ["Rules:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
@@ -172,13 +171,12 @@ public sealed class PlantRig : IAsyncDisposable
 
             Rules = await ServiceProcess.StartAsync("Rules", rules);
             await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
-            var api = new Dictionary<string, string>
+            var api = new Dictionary<string, string>(Broker.ServiceSettings("api"))
             {
                 ["Api:Database"] = DatabasePath,
                 ["Api:TimeZone"] = Options.TimeZone,
                 ["Api:SiteFiles:0"] = SiteFile,
                 ["Api:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
-                ["Mqtt:Port"] = port,
                 ["Mqtt:ClientId"] = "api-rig",
             };
             if (Influx is not null)
@@ -425,15 +423,17 @@ public sealed class BrokerRecorder : IAsyncDisposable
     public static async Task<BrokerRecorder> StartAsync(MosquittoServer broker, string filter)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
+        var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
         await client.ConnectAsync(CancellationToken.None);
-        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "replies/#" }], CancellationToken.None);
+        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }], CancellationToken.None);
         return new BrokerRecorder(client);
     }
 
     /// <summary>Sends a command to a device of the rig's gateway and waits for the answer with the same correlation data.</summary>
     public async Task<JsonElement> CommandAsync(string device, string json, TimeSpan? timeout = null)
     {
+        // The broker lets a gateway publish only under its own tree, so the answer is asked for there (under the filters the rigs record).
+        var replies = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/reply/test";
         var correlation = Guid.NewGuid().ToByteArray();
         await _client.PublishAsync(
             new MqttApplicationMessage
@@ -441,12 +441,12 @@ public sealed class BrokerRecorder : IAsyncDisposable
                 Topic = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/cmd/{device}",
                 Payload = Encoding.UTF8.GetBytes(json),
                 QualityOfService = MqttQualityOfService.AtLeastOnce,
-                ResponseTopic = "replies/test",
+                ResponseTopic = replies,
                 CorrelationData = correlation,
             },
             CancellationToken.None);
         var reply = await Eventually.ValueAsync(
-            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == "replies/test" && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
+            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == replies && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
             m => m is not null,
             $"the answer to {json}",
             timeout ?? TimeSpan.FromSeconds(20));

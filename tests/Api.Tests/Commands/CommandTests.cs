@@ -31,7 +31,7 @@ public sealed class CommandHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         broker = await MosquittoServer.StartAsync();
-        gateway = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "stand-in-gw-demo-01" });
+        gateway = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "stand-in-gw-demo-01" });
         await gateway.ConnectAsync(CancellationToken.None);
         await gateway.SubscribeAsync([new MqttSubscription { TopicFilter = "lighting/demo/gw-demo-01/cmd/+" }], CancellationToken.None);
         await gateway.PublishAsync(
@@ -43,6 +43,8 @@ public sealed class CommandHost : IAsyncLifetime
             .UseSetting("Api:Database", Path.Combine(RepositoryPaths.NewScratchDirectory("api-commands"), "maintenance.db"))
             .UseSetting("Api:SiteFiles:0", Path.Combine(RepositoryPaths.Hardware, "sites", "demo.json"))
             .UseSetting("Mqtt:Port", broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .UseSetting("Mqtt:Username", "api")
+            .UseSetting("Mqtt:Password", broker.Credentials("api").Password)
             .UseSetting("Commands:Timeout", "00:00:01"));
         var store = Factory.Services.GetRequiredService<UserStore>();
         await store.SetAsync("operator.zhang", ApiHost.Password, [Role.Operator], [], CancellationToken.None);

@@ -22,9 +22,11 @@ public sealed class LiveRig : IAsyncLifetime
         {
             ["Mqtt:Host"] = Broker.Host,
             ["Mqtt:Port"] = Broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "api",
+            ["Mqtt:Password"] = Broker.Credentials("api").Password,
         });
         await Api.InitializeAsync();
-        Gateway = new MqttClient(new MqttClientOptions { Host = Broker.Host, Port = Broker.Port, ClientId = "gw-demo-01" });
+        Gateway = new MqttClient(Broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "gw-demo-01" });
         await Gateway.ConnectAsync(CancellationToken.None);
     }
 

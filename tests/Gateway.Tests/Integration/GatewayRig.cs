@@ -123,7 +123,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
             await File.WriteAllTextAsync(simulatedSite, SiteJson(simulated, Bus?.A, TcpPort));
         }
 
-        Broker = await MosquittoServer.StartAsync();
+        Broker = await MosquittoServer.StartAsync(new MosquittoOptions { SiteFiles = { SiteFile } });
         if (withIngest)
         {
             Influx = await InfluxServer.StartAsync();

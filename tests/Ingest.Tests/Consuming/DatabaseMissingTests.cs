@@ -160,7 +160,7 @@ internal sealed class PacedStream : IAsyncDisposable
 
     public static async Task<PacedStream> StartAsync(MosquittoServer broker, string gateway)
     {
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = $"{gateway}-{Guid.NewGuid():N}" });
+        var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = $"{gateway}-{Guid.NewGuid():N}" });
         await client.ConnectAsync(CancellationToken.None);
         var stream = new PacedStream(client, gateway);
         stream._publishing = stream.PublishAsync();

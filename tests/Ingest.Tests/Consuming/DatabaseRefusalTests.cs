@@ -22,7 +22,7 @@ public sealed class DatabaseRefusalTests(BrokerAndDatabase servers) : IClassFixt
         // probe_x is text in InfluxDB already; the one message that sends it as a number is refused by InfluxDB.
         (await _influx.RunCliAsync("-database", "telemetry", "-execute", "INSERT high_mast,site=north,gateway=gw-other,device=mast-99 probe_x=\"text\""))
             .EnsureSuccess("INSERT");
-        await using (var client = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "gw-c" }))
+        await using (var client = new MqttClient(_broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "gw-c" }))
         {
             await client.ConnectAsync(CancellationToken.None);
             var publishes = new List<Task<MqttPublishResult>>();

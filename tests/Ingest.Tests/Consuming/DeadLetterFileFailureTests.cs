@@ -87,7 +87,7 @@ public sealed class DeadLetterFileFailureTests(BrokerAndDatabase servers) : ICla
         IngestProcess.QueryCountAsync(_influx, $"SELECT COUNT(lamps_lit) FROM high_mast WHERE gateway = 'gw-u' AND device = '{device}'");
 
     private async Task PublishAsync(string topic, string payload) =>
-        (await ExternalCommand.RunAsync("mosquitto_pub", ["-h", _broker.Host, "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", topic, "-m", payload]))
+        (await ExternalCommand.RunAsync("mosquitto_pub", [.. _broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", topic, "-m", payload]))
             .EnsureSuccess("mosquitto_pub");
 
     private static string Reading(long seq, string device)

@@ -35,9 +35,9 @@ public sealed class DeadLetterTests(BrokerAndDatabase servers) : IClassFixture<B
             seq => (Encoding.UTF8.GetBytes(System.Text.RegularExpressions.Regex.Replace(Encoding.UTF8.GetString(stream.Payload(seq)), "\"ts\":\"[^\"]+\"", $"\"ts\":\"{future}\"")), "timestamp_out_of_range"),
         };
 
-        await using var watcher = ExternalCommand.Start("mosquitto_sub", ["-h", _broker.Host, "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "lighting/deadletter/ingest"]);
+        await using var watcher = ExternalCommand.Start("mosquitto_sub", [.. _broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", "lighting/deadletter/ingest"]);
         await Task.Delay(500);
-        await using (var client = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "gw-mixed" }))
+        await using (var client = new MqttClient(_broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "gw-mixed" }))
         {
             await client.ConnectAsync(CancellationToken.None);
             var pending = new List<Task<MqttPublishResult>>();

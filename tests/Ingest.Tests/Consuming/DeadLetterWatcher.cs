@@ -26,7 +26,7 @@ internal sealed class DeadLetterWatcher : IAsyncDisposable
 
     public static async Task<DeadLetterWatcher> StartAsync(MosquittoServer broker, string topic = "lighting/deadletter/ingest")
     {
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = $"dead-letter-watcher-{Guid.NewGuid():N}" });
+        var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = $"dead-letter-watcher-{Guid.NewGuid():N}" });
         await client.ConnectAsync(CancellationToken.None);
         var watcher = new DeadLetterWatcher(client);
         await client.SubscribeAsync([new MqttSubscription { TopicFilter = topic, MaximumQoS = MqttQualityOfService.AtLeastOnce }], CancellationToken.None);

@@ -18,6 +18,8 @@ internal static class IngestProcess
         var settings = new Dictionary<string, string>
         {
             ["Mqtt:Port"] = broker.Port.ToString(CultureInfo.InvariantCulture),
+            ["Mqtt:Username"] = "ingest",
+            ["Mqtt:Password"] = broker.Credentials("ingest").Password,
             ["Mqtt:ClientId"] = clientId,
             ["Influx:Url"] = influxUrl.ToString(),
             ["Influx:Linger"] = "00:00:00.050",

@@ -70,7 +70,7 @@ public sealed class OversizedWriteTests : IAsyncLifetime
 
         // 1,500 readings in one message: some 150 KB of points, more than InfluxDB takes in one write; then one more that fits.
         var huge = JsonSerializer.SerializeToUtf8Bytes(GatewayStream.Batch("gw-huge", 0, 1_500, DateTimeOffset.UtcNow.AddHours(-1)), ContractsJson.Default.ReadingBatch);
-        await using (var client = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "gw-huge" }))
+        await using (var client = new MqttClient(_broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "gw-huge" }))
         {
             await client.ConnectAsync(CancellationToken.None);
             var published = await client.PublishAsync(new MqttApplicationMessage { Topic = "lighting/north/gw-huge/telemetry", Payload = huge, QualityOfService = MqttQualityOfService.AtLeastOnce }, CancellationToken.None);

@@ -59,7 +59,7 @@ public sealed class PoisonMessageTests(BrokerAndDatabase servers, ITestOutputHel
     }
 
     private async Task PublishAsync(string topic, string payload) =>
-        (await ExternalCommand.RunAsync("mosquitto_pub", ["-h", _broker.Host, "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", topic, "-m", payload]))
+        (await ExternalCommand.RunAsync("mosquitto_pub", [.. _broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", topic, "-m", payload]))
             .EnsureSuccess("mosquitto_pub");
 
     private static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);

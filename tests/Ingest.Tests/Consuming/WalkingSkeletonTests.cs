@@ -26,7 +26,7 @@ public sealed class WalkingSkeletonTests(BrokerAndDatabase servers) : IClassFixt
                "error":"modbus timeout"}]}
             """;
 
-        (await ExternalCommand.RunAsync("mosquitto_pub", ["-h", _broker.Host, "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-t", "lighting/north/gw-north-01/telemetry", "-m", batch]))
+        (await ExternalCommand.RunAsync("mosquitto_pub", [.. _broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", "lighting/north/gw-north-01/telemetry", "-m", batch]))
             .EnsureSuccess("mosquitto_pub");
 
         var mast = await Eventually.ValueAsync(

@@ -8,7 +8,8 @@ public abstract class BrokerFixture : IAsyncLifetime
 {
     public MosquittoServer Server { get; private set; } = null!;
 
-    protected virtual MosquittoOptions Options => new();
+    // The client library is tested against a bare broker: these tests are about the protocol, not the product's access.
+    protected virtual MosquittoOptions Options => new() { Anonymous = true };
 
     public async Task InitializeAsync() => Server = await MosquittoServer.StartAsync(Options);
 
@@ -26,5 +27,5 @@ public sealed class LimitedInflightBrokerFixture : BrokerFixture
 {
     public const int MaxInflight = 5;
 
-    protected override MosquittoOptions Options => new() { ExtraConfiguration = { $"max_inflight_messages {MaxInflight}" } };
+    protected override MosquittoOptions Options => new() { Anonymous = true, ExtraConfiguration = { $"max_inflight_messages {MaxInflight}" } };
 }

@@ -11,7 +11,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task After_the_broker_is_killed_and_restarted_the_client_reconnects_resubscribes_and_pending_publishes_complete()
     {
-        await using var server = await MosquittoServer.StartAsync();
+        await using var server = await MosquittoServer.StartAsync(new MosquittoOptions { Anonymous = true });
         await using var subscriber = await TestClients.ConnectAsync(TestClients.Options(server, "restart-sub"), output);
         await subscriber.SubscribeAsync([new MqttSubscription { TopicFilter = "restart/#" }], TestClients.Cancel());
         await using var publisher = await TestClients.ConnectAsync(TestClients.Options(server, "restart-pub"), output);
@@ -56,7 +56,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     public async Task A_shared_subscription_of_a_persistent_session_still_delivers_after_a_broker_restart()
     {
         // Mosquitto 2.0 restores the session but not its shared subscriptions; the client subscribes again.
-        await using var server = await MosquittoServer.StartAsync();
+        await using var server = await MosquittoServer.StartAsync(new MosquittoOptions { Anonymous = true });
         var options = TestClients.Options(server, "shared-across-restart") with { CleanStart = false, SessionExpiryInterval = TimeSpan.FromHours(1) };
         await using var subscriber = await TestClients.ConnectAsync(options, output);
         await subscriber.SubscribeAsync([new MqttSubscription { TopicFilter = "$share/workers/jobs/+" }], TestClients.Cancel());
@@ -89,7 +89,7 @@ public sealed class BrokerRestartTests(ITestOutputHelper output)
     [Fact]
     public async Task A_persistent_subscriber_keeps_its_queued_messages_across_a_graceful_broker_restart()
     {
-        await using var server = await MosquittoServer.StartAsync();
+        await using var server = await MosquittoServer.StartAsync(new MosquittoOptions { Anonymous = true });
         // CleanStart=false: Mosquitto writes only such sessions to its persistence file.
         var options = TestClients.Options(server, "persistent-across-restart") with { CleanStart = false, SessionExpiryInterval = TimeSpan.FromHours(1), ManualAcknowledgement = true };
         await using var subscriber = await TestClients.ConnectAsync(options, output);

@@ -36,7 +36,7 @@ public sealed class AlertDispatcherTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _broker = await MosquittoServer.StartAsync();
-        _rules = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "rules-alerts" });
+        _rules = new MqttClient(_broker.ClientOptions("rules") with { ClientId = "rules-alerts" });
         await _rules.ConnectAsync(CancellationToken.None);
         _crew = await BrokerRecorder.StartAsync(_broker, "lighting/alerts/#");
         var port = FreePort.Next();

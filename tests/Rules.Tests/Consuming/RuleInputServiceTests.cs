@@ -102,7 +102,7 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
 
     private async Task<MqttClient> ClientAsync(string id)
     {
-        var client = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = id });
+        var client = new MqttClient(_broker.ClientOptions(MosquittoServer.Harness) with { ClientId = id });
         await client.ConnectAsync(CancellationToken.None);
         return client;
     }
@@ -124,7 +124,7 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
             Database = Path.Combine(_directory, "maintenance.db"),
             TickInterval = TimeSpan.FromMilliseconds(200),
         };
-        var broker = new BrokerSettings { Port = _broker.Port, ClientId = "rules-consumer", SharedGroup = "rules" };
+        var broker = new BrokerSettings { Port = _broker.Port, Username = "rules", Password = _broker.Credentials("rules").Password, ClientId = "rules-consumer", SharedGroup = "rules" };
         var database = new SqliteDatabase(settings.Database);
         var options = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
         var store = new RefusingTicketStore(new SqliteTicketRepository(database, options, clock), refusedAsset);

@@ -221,7 +221,7 @@ public sealed class FaultTicketTests(RulesFixture fixture) : IClassFixture<Rules
     [Fact]
     public async Task Hostile_messages_are_counted_by_reason_and_Rules_keeps_judging()
     {
-        await using var client = new MqttClient(new MqttClientOptions { Host = Rig.Broker.Host, Port = Rig.Broker.Port, ClientId = "hostile" });
+        await using var client = new MqttClient(Rig.Broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "hostile" });
         await client.ConnectAsync(CancellationToken.None);
         async Task SendAsync(string topic, string payload) => await client.PublishAsync(
             new MqttApplicationMessage { Topic = topic, Payload = Encoding.UTF8.GetBytes(payload), QualityOfService = MqttQualityOfService.AtLeastOnce },

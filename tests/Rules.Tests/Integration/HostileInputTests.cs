@@ -101,7 +101,7 @@ public sealed class HostileInputTests(RulesFixture fixture, ITestOutputHelper ou
     private static string Now() => DateTimeOffset.UtcNow.ToString(UtcMillisecondsJsonConverter.Format, CultureInfo.InvariantCulture);
 
     private Task PublishAsync(string kind, string payload) =>
-        ExternalCommand.RunAsync("mosquitto_pub", ["-h", Rig.Broker.Host, "-p", Rig.Broker.Port.ToString(CultureInfo.InvariantCulture), "-V", "5", "-q", "1", "-i", "field-" + kind, "-t", $"lighting/rig/gw-rig/{kind}", "-m", payload])
+        ExternalCommand.RunAsync("mosquitto_pub", [.. Rig.Broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-i", "field-" + kind, "-t", $"lighting/rig/gw-rig/{kind}", "-m", payload])
             .ContinueWith(t => t.Result.EnsureSuccess("mosquitto_pub"), TaskScheduler.Default);
 
     private async Task<bool> IsStoredAsync(string device)

@@ -1,0 +1,97 @@
+using Telemetry.Contracts;
+using Telemetry.Devices.Sites;
+
+namespace Telemetry.BrokerAccess.Principals;
+
+/// <summary>
+/// The broker's users and what each may do, from the site files: every gateway writes only its own tree and reads
+/// only its own commands, the central services read the gateways' streams, only the Api sends commands, only Rules
+/// sends alerts, each crew reads its own alerts.
+/// </summary>
+public static class AccessPlan
+{
+    public const string Ingest = "ingest";
+
+    public const string Rules = "rules";
+
+    public const string Api = "api";
+
+    public const string Observer = "observer";
+
+    /// <summary>The user name of a gateway: its default MQTT client id, so a broker log line names it once.</summary>
+    public static string GatewayPrincipal(string site, string gateway) => $"gateway-{site}-{gateway}";
+
+    public static string CrewPrincipal(string crew) => $"crew-{crew}";
+
+    /// <summary>The principals of <paramref name="sites"/>, then <paramref name="extra"/> ones (whose lines join a same-named one).</summary>
+    /// <exception cref="AccessRefusedException">Two sites define the same gateway twice over, or an extra principal's name is invalid.</exception>
+    public static IReadOnlyList<Principal> For(IEnumerable<Site> sites, Topics topics, IEnumerable<Principal>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        ArgumentNullException.ThrowIfNull(topics);
+        var root = topics.Root;
+
+        // Shared subscriptions ($share/{group}/...) need no lines of their own: Mosquitto 2.0 checks read access on
+        // each message delivered, against the message's topic, whatever the subscription's filter looked like.
+        AclEntry[] stream =
+        [
+            new(TopicAccess.Read, topics.AllTelemetry),
+            new(TopicAccess.Read, topics.AllStates),
+            new(TopicAccess.Read, topics.AllEvents),
+        ];
+        var principals = new List<Principal>();
+        var crews = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var site in sites)
+        {
+            foreach (var gateway in site.Gateways)
+            {
+                var tree = $"{root}/{site.Id}/{gateway.Id}";
+                principals.Add(new Principal(GatewayPrincipal(site.Id, gateway.Id),
+                [
+                    new(TopicAccess.Write, topics.Telemetry(site.Id, gateway.Id)),
+                    new(TopicAccess.Write, topics.State(site.Id, gateway.Id)),
+                    new(TopicAccess.Write, topics.Event(site.Id, gateway.Id)),
+                    new(TopicAccess.Write, $"{tree}/reply/#"),
+                    new(TopicAccess.Read, $"{tree}/cmd/#"),
+                ]));
+                crews.UnionWith(gateway.Devices.Select(d => d.Crew).OfType<string>());
+            }
+        }
+
+        // Each consumer publishes what it could not process to its own dead-letter topic (DeadLetters:TopicSuffix), for operators to watch.
+        principals.Add(new Principal(Ingest, [.. stream, new(TopicAccess.Write, $"{root}/deadletter/ingest")]));
+        principals.Add(new Principal(Rules, [.. stream, new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules")]));
+        // The Api reads command replies under the gateways' trees, and its own response topics ({root}/api/responses/...)
+        // for the answers of any writer the ACL lets there: no gateway may write there.
+        principals.Add(new Principal(Api,
+        [
+            .. stream,
+            new(TopicAccess.Read, $"{root}/+/+/reply/#"),
+            new(TopicAccess.Read, $"{root}/api/responses/#"),
+            new(TopicAccess.Write, $"{root}/+/+/cmd/#"),
+        ]));
+        principals.AddRange(crews.Select(crew => new Principal(CrewPrincipal(crew), [new(TopicAccess.Read, topics.Alerts(crew))])));
+        principals.Add(new Principal(Observer, [new(TopicAccess.Read, $"{root}/#")]));
+
+        var twice = principals.GroupBy(p => p.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+        {
+            throw new AccessRefusedException($"principal '{twice.Key}' comes out of the site files more than once (a site or gateway defined twice?)");
+        }
+
+        foreach (var added in extra ?? [])
+        {
+            var index = principals.FindIndex(p => p.Name == added.Name);
+            if (index < 0)
+            {
+                principals.Add(added);
+            }
+            else
+            {
+                principals[index] = new Principal(added.Name, [.. principals[index].Acl, .. added.Acl]);
+            }
+        }
+
+        return principals;
+    }
+}

@@ -1,0 +1,3 @@
+using Telemetry.BrokerAccess.CommandLine;
+
+return await AccessCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

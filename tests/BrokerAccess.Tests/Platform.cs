@@ -1,0 +1,2 @@
+// The tests start Mosquitto and read file modes: they run where the product's broker runs.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
