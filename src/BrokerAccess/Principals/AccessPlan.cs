@@ -21,7 +21,8 @@ public static class AccessPlan
     /// <summary>The user name of a gateway: its default MQTT client id, so a broker log line names it once.</summary>
     public static string GatewayPrincipal(string site, string gateway) => $"gateway-{site}-{gateway}";
 
-    public static string CrewPrincipal(string crew) => $"crew-{crew}";
+    /// <summary>The user name of the clients that read a crew's alerts (<c>alerts-crew-north</c>).</summary>
+    public static string CrewPrincipal(string crew) => $"alerts-{crew}";
 
     /// <summary>The principals of <paramref name="sites"/>, then <paramref name="extra"/> ones (whose lines join a same-named one).</summary>
     /// <exception cref="AccessRefusedException">Two sites define the same gateway twice over, or an extra principal's name is invalid.</exception>

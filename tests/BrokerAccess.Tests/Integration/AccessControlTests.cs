@@ -119,7 +119,7 @@ public sealed class AccessControlTests(ClosedBrokerFixture fixture) : IClassFixt
     [Fact]
     public async Task Rules_may_publish_alerts_and_a_gateway_may_not()
     {
-        await using var crew = await Clients.SubscribedAsync(Broker.ClientOptions("crew-crew-north"), "lighting/alerts/crew-north");
+        await using var crew = await Clients.SubscribedAsync(Broker.ClientOptions("alerts-crew-north"), "lighting/alerts/crew-north");
         await using var gateway = await Clients.ConnectAsync(Broker.ClientOptions(Clients.GatewayA));
         await using var rules = await Clients.ConnectAsync(Broker.ClientOptions("rules"));
 
@@ -134,7 +134,7 @@ public sealed class AccessControlTests(ClosedBrokerFixture fixture) : IClassFixt
     [Fact]
     public async Task A_crew_reads_its_own_alerts_and_not_another_crews()
     {
-        await using var north = await Clients.SubscribedAsync(Broker.ClientOptions("crew-crew-north"), "lighting/alerts/#");
+        await using var north = await Clients.SubscribedAsync(Broker.ClientOptions("alerts-crew-north"), "lighting/alerts/#");
         await using var rules = await Clients.ConnectAsync(Broker.ClientOptions("rules"));
 
         Assert.True((await rules.PublishAsync("lighting/alerts/crew-central", "for central")).IsSuccess);

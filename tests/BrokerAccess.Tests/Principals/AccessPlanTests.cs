@@ -52,10 +52,10 @@ public sealed class AccessPlanTests
     [Fact]
     public void Every_crew_named_by_a_device_reads_its_own_alerts_only()
     {
-        var crews = Demo.Where(p => p.Name.StartsWith("crew-", StringComparison.Ordinal)).ToList();
+        var crews = Demo.Where(p => p.Name.StartsWith("alerts-", StringComparison.Ordinal)).ToList();
 
-        Assert.Equal(["crew-crew-central", "crew-crew-masts", "crew-crew-north", "crew-crew-west"], crews.Select(p => p.Name));
-        Assert.Equal(["topic read lighting/alerts/crew-north"], Lines("crew-crew-north"));
+        Assert.Equal(["alerts-crew-central", "alerts-crew-masts", "alerts-crew-north", "alerts-crew-west"], crews.Select(p => p.Name));
+        Assert.Equal(["topic read lighting/alerts/crew-north"], Lines("alerts-crew-north"));
     }
 
     [Fact]
