@@ -11,7 +11,9 @@ namespace Telemetry.Bench;
 
 /// <summary>
 /// Readings per second end to end (publisher, Mosquitto, Ingest, InfluxDB) against, in the same run,
-/// (a) the broker carrying the same messages to a plain subscriber and (b) InfluxDB taking the same points raw.
+/// (a) the broker carrying the same messages to a plain subscriber and (b) InfluxDB taking the same points raw; and the
+/// same end to end over the broker's TLS listener, publisher and Ingest each with its password and client certificate
+/// as the stack gives them, against the plain loopback rounds of the same run.
 /// </summary>
 internal static class IngestBenchmark
 {
@@ -20,7 +22,9 @@ internal static class IngestBenchmark
         var readings = (long)batches * readingsPerBatch;
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("BENCH_INGEST_ROUNDS"), CultureInfo.InvariantCulture, out var r) && r > 0 ? r : 3;
         Console.WriteLine($"Ingest end to end: {batches:N0} batches of {readingsPerBatch} readings ({readings:N0} readings), {rounds} rounds");
-        await using var broker = await MosquittoServer.StartAsync();
+        await using var broker = await MosquittoServer.StartAsync(new MosquittoOptions { Tls = true, RequireCertificate = true });
+        var publisher = broker.ClientOptions(MosquittoServer.Harness);
+        var tlsPublisher = await broker.TlsClientOptionsAsync(MosquittoServer.Harness);
         var placement = CorePlacement.ForThisMachine(Environment.GetEnvironmentVariable("BENCH_INGEST_PLACEMENT") == "shared");
         if (placement is not null)
         {
@@ -55,7 +59,14 @@ internal static class IngestBenchmark
             }
         }
 
-        var brokerRate = await BrokerAsync(broker, stream.Topic, payloads) * readingsPerBatch;
+        var tlsSettings = new Dictionary<string, string>(settings);
+        tlsSettings.Remove("Mqtt:Password");
+        foreach (var (key, value) in await broker.TlsServiceSettingsAsync("ingest"))
+        {
+            tlsSettings[key] = value;
+        }
+
+        var brokerRate = await BrokerAsync(broker, publisher, stream.Topic, payloads) * readingsPerBatch;
         Figures.Rate("(a) broker: our publisher -> Mosquitto -> mosquitto_sub", brokerRate, "readings");
 
         // InfluxDB's own rate varies from one start to the next by a third on this kind of machine, so each round
@@ -64,19 +75,38 @@ internal static class IngestBenchmark
         using var raw = new RawWrites(placement, warmUpPayloads, payloads, writesInFlight);
         var limits = new List<double>();
         var endToEnds = new List<EndToEnd>();
+        var overTls = new List<EndToEnd>();
         for (var round = 1; round <= rounds; round++)
         {
             var (oneAtATime, inParallel, rawCpu, rawWindow) = await raw.MeasureAsync();
             var limit = Math.Max(oneAtATime, inParallel);
-            var endToEnd = await EndToEndAsync(broker, placement, settings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings, raw.Points);
+            // Plain and TLS take turns going first, so that neither always meets the database the other just filled.
+            Task<EndToEnd> Plain() => EndToEndAsync(broker, publisher, placement, settings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings, raw.Points);
+            Task<EndToEnd> Tls() => EndToEndAsync(broker, tlsPublisher, placement, tlsSettings, "ingest-bench", warmUp.Topic, warmUpPayloads, stream.Topic, payloads, readings, raw.Points);
+            EndToEnd endToEnd, tls;
+            if (round % 2 == 1)
+            {
+                endToEnd = await Plain();
+                tls = await Tls();
+            }
+            else
+            {
+                tls = await Tls();
+                endToEnd = await Plain();
+            }
+
             limits.Add(limit);
             endToEnds.Add(endToEnd);
+            overTls.Add(tls);
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  round {round}: InfluxDB raw {oneAtATime:N0} one write at a time, {inParallel:N0} with {writesInFlight} at a time ({rawCpu:N1} µs CPU per reading); end to end {endToEnd.Rate:N0} readings/s: {endToEnd.Rate / Math.Min(brokerRate, limit):F2}"));
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"           middle of the stream: raw, {writesInFlight} at a time, {rawWindow.PointsPerSecond:N0} points/s, InfluxDB busy {rawWindow.Busy:P0}; end to end {endToEnd.Window.PointsPerSecond:N0} points/s, busy {endToEnd.Window.Busy:P0}: {endToEnd.Window.PointsPerSecond / rawWindow.PointsPerSecond:F2}"));
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"           over TLS with credentials: end to end {tls.Rate:N0} readings/s, {tls.Rate / endToEnd.Rate:F2} of plain; CPU per reading Ingest {tls.Cpu[0]:N1} µs, Mosquitto {tls.Cpu[2]:N1} µs"));
         }
 
         var typical = endToEnds.OrderBy(e => e.Rate).ElementAt(endToEnds.Count / 2);
@@ -94,6 +124,11 @@ internal static class IngestBenchmark
         Figures.Value("CPU per reading, end to end: the publisher (this process)", typical.Cpu[3], "µs");
         Figures.Value("cores on this machine", Environment.ProcessorCount, "");
         Figures.Ratio("end to end / min(a, b), medians", typical.Rate / Math.Min(brokerRate, influxRate), 0.8);
+        var typicalTls = overTls.OrderBy(e => e.Rate).ElementAt(overTls.Count / 2);
+        Figures.Rate("end to end over TLS with credentials, median", typicalTls.Rate, "readings");
+        Figures.Value("CPU per reading over TLS: Ingest", typicalTls.Cpu[0], "µs");
+        Figures.Value("CPU per reading over TLS: Mosquitto", typicalTls.Cpu[2], "µs");
+        Figures.Ratio("end to end: TLS / plain loopback, medians", typicalTls.Rate / typical.Rate, 0.8);
     }
 
     private static async Task<InfluxServer> StartInfluxAsync(CorePlacement? placement)
@@ -114,7 +149,7 @@ internal static class IngestBenchmark
     /// moment Ingest has stored its last reading.
     /// </summary>
     private static async Task<EndToEnd> EndToEndAsync(
-        MosquittoServer broker, CorePlacement? placement, Dictionary<string, string> common, string clientId,
+        MosquittoServer broker, MqttClientOptions publisher, CorePlacement? placement, Dictionary<string, string> common, string clientId,
         string warmUpTopic, byte[][] warmUpPayloads, string topic, byte[][] payloads, long readings, long points)
     {
         await using var influx = await StartInfluxAsync(placement);
@@ -126,14 +161,14 @@ internal static class IngestBenchmark
         };
         await using var ingest = await ServiceProcess.StartAsync("Ingest", settings);
         await Eventually.TrueAsync(async () => (await ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
-        await PublishAsync(broker, warmUpTopic, warmUpPayloads, $"{clientId}-warm-up");
+        await PublishAsync(publisher, warmUpTopic, warmUpPayloads, $"{clientId}-warm-up");
         await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= readings, "warm-up stored", TimeSpan.FromMinutes(10));
 
         int?[] processes = [ingest.ProcessId, influx.ProcessId, broker.ProcessId, Environment.ProcessId];
         await using var progress = await InfluxProgress.StartAsync(influx.Url, influx.ProcessId);
         var cpuBefore = processes.Select(ProcessCpu.Used).ToArray();
         var started = Stopwatch.GetTimestamp();
-        await PublishAsync(broker, topic, payloads, $"{clientId}-stream");
+        await PublishAsync(publisher, topic, payloads, $"{clientId}-stream");
         await Eventually.TrueAsync(async () => StoredReadings(await ingest.HealthAsync()) >= 2 * readings, "every reading stored", TimeSpan.FromMinutes(10));
         var rate = readings / Stopwatch.GetElapsedTime(started).TotalSeconds;
         var window = await progress.StopAsync(points);
@@ -169,21 +204,21 @@ internal static class IngestBenchmark
     }
 
     /// <summary>Messages per second through the broker to a subscriber that does nothing with them.</summary>
-    private static async Task<double> BrokerAsync(MosquittoServer broker, string topic, byte[][] payloads)
+    private static async Task<double> BrokerAsync(MosquittoServer broker, MqttClientOptions publisher, string topic, byte[][] payloads)
     {
         await using var subscriber = ExternalCommand.Start(
             "mosquitto_sub",
             [.. broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-t", topic, "-C", payloads.Length.ToString(CultureInfo.InvariantCulture), "-F", "%l"]);
         await Task.Delay(1000);
         var started = Stopwatch.GetTimestamp();
-        await PublishAsync(broker, topic, payloads, "bench-broker");
+        await PublishAsync(publisher, topic, payloads, "bench-broker");
         await subscriber.Process.WaitForExitAsync();
         return payloads.Length / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static async Task PublishAsync(MosquittoServer broker, string topic, byte[][] payloads, string clientId)
+    private static async Task PublishAsync(MqttClientOptions publisher, string topic, byte[][] payloads, string clientId)
     {
-        await using var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = clientId });
+        await using var client = new MqttClient(publisher with { ClientId = clientId });
         await client.ConnectAsync(CancellationToken.None);
         var pending = payloads.Select(p => client.PublishAsync(new MqttApplicationMessage { Topic = topic, Payload = p, QualityOfService = MqttQualityOfService.AtLeastOnce }, CancellationToken.None)).ToList();
         await Task.WhenAll(pending);

@@ -178,6 +178,16 @@ public sealed class MosquittoServer : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// A central service's settings to log in as <paramref name="principal"/> on the TLS listener, as the stack gives
+    /// them: its password file (<c>Mqtt:PasswordFile</c>), the broker's CA and the principal's client certificate.
+    /// </summary>
+    public Task<Dictionary<string, string>> TlsServiceSettingsAsync(string principal) => TlsSettingsAsync("Mqtt", "Mqtt:Tls", principal);
+
+    /// <summary>A gateway's settings to log in as the site's gateway on the TLS listener (<c>Gateway:Mqtt:*</c>).</summary>
+    public Task<Dictionary<string, string>> TlsGatewaySettingsAsync(string site, string gateway) =>
+        TlsSettingsAsync("Gateway:Mqtt", "Gateway:Mqtt", AccessPlan.GatewayPrincipal(site, gateway));
+
     /// <summary>A central service's settings to log in as <paramref name="principal"/>: <c>Mqtt:Port</c>, <c>Mqtt:Username</c>, <c>Mqtt:Password</c>.</summary>
     public Dictionary<string, string> ServiceSettings(string principal) => Settings("Mqtt", principal);
 
@@ -189,6 +199,24 @@ public sealed class MosquittoServer : IAsyncDisposable
     {
         var credentials = Credentials(principal);
         return ["-h", Host, "-p", Port.ToString(CultureInfo.InvariantCulture), "-u", credentials.Username, "-P", credentials.Password];
+    }
+
+    private async Task<Dictionary<string, string>> TlsSettingsAsync(string section, string tlsSection, string principal)
+    {
+        var certificates = Certificates ?? throw new InvalidOperationException("the broker has no TLS listener (MosquittoOptions.Tls)");
+        var access = Access ?? throw new InvalidOperationException("an anonymous broker has no credentials");
+        _ = Credentials(principal);
+        var (certificate, key) = await certificates.ClientCertificateAsync(principal);
+        return new Dictionary<string, string>
+        {
+            [$"{section}:Host"] = "localhost",
+            [$"{section}:Port"] = TlsPort!.Value.ToString(CultureInfo.InvariantCulture),
+            [$"{section}:Username"] = principal,
+            [$"{section}:PasswordFile"] = access.Credentials.PathOf(principal),
+            [$"{tlsSection}:CaFile"] = certificates.CaCertificatePath,
+            [$"{tlsSection}:CertFile"] = certificate,
+            [$"{tlsSection}:KeyFile"] = key,
+        };
     }
 
     private Dictionary<string, string> Settings(string section, string principal)

@@ -30,6 +30,12 @@ public sealed record SelfSignedCertificates(string CaCertificatePath, string Ser
         await File.WriteAllTextAsync(extensions, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n");
         await OpensslAsync("req", "-newkey", "rsa:2048", "-nodes", "-subj", $"/CN={name}", "-keyout", key, "-out", P($"client-{name}.csr"));
         await OpensslAsync("x509", "-req", "-in", P($"client-{name}.csr"), "-CA", CaCertificatePath, "-CAkey", P("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", extensions, "-out", certificate);
+
+        // The services refuse a private key that other users of the machine can read, as they would in the field.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return (certificate, key);
     }
 
