@@ -68,11 +68,12 @@ internal sealed record TicketState
 
     public string? ClosingNote { get; init; }
 
-    public IReadOnlyList<Escalation> Escalations { get; init; } = [];
+    // A ticket stored before a list existed has no such field; the serialiser then sets null, which reads as empty.
+    public IReadOnlyList<Escalation> Escalations { get; init => field = value ?? []; } = [];
 
-    public IReadOnlyList<RelatedCondition> Related { get; init; } = [];
+    public IReadOnlyList<RelatedCondition> Related { get; init => field = value ?? []; } = [];
 
-    public IReadOnlyList<TicketStep> History { get; init; } = [];
+    public IReadOnlyList<TicketStep> History { get; init => field = value ?? []; } = [];
 
     public long Version { get; init; }
 }

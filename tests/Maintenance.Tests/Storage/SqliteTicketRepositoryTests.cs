@@ -58,6 +58,28 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ticket_stored_before_related_conditions_existed_reads_with_none_and_takes_its_next_step()
+    {
+        var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;
+        await using (var connection = await database.Database.OpenAsync(Cancel))
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE tickets SET document = replace(document, ',\"Related\":[]', '')";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync(Cancel));
+            command.CommandText = "SELECT document FROM tickets";
+            Assert.DoesNotContain("Related", (string)(await command.ExecuteScalarAsync(Cancel))!, StringComparison.Ordinal);
+        }
+
+        var reopened = database.OpenRepository(time);
+        var ticket = (await reopened.FindAsync(number, Cancel))!;
+
+        Assert.Empty(ticket.Related);
+        Assert.Equal([ticket.Fault], ticket.ActiveConditions);
+        var acknowledged = await reopened.ChangeAsync(number, t => t.Acknowledge("li.wei", time.GetUtcNow()), Cancel);
+        Assert.Equal(TicketStatus.Acknowledged, acknowledged.Status);
+    }
+
+    [Fact]
     public async Task A_ticket_stored_before_steps_recorded_their_client_reads_with_no_client()
     {
         var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;
