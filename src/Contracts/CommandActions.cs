@@ -21,8 +21,17 @@ public static class CommandActions
 
     public const string AbortTest = "abort_test";
 
+    /// <summary>
+    /// A high mast's lamp ring raised, lowered or stopped: <c>direction</c> <c>up</c>, <c>down</c> or <c>stop</c>. Up and
+    /// down only with the mast's maintenance key on; the two lift coils are never set together.
+    /// </summary>
+    public const string Lift = "lift";
+
     /// <summary>A writable point set: <c>point</c>, <c>circuit</c> for a point per circuit, <c>value</c>.</summary>
     public const string Write = "write";
 
-    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Write];
+    /// <summary>The directions of <see cref="Lift"/>.</summary>
+    public static readonly IReadOnlyList<string> LiftDirections = ["up", "down", "stop"];
+
+    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Lift, Write];
 }

@@ -7,9 +7,16 @@ public enum GatewayTopicKind
     Telemetry,
     Event,
     Command,
+
+    /// <summary>An answer to a command, for the requester named in the last level.</summary>
+    Reply,
 }
 
-/// <summary>A parsed gateway topic: <c>{root}/{site}/{gateway}/{kind}[/{device}]</c>.</summary>
+/// <summary>A parsed gateway topic: <c>{root}/{site}/{gateway}/{kind}[/{device or requester}]</c>.</summary>
+/// <param name="Site">The site level.</param>
+/// <param name="Gateway">The gateway level.</param>
+/// <param name="Kind">What the topic carries.</param>
+/// <param name="Device">The device of a command topic, or the requester of a reply topic; null for the others.</param>
 public sealed record GatewayTopic(string Site, string Gateway, GatewayTopicKind Kind, string? Device = null);
 
 /// <summary>The MQTT topic names of the contracts, under a configurable root (default <c>lighting</c>).</summary>
@@ -36,6 +43,18 @@ public sealed class Topics
     public string Event(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/event";
 
     public string Command(string site, string gateway, string device) => $"{Root}/{Checked(site)}/{Checked(gateway)}/cmd/{Checked(device)}";
+
+    /// <summary>
+    /// Where a gateway answers the commands of <paramref name="requester"/>: under the gateway's own tree, so that the
+    /// broker can let a gateway publish only there and a requester read only its own answers.
+    /// </summary>
+    public string Reply(string site, string gateway, string requester) => $"{Root}/{Checked(site)}/{Checked(gateway)}/reply/{Checked(requester)}";
+
+    /// <summary>The answers of every gateway to <paramref name="requester"/>: <c>{root}/+/+/reply/{requester}</c>.</summary>
+    public string AllRepliesTo(string requester) => $"{Root}/+/+/reply/{Checked(requester)}";
+
+    /// <summary>The first levels every reply topic of a gateway starts with: <c>{root}/{site}/{gateway}/reply/</c>.</summary>
+    public string ReplyPrefix(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/reply/";
 
     public string Alerts(string crew) => $"{Root}/alerts/{Checked(crew)}";
 
@@ -64,6 +83,7 @@ public sealed class Topics
             (4, "telemetry") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Telemetry),
             (4, "event") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Event),
             (5, "cmd") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Command, parts[4]),
+            (5, "reply") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Reply, parts[4]),
             _ => null,
         };
     }

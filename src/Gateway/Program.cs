@@ -36,6 +36,8 @@ builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
     sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<PollingService>();
 builder.Services.AddSingleton<BatteryTestRunner>();
+builder.Services.AddSingleton(sp => SeenCommandIds.Open(
+    settings.SeenCommandsPath, settings.Commands.MaxRememberedIds, sp.GetRequiredService<TimeProvider>().GetUtcNow(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Commands")));
 builder.Services.AddSingleton<CommandService>();
 
 // Stopped in reverse order: commands, then polling, then the last batch is queued, then the queue is drained.
@@ -51,6 +53,8 @@ var statistics = app.Services.GetRequiredService<GatewayStatistics>();
 var queue = app.Services.GetRequiredService<StoreAndForwardQueue>();
 statistics.Queue = queue;
 statistics.Site = app.Services.GetRequiredService<SiteConfiguration>();
+var commands = app.Services.GetRequiredService<CommandService>();
+statistics.CommandsWaiting = () => (commands.Inbox.Count, commands.Inbox.Bytes);
 var registry = app.Services.GetRequiredService<HealthRegistry>();
 registry.Add(statistics);
 registry.Add(new StoreAndForwardQueueHealth(queue));

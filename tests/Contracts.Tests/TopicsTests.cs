@@ -13,11 +13,14 @@ public sealed class TopicsTests
         Assert.Equal("lighting/north/gw-1/cmd/mast-07", _topics.Command("north", "gw-1", "mast-07"));
         Assert.Equal("lighting/alerts/crew-a", _topics.Alerts("crew-a"));
         Assert.Equal("$share/ingest/lighting/+/+/telemetry", Topics.Shared("ingest", _topics.AllTelemetry));
+        Assert.Equal("lighting/north/gw-1/reply/api-7f", _topics.Reply("north", "gw-1", "api-7f"));
+        Assert.Equal("lighting/+/+/reply/api-7f", _topics.AllRepliesTo("api-7f"));
     }
 
     [Theory]
     [InlineData("lighting/north/gw-1/telemetry", "north", "gw-1", GatewayTopicKind.Telemetry, null)]
     [InlineData("lighting/north/gw-1/cmd/mast-07", "north", "gw-1", GatewayTopicKind.Command, "mast-07")]
+    [InlineData("lighting/north/gw-1/reply/api-7f", "north", "gw-1", GatewayTopicKind.Reply, "api-7f")]
     public void Gateway_topics_parse(string topic, string site, string gateway, GatewayTopicKind kind, string? device)
     {
         Assert.Equal(new GatewayTopic(site, gateway, kind, device), _topics.Parse(topic));
@@ -29,6 +32,8 @@ public sealed class TopicsTests
     [InlineData("lighting/no rth/gw-1/telemetry")]
     [InlineData("lighting//gw-1/telemetry")]
     [InlineData("lighting/north/gw-1/cmd")]
+    [InlineData("lighting/north/gw-1/reply")]
+    [InlineData("lighting/north/gw-1/reply/a b")]
     public void Other_topics_do_not_parse(string topic) => Assert.Null(_topics.Parse(topic));
 
     [Theory]

@@ -425,33 +425,79 @@ public sealed class BrokerRecorder : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(broker);
         var client = new MqttClient(broker.ClientOptions(MosquittoServer.Harness) with { ClientId = "recorder-" + Guid.NewGuid().ToString("N")[..8], CleanStart = true });
         await client.ConnectAsync(CancellationToken.None);
-        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }], CancellationToken.None);
+        await client.SubscribeAsync([new MqttSubscription { TopicFilter = filter }, new MqttSubscription { TopicFilter = "elsewhere/#" }], CancellationToken.None);
         return new BrokerRecorder(client);
     }
 
-    /// <summary>Sends a command to a device of the rig's gateway and waits for the answer with the same correlation data.</summary>
+    /// <summary>Where the rig's gateway answers the tests: under its own reply tree.</summary>
+    public static string ReplyTopic => $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/reply/test";
+
+    /// <summary>
+    /// Sends a command to a device of the rig's gateway and waits for the answer with the same correlation data. The
+    /// envelope (a fresh id, issuer <c>rig.tests</c>, issued now, expiring in a minute) is added where the JSON has none.
+    /// </summary>
     public async Task<JsonElement> CommandAsync(string device, string json, TimeSpan? timeout = null)
     {
-        // The broker lets a gateway publish only under its own tree, so the answer is asked for there (under the filters the rigs record).
-        var replies = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/reply/test";
+        var correlation = await PublishCommandAsync(device, WithEnvelope(json), ReplyTopic);
+        return await AnswerAsync(correlation, json, timeout);
+    }
+
+    /// <summary>Publishes <paramref name="payload"/> as it is on the device's command topic; the correlation data it carries.</summary>
+    public async Task<byte[]> PublishCommandAsync(string device, string payload, string? responseTopic)
+    {
         var correlation = Guid.NewGuid().ToByteArray();
         await _client.PublishAsync(
             new MqttApplicationMessage
             {
                 Topic = $"lighting/{PlantRig.SiteId}/{PlantRig.GatewayId}/cmd/{device}",
-                Payload = Encoding.UTF8.GetBytes(json),
+                Payload = Encoding.UTF8.GetBytes(payload),
                 QualityOfService = MqttQualityOfService.AtLeastOnce,
-                ResponseTopic = replies,
+                ResponseTopic = responseTopic,
                 CorrelationData = correlation,
             },
             CancellationToken.None);
+        return correlation;
+    }
+
+    /// <summary>The answer with <paramref name="correlation"/> on the rig's reply topic, once it came.</summary>
+    public async Task<JsonElement> AnswerAsync(byte[] correlation, string what, TimeSpan? timeout = null)
+    {
         var reply = await Eventually.ValueAsync(
-            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == replies && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
+            () => Task.FromResult(_messages.FirstOrDefault(m => m.Topic == ReplyTopic && m.CorrelationData is { } c && c.Span.SequenceEqual(correlation))),
             m => m is not null,
-            $"the answer to {json}",
+            $"the answer to {what}",
             timeout ?? TimeSpan.FromSeconds(20));
         using var document = JsonDocument.Parse(reply!.Payload);
         return document.RootElement.Clone();
+    }
+
+    /// <summary>
+    /// <paramref name="json"/> with the envelope fields it lacks: a fresh id, issuer <c>rig.tests</c>, issued now and
+    /// expiring <paramref name="lifetime"/> later (a minute by default). JSON that is not an object is left as it is.
+    /// </summary>
+    public static string WithEnvelope(string json, TimeSpan? lifetime = null, DateTimeOffset? issued = null)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+
+        if (node is not JsonObject command)
+        {
+            return json;
+        }
+
+        var now = issued ?? DateTimeOffset.UtcNow;
+        command.TryAdd("id", Guid.NewGuid().ToString("N"));
+        command.TryAdd("issuer", "rig.tests");
+        command.TryAdd("issued", CommandEnvelope.FormatTime(now));
+        command.TryAdd("expires", CommandEnvelope.FormatTime(now + (lifetime ?? TimeSpan.FromMinutes(1))));
+        return command.ToJsonString();
     }
 
     public async ValueTask DisposeAsync()

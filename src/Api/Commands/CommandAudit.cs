@@ -4,18 +4,18 @@ using Telemetry.Maintenance.Storage;
 namespace Telemetry.Api.Commands;
 
 /// <summary>One command as audited: who asked what of which device, and what became of it.</summary>
-/// <param name="Id">The command's id, also its MQTT correlation data and the <c>id</c> in its payload.</param>
-/// <param name="User">Who asked.</param>
+/// <param name="Id">The command's id: its envelope's <c>id</c>, also its MQTT correlation data.</param>
+/// <param name="User">Who asked: the envelope's <c>issuer</c>.</param>
 /// <param name="Client">From which client (how it signed in, and its user agent).</param>
 /// <param name="Site">The device's site.</param>
 /// <param name="Gateway">The gateway the command was sent through.</param>
 /// <param name="Device">The device.</param>
 /// <param name="Action">The command's action.</param>
 /// <param name="Value">The command's circuit, on/off, point, value and time in one text.</param>
-/// <param name="Result"><c>pending</c> until answered; then the gateway's <c>done</c>, <c>rejected</c> or <c>device_error</c>, or <c>timeout</c>, or <c>not_sent</c> (the broker could not be reached).</param>
-/// <param name="Reason">The gateway's reason, or why there was no answer.</param>
-/// <param name="RequestedAt">When it was asked for.</param>
-/// <param name="AnsweredAt">When the gateway's answer came; null while pending and when none came.</param>
+/// <param name="Result"><c>pending</c> until answered; then the gateway's <c>done</c>, <c>rejected</c> or <c>device_error</c>, or <c>timeout</c>, or <c>not_sent</c> (the broker could not be reached). A <c>pending</c> or <c>timeout</c> row takes the gateway's result when its <c>command_result</c> event comes later.</param>
+/// <param name="Reason">The gateway's reason (<c>expired: ...</c>, <c>replayed: ...</c>...), or why there was no answer.</param>
+/// <param name="RequestedAt">When it was asked for: the envelope's <c>issued</c> (it <c>expires</c> <c>Commands:Lifetime</c> later).</param>
+/// <param name="AnsweredAt">When the gateway's answer (or late result) came; null while pending and when none came.</param>
 public sealed record AuditedCommand(
     string Id,
     string User,
@@ -88,12 +88,29 @@ public sealed class CommandAudit(SqliteDatabase database)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var update = connection.CreateCommand();
-        update.CommandText = "UPDATE api_commands SET result = $result, reason = $reason, answered_at = $answered WHERE id = $id;";
+        // Only a pending row: a late result from the gateway's event may have completed it already.
+        update.CommandText = "UPDATE api_commands SET result = $result, reason = $reason, answered_at = $answered WHERE id = $id AND result = 'pending';";
         update.Parameters.AddWithValue("$id", id);
         update.Parameters.AddWithValue("$result", result);
         update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
         update.Parameters.AddWithValue("$answered", answeredAt is { } at ? at.ToUnixTimeMilliseconds() : DBNull.Value);
         await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Completes a row still <c>pending</c> or <c>timeout</c> with the result the gateway reported later on its event topic;
+    /// false when there is no such row (another process's command, or one already answered).
+    /// </summary>
+    public async Task<bool> LateResultAsync(string id, string result, string? reason, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var update = connection.CreateCommand();
+        update.CommandText = "UPDATE api_commands SET result = $result, reason = $reason, answered_at = $answered WHERE id = $id AND result IN ('pending', 'timeout');";
+        update.Parameters.AddWithValue("$id", id);
+        update.Parameters.AddWithValue("$result", result);
+        update.Parameters.AddWithValue("$reason", (object?)reason ?? DBNull.Value);
+        update.Parameters.AddWithValue("$answered", at.ToUnixTimeMilliseconds());
+        return await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
     public async Task<AuditPage> ListAsync(string? site, string? device, int limit, int offset, CancellationToken cancellationToken)

@@ -16,7 +16,13 @@ namespace Telemetry.Api.Commands;
 /// <param name="Point">For a write: a writable point of the device's profile.</param>
 /// <param name="Value">For a write: a number, true or false, or a label of the point.</param>
 /// <param name="Time">For set_clock: RFC 3339 with an offset; the gateway's clock when absent.</param>
-public sealed record CommandBody(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time);
+/// <param name="Direction">For lift: up, down or stop (up and down only with the mast's maintenance key on).</param>
+/// <remarks>
+/// The Api sends the command in its envelope: <c>id</c> (the audit row's id), <c>issuer</c> (the signed-in user),
+/// <c>issued</c> (now) and <c>expires</c> (<c>Commands:Lifetime</c>, 60 s by default, later); a gateway refuses it after
+/// <c>expires</c>, and refuses an id it has taken before.
+/// </remarks>
+public sealed record CommandBody(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time, string? Direction);
 
 /// <summary>The body of a site switch as the OpenAPI document shows it.</summary>
 /// <param name="On">On or off.</param>
@@ -47,7 +53,8 @@ public static class CommandEndpoints
             .WithTags("Commands")
             .WithName("SendDeviceCommand")
             .Accepts<CommandBody>("application/json")
-            .WithSummary("Sends a command to a device through its gateway and answers with the gateway's result (504 when it does not answer in time). Operators switch and resume schedules; engineers start tests, set clocks and write points.")
+            .WithSummary("Sends a command to a device through its gateway and answers with the gateway's result (504 when it does not answer in time). Operators switch and resume schedules; engineers start tests, set clocks, move a mast's lift and write points.")
+            .WithDescription("The command goes out with its envelope: id, issuer (the signed-in user), issued (now) and expires (Commands:Lifetime later). The gateway refuses it, answering rejected with the reason, when it arrives after expires (e.g. queued while the gateway was offline), when its id was taken before, or when it writes a point that a dedicated action owns (a battery unit's test_command, a mast's lift coils).")
             .RequireAuthorization(Policies.SendCommands);
         endpoints.MapPost("/api/sites/{site}/commands/switch", SwitchSiteAsync)
             .WithTags("Commands")
@@ -59,6 +66,7 @@ public static class CommandEndpoints
             .WithTags("Commands")
             .WithName("ListCommands")
             .WithSummary("The audit of device commands, newest first.")
+            .WithDescription("Each row is a command as sent: its id (the envelope's id), user (the envelope's issuer), requested_at (its issued time), and result: pending, then the gateway's done, rejected or device_error with its reason, or timeout, or not_sent. A row still pending or timeout is completed when the gateway's command_result event comes later, e.g. a command queued while the gateway was offline and then refused as expired.")
             .RequireAuthorization(Policies.ReadCommands);
         return endpoints;
     }
@@ -267,11 +275,13 @@ public static class CommandEndpoints
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(clock);
         var id = Guid.NewGuid().ToString("N");
+        var now = clock.GetUtcNow();
+        var envelope = new CommandEnvelopeFields(id, user.Identity?.Name ?? "", now, now + settings.Lifetime);
         var requested = new AuditedCommand(
-            id, user.Identity?.Name ?? "", Policies.ClientOf(user), device.Site.Id, device.Gateway.Id, device.Device.Id,
-            command.Action, command.Describe(), "pending", null, clock.GetUtcNow(), null);
+            id, envelope.Issuer, Policies.ClientOf(user), device.Site.Id, device.Gateway.Id, device.Device.Id,
+            command.Action, command.Describe(), "pending", null, now, null);
         await audit.RequestedAsync(requested, CancellationToken.None);
-        var outcome = await sender.SendAsync(device, command, id, settings.Timeout, cancellationToken);
+        var outcome = await sender.SendAsync(device, command, envelope, settings.Timeout, cancellationToken);
         var answered = outcome switch
         {
             { Answer: { } answer } => requested with { Result = answer.Result, Reason = answer.Reason, AnsweredAt = clock.GetUtcNow() },

@@ -14,7 +14,8 @@ public static class CommandPermissions
 {
     /// <summary>
     /// The roles that may ask for <paramref name="action"/> (admins always): operators switch the lighting and hand it
-    /// back to its schedule; engineers start tests, set clocks and write points, which change how the plant behaves.
+    /// back to its schedule; engineers start tests, set clocks, move a mast's lift and write points, which change how the
+    /// plant behaves.
     /// </summary>
     public static IReadOnlyList<Role> RolesFor(string action) =>
         action is CommandActions.Switch or CommandActions.ResumeSchedule ? [Role.Operator, Role.Admin] : [Role.Engineer, Role.Admin];
@@ -29,17 +30,28 @@ public static class CommandPermissions
     }
 }
 
+/// <summary>The envelope a command is sent in (<see cref="CommandEnvelope"/>): its id, who asked, when, and until when it may be carried out.</summary>
+/// <param name="Id">An identifier, never used twice; also the MQTT correlation data and the audit row's id.</param>
+/// <param name="Issuer">The signed-in user who asked.</param>
+/// <param name="Issued">When the Api sent it.</param>
+/// <param name="Expires">After this the gateway refuses it (<c>Commands:Lifetime</c> after <paramref name="Issued"/>).</param>
+public sealed record CommandEnvelopeFields(string Id, string Issuer, DateTimeOffset Issued, DateTimeOffset Expires);
+
 /// <summary>A command checked against the device it is for, ready to be sent; names as in the gateway's payload.</summary>
-public sealed record CheckedCommand(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time)
+public sealed record CheckedCommand(string Action, int? Circuit, bool? On, string? Point, JsonElement? Value, DateTimeOffset? Time, string? Direction = null)
 {
-    /// <summary>The payload the gateway reads (<c>DeviceCommand</c>), with the command's id.</summary>
-    public byte[] Payload(string id)
+    /// <summary>The payload the gateway reads (<c>DeviceCommand</c>): the envelope, then the action and its fields.</summary>
+    public byte[] Payload(CommandEnvelopeFields envelope)
     {
+        ArgumentNullException.ThrowIfNull(envelope);
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            writer.WriteString("id", id);
+            writer.WriteString("id", envelope.Id);
+            writer.WriteString("issuer", envelope.Issuer);
+            writer.WriteString("issued", CommandEnvelope.FormatTime(envelope.Issued));
+            writer.WriteString("expires", CommandEnvelope.FormatTime(envelope.Expires));
             writer.WriteString("action", Action);
             if (Circuit is { } circuit)
             {
@@ -62,6 +74,11 @@ public sealed record CheckedCommand(string Action, int? Circuit, bool? On, strin
                 value.WriteTo(writer);
             }
 
+            if (Direction is { } direction)
+            {
+                writer.WriteString("direction", direction);
+            }
+
             if (Time is { } time)
             {
                 writer.WriteString("time", time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture));
@@ -80,6 +97,7 @@ public sealed record CheckedCommand(string Action, int? Circuit, bool? On, strin
         On is { } on ? (on ? "on=true" : "on=false") : null,
         Point is { } p ? $"point={p}" : null,
         Value is { } v ? $"value={v.GetRawText()}" : null,
+        Direction is { } d ? $"direction={d}" : null,
         Time is { } t ? $"time={t.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture)}" : null,
     }.Where(s => s is not null));
 }
@@ -88,14 +106,15 @@ public sealed record CheckedCommand(string Action, int? Circuit, bool? On, strin
 public sealed record ParsedCommand(CheckedCommand? Command, IDictionary<string, string[]> Problems);
 
 /// <summary>
-/// Reads a command body (<c>action</c>, <c>circuit</c>, <c>on</c>, <c>point</c>, <c>value</c>, <c>time</c>) against the
+/// Reads a command body (<c>action</c>, <c>circuit</c>, <c>on</c>, <c>point</c>, <c>value</c>, <c>time</c>, <c>direction</c>) against the
 /// device's profile before anything is sent, so that a mistake is a 400 naming the field rather than a round trip to
 /// the gateway: unknown fields and actions, wrong JSON types, a circuit the device does not have or one missing where
-/// it has several, a point that is not writable, a value its encoding refuses. The gateway checks again. Pure.
+/// it has several, a point that is not writable or that a dedicated action owns, a value its encoding refuses, a lift
+/// on a device without one. The gateway checks again. Pure.
 /// </summary>
 public static class CommandRequestParser
 {
-    private static readonly HashSet<string> Fields = ["action", "circuit", "on", "point", "value", "time"];
+    private static readonly HashSet<string> Fields = ["action", "circuit", "on", "point", "value", "time", "direction"];
 
     public static ParsedCommand Parse(PlantDevice device, JsonElement body)
     {
@@ -118,6 +137,7 @@ public static class CommandRequestParser
         var point = Text(body, "point", problems);
         JsonElement? value = body.TryGetProperty("value", out var valueElement) && valueElement.ValueKind != JsonValueKind.Null ? valueElement.Clone() : null;
         var time = Time(body, problems);
+        var direction = Text(body, "direction", problems);
         if (action is null)
         {
             return new(null, problems);
@@ -141,10 +161,13 @@ public static class CommandRequestParser
                 case CommandActions.Write:
                     CheckWrite(device, circuit, point, value, problems);
                     break;
+                case CommandActions.Lift:
+                    CheckLift(device, direction, problems);
+                    break;
             }
         }
 
-        return problems.Count > 0 ? new(null, problems) : new(new CheckedCommand(action, circuit, on, point, value, time), problems);
+        return problems.Count > 0 ? new(null, problems) : new(new CheckedCommand(action, circuit, on, point, value, time, direction), problems);
     }
 
     // The fields each action takes besides its name; the others are refused rather than ignored.
@@ -153,6 +176,7 @@ public static class CommandRequestParser
         CommandActions.Switch => ["circuit", "on"],
         CommandActions.Write => ["point", "circuit", "value"],
         CommandActions.SetClock => ["time"],
+        CommandActions.Lift => ["direction"],
         _ => [],
     };
 
@@ -244,13 +268,31 @@ public static class CommandRequestParser
         }
     }
 
+    private static void CheckLift(PlantDevice device, string? direction, Dictionary<string, string[]> problems)
+    {
+        var profile = device.Device.Profile;
+        if (profile.FindPoint("lift_up") is not { IsWritable: true } || profile.FindPoint("lift_down") is not { IsWritable: true })
+        {
+            problems["action"] = [$"model {profile.Model} has no lift"];
+        }
+        else if (direction is null || !CommandActions.LiftDirections.Contains(direction))
+        {
+            problems.TryAdd("direction", [$"lift needs the direction: {string.Join(", ", CommandActions.LiftDirections)}"]);
+        }
+    }
+
     private static void CheckWrite(PlantDevice device, int? circuit, string? point, JsonElement? value, Dictionary<string, string[]> problems)
     {
         var profile = device.Device.Profile;
-        var writable = string.Join(", ", profile.WritablePoints.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal));
+        var writable = string.Join(", ", profile.WritablePoints.Where(p => p.OwnedBy.Count == 0).Select(p => p.Name).Distinct().Order(StringComparer.Ordinal));
+        var owned = point is null ? null : profile.Points.FirstOrDefault(p => p.Name == point && p.OwnedBy.Count > 0);
         if (point is null)
         {
             problems.TryAdd("point", [$"write needs the point: one of {writable}"]);
+        }
+        else if (owned is not null)
+        {
+            problems["point"] = [$"{point} is written only by {string.Join(", ", owned.OwnedBy)}, which check the device first: send that action"];
         }
         else if (!profile.WritablePoints.Any(p => p.Name == point))
         {

@@ -19,13 +19,16 @@ public sealed record GatewayAnswer(string Result, string? Reason, DateTimeOffset
 public sealed record SendOutcome(GatewayAnswer? Answer, string? Unsent, string? GatewayState);
 
 /// <summary>
-/// Sends commands to gateways over MQTT 5 on <c>{root}/{site}/{gateway}/cmd/{device}</c> (QoS 1) with a response topic of
-/// this process alone and the command's id as correlation data, and waits for the answer there. It connects on the first
-/// command (an Api without a broker still serves everything else) with a client id of its own and a clean session: an
-/// answer that comes after the Api restarted has nobody waiting for it. It also keeps every gateway's retained state,
-/// so that a command that is not answered can say whether its gateway is known to be offline.
+/// Sends commands to gateways over MQTT 5 on <c>{root}/{site}/{gateway}/cmd/{device}</c> (QoS 1) in their envelope, with
+/// a response topic of this process alone under the gateway's own tree (<c>{root}/{site}/{gateway}/reply/api-{instance}</c>,
+/// the only place a gateway answers) and the command's id as correlation data, and waits for the answer there. It
+/// connects on the first command (an Api without a broker still serves everything else) with a client id of its own and
+/// a clean session: an answer that comes after the Api restarted has nobody waiting for it. It keeps every gateway's
+/// retained state, so that a command that is not answered can say whether its gateway is known to be offline, and
+/// follows the gateways' <c>command_result</c> events, so that a command audited as pending or timed out takes the
+/// result the gateway reports later (a command queued while the gateway was offline, then refused as expired).
 /// </summary>
-public sealed partial class CommandSender(BrokerSettings broker, TimeProvider clock, ILogger<CommandSender> logger, ILogger<MqttClient> mqttLogger) : IAsyncDisposable
+public sealed partial class CommandSender(BrokerSettings broker, CommandAudit audit, TimeProvider clock, ILogger<CommandSender> logger, ILogger<MqttClient> mqttLogger) : IAsyncDisposable
 {
     private readonly string instance = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
     private readonly ConcurrentDictionary<string, TaskCompletionSource<GatewayAnswer>> waiting = new(StringComparer.Ordinal);
@@ -36,14 +39,23 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
     private MqttClient? client;
     private Task? reading;
 
-    /// <summary>The topic the gateways answer this process on.</summary>
-    public string ResponseTopic => $"{broker.Root}/api/responses/{instance}";
+    /// <summary>This process as the requester of its reply topics: <c>api-{instance}</c>.</summary>
+    public string Requester => $"api-{instance}";
 
-    /// <summary>Sends <paramref name="command"/> to <paramref name="device"/> with <paramref name="id"/> as its correlation data and waits up to <paramref name="timeout"/> for the answer.</summary>
-    public async Task<SendOutcome> SendAsync(PlantDevice device, CheckedCommand command, string id, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>The topic the gateway of <paramref name="device"/> answers this process on.</summary>
+    public string ResponseTopicFor(PlantDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        return topics.Reply(device.Site.Id, device.Gateway.Id, Requester);
+    }
+
+    /// <summary>Sends <paramref name="command"/> to <paramref name="device"/> in <paramref name="envelope"/>, its id as the correlation data, and waits up to <paramref name="timeout"/> for the answer.</summary>
+    public async Task<SendOutcome> SendAsync(PlantDevice device, CheckedCommand command, CommandEnvelopeFields envelope, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(envelope);
+        var id = envelope.Id;
         var mqtt = await ConnectedAsync(cancellationToken);
         if (mqtt.Client is null)
         {
@@ -62,9 +74,9 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
                     new MqttApplicationMessage
                     {
                         Topic = topics.Command(device.Site.Id, device.Gateway.Id, device.Device.Id),
-                        Payload = command.Payload(id),
+                        Payload = command.Payload(envelope),
                         QualityOfService = MqttQualityOfService.AtLeastOnce,
-                        ResponseTopic = ResponseTopic,
+                        ResponseTopic = ResponseTopicFor(device),
                         CorrelationData = Encoding.UTF8.GetBytes(id),
                         ContentType = "application/json",
                         PayloadFormatIndicator = MqttPayloadFormatIndicator.Utf8,
@@ -138,8 +150,9 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
                 await candidate.ConnectAsync(cancellationToken);
                 await candidate.SubscribeAsync(
                     [
-                        new MqttSubscription { TopicFilter = ResponseTopic, MaximumQoS = MqttQualityOfService.AtLeastOnce },
+                        new MqttSubscription { TopicFilter = topics.AllRepliesTo(Requester), MaximumQoS = MqttQualityOfService.AtLeastOnce },
                         new MqttSubscription { TopicFilter = topics.AllStates, MaximumQoS = MqttQualityOfService.AtLeastOnce },
+                        new MqttSubscription { TopicFilter = topics.AllEvents, MaximumQoS = MqttQualityOfService.AtLeastOnce },
                     ],
                     cancellationToken);
             }
@@ -167,13 +180,17 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
             await foreach (var received in mqtt.Messages.ReadAllAsync(cancellationToken))
             {
                 var message = received.Message;
-                if (message.Topic == ResponseTopic)
+                switch (topics.Parse(message.Topic))
                 {
-                    Answered(message);
-                }
-                else if (topics.Parse(message.Topic) is { Kind: GatewayTopicKind.State } topic && StateIn(message.Payload.Span) is { } state)
-                {
-                    states[(topic.Site, topic.Gateway)] = state;
+                    case { Kind: GatewayTopicKind.Reply } reply when reply.Device == Requester:
+                        Answered(message);
+                        break;
+                    case { Kind: GatewayTopicKind.State } topic when StateIn(message.Payload.Span) is { } state:
+                        states[(topic.Site, topic.Gateway)] = state;
+                        break;
+                    case { Kind: GatewayTopicKind.Event } gateway when LateResultIn(message.Payload.Span) is { } late && !waiting.ContainsKey(late.Id):
+                        await CompleteLateAsync(gateway, late, cancellationToken);
+                        break;
                 }
             }
         }
@@ -212,6 +229,43 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
         }
     }
 
+    private async Task CompleteLateAsync(GatewayTopic gateway, LateResult late, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await audit.LateResultAsync(late.Id, late.Result, late.Reason, late.At, cancellationToken))
+            {
+                LogLateResult(logger, late.Id, gateway.Gateway, late.Result, late.Reason ?? "");
+            }
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            LogLateResultLost(logger, late.Id, ex.Message);
+        }
+    }
+
+    /// <summary>A gateway's <c>command_result</c> event for one command: its id, result, reason and time; null for any other event.</summary>
+    private static LateResult? LateResultIn(ReadOnlySpan<byte> payload)
+    {
+        GatewayEvent? gatewayEvent;
+        try
+        {
+            gatewayEvent = JsonSerializer.Deserialize(payload, ContractsJson.Default.GatewayEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return gatewayEvent is { Kind: EventKinds.CommandResult, Attributes: { } attributes }
+            && attributes.TryGetValue("command_id", out var id) && Identifiers.IsValid(id)
+            && attributes.TryGetValue("result", out var result) && result is "done" or "rejected" or "device_error"
+            ? new LateResult(id, result, gatewayEvent.Message, gatewayEvent.Ts)
+            : null;
+    }
+
+    private sealed record LateResult(string Id, string Result, string? Reason, DateTimeOffset At);
+
     private static string? StateIn(ReadOnlySpan<byte> payload)
     {
         try
@@ -229,6 +283,12 @@ public sealed partial class CommandSender(BrokerSettings broker, TimeProvider cl
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Command {Id} completed late from gateway {Gateway}'s event: {Result} {Reason}")]
+    private static partial void LogLateResult(ILogger logger, string id, string gateway, string result, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The late result of command {Id} could not be audited: {Reason}")]
+    private static partial void LogLateResultLost(ILogger logger, string id, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Commands cannot be sent: the broker {Host}:{Port} cannot be reached: {Reason}")]
     private static partial void LogBrokerUnavailable(ILogger logger, string host, int port, string reason);

@@ -62,13 +62,11 @@ public static class AccessPlan
         // Each consumer publishes what it could not process to its own dead-letter topic (DeadLetters:TopicSuffix), for operators to watch.
         principals.Add(new Principal(Ingest, [.. stream, new(TopicAccess.Write, $"{root}/deadletter/ingest")]));
         principals.Add(new Principal(Rules, [.. stream, new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules")]));
-        // The Api reads command replies under the gateways' trees, and its own response topics ({root}/api/responses/...)
-        // for the answers of any writer the ACL lets there: no gateway may write there.
+        // The Api reads the command replies under the gateways' trees, and is the only principal that writes commands.
         principals.Add(new Principal(Api,
         [
             .. stream,
             new(TopicAccess.Read, $"{root}/+/+/reply/#"),
-            new(TopicAccess.Read, $"{root}/api/responses/#"),
             new(TopicAccess.Write, $"{root}/+/+/cmd/#"),
         ]));
         principals.AddRange(crews.Select(crew => new Principal(CrewPrincipal(crew), [new(TopicAccess.Read, topics.Alerts(crew))])));

@@ -48,6 +48,12 @@ public sealed record PointDefinition
     /// <summary>Meaning of raw values (<c>0 = idle</c>); for a writable point also the only values a command may write.</summary>
     public IReadOnlyDictionary<long, string> Labels { get; init; } = EmptyLabels;
 
+    /// <summary>
+    /// The command actions that alone write the point, because they check the device first (a battery test checks the
+    /// mains, a lift the maintenance key); a raw <c>write</c> of it is refused. Empty for the other points.
+    /// </summary>
+    public IReadOnlyList<string> OwnedBy { get; init; } = [];
+
     /// <summary>Position of the point in its profile, which orders decoded values.</summary>
     public int Ordinal { get; init; }
 

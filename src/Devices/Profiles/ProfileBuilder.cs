@@ -341,6 +341,19 @@ internal sealed partial class ProfileBuilder
             Error(label, ProfileRule.NotApplicable, "write_function needs writable: true");
         }
 
+        if (!writable && d.OwnedBy is { Count: > 0 })
+        {
+            Error(label, ProfileRule.NotApplicable, "owned_by names the actions that write the point, so it needs writable: true");
+        }
+
+        foreach (var owner in d.OwnedBy ?? [])
+        {
+            if (owner is null || owner == CommandActions.Write || !CommandActions.All.Contains(owner))
+            {
+                Error(label, ProfileRule.InvalidOwner, $"owned_by '{owner}' is none of {string.Join(", ", CommandActions.All.Where(a => a != CommandActions.Write))}");
+            }
+        }
+
         var bitfield = ParseBitfield(d, type, length, label);
 
         if (errors.Count > before || table is null || type is null || d.Address is null)
@@ -363,6 +376,7 @@ internal sealed partial class ProfileBuilder
             Write = write,
             Bitfield = bitfield,
             Labels = labels,
+            OwnedBy = d.OwnedBy is { Count: > 0 } owners ? [.. owners.Distinct(StringComparer.Ordinal)] : [],
         };
     }
 

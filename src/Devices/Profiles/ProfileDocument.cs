@@ -82,6 +82,8 @@ internal sealed class PointDocument
 
     public int? WriteFunction { get; init; }
 
+    public List<string>? OwnedBy { get; init; }
+
     public List<FlagDocument>? Flags { get; init; }
 
     public SeriesDocument? Series { get; init; }

@@ -80,4 +80,7 @@ public enum ProfileRule
 
     /// <summary>A circuits block without a positive count, or without a stride for a table its points use.</summary>
     InvalidCircuits,
+
+    /// <summary><c>owned_by</c> names something that is not a command action with a point of its own (any but <c>write</c>).</summary>
+    InvalidOwner,
 }

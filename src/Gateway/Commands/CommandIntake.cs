@@ -9,8 +9,12 @@ namespace Telemetry.Gateway.Commands;
 /// <summary>What a command message asks, decided before anything is written: the command, and its writes or why it is refused.</summary>
 /// <param name="Command">The command read from the payload; null when the payload is not one.</param>
 /// <param name="Writes">The validated writes that carry it; null when it is refused.</param>
-/// <param name="Rejection">Why it is refused; null when it is not.</param>
-public sealed record CommandDecision(DeviceCommand? Command, IReadOnlyList<WriteRequest>? Writes, string? Rejection);
+/// <param name="Refusal">Why it is refused; null when it is not.</param>
+public sealed record CommandDecision(DeviceCommand? Command, IReadOnlyList<WriteRequest>? Writes, CommandRefusal? Refusal)
+{
+    /// <summary>Why it is refused, as the answer says it; null when it is not.</summary>
+    public string? Rejection => Refusal?.Reason;
+}
 
 /// <summary>
 /// Reads a message on a command topic, without side effects: whether it is for a device of this gateway, the
@@ -39,28 +43,41 @@ public static class CommandIntake
     /// <param name="siteZone">The site's time zone, for clocks kept in local time.</param>
     public static CommandDecision Decide(ReadOnlySpan<byte> payload, string gatewayId, string deviceId, SiteDevice? device, DateTimeOffset now, TimeZoneInfo siteZone)
     {
-        ArgumentNullException.ThrowIfNull(siteZone);
-        DeviceCommand? command;
+        var (command, refusal) = Read(payload);
+        return command is null ? new(null, null, refusal) : Plan(command, gatewayId, deviceId, device, now, siteZone);
+    }
+
+    /// <summary>The command in <paramref name="payload"/>, or why it is not one.</summary>
+    public static (DeviceCommand? Command, CommandRefusal? Refusal) Read(ReadOnlySpan<byte> payload)
+    {
         try
         {
-            command = JsonSerializer.Deserialize(payload, CommandJson.Default.DeviceCommand);
+            return JsonSerializer.Deserialize(payload, CommandJson.Default.DeviceCommand) is { } command
+                ? (command, null)
+                : (null, new(CommandRefusal.Malformed, "the payload is not a command object"));
         }
         catch (JsonException ex)
         {
-            return new(null, null, $"the payload is not a valid command: {ex.Message}");
+            return (null, new(CommandRefusal.Malformed, $"the payload is not a valid command: {ex.Message}"));
         }
+    }
 
-        if (command is null)
-        {
-            return new(null, null, "the payload is not a command object");
-        }
-
+    /// <summary><paramref name="command"/> planned on <paramref name="device"/>, or why it is refused (see <see cref="Decide"/>).</summary>
+    public static CommandDecision Plan(DeviceCommand command, string gatewayId, string deviceId, SiteDevice? device, DateTimeOffset now, TimeZoneInfo siteZone)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(siteZone);
         if (device is null)
         {
-            return new(command, null, $"gateway {gatewayId} has no device '{deviceId}'");
+            return new(command, null, new(CommandRefusal.UnknownDevice, $"gateway {gatewayId} has no device '{deviceId}'"));
+        }
+
+        if (command.Action == CommandActions.Write && !string.IsNullOrEmpty(command.Point) && CommandPlanner.OwnerOf(device.Profile, command.Point, command.Circuit) is { } owners)
+        {
+            return new(command, null, new(CommandRefusal.DedicatedPoint, CommandPlanner.DedicatedPointText(command.Point, owners)));
         }
 
         var (writes, rejection) = CommandPlanner.Plan(device, command, now, siteZone);
-        return new(command, writes, rejection);
+        return new(command, writes, rejection is null ? null : new(CommandRefusal.NotPossible, rejection));
     }
 }

@@ -7,12 +7,26 @@ namespace Telemetry.Gateway.Commands;
 /// <summary>
 /// A command on <c>{root}/{site}/{gateway}/cmd/{device}</c>. <c>action</c> is one of <c>switch</c> (<c>on</c>,
 /// <c>circuit</c> for multi-circuit devices), <c>resume_schedule</c>, <c>set_clock</c> (<c>time</c>, the gateway's
-/// clock when absent), <c>start_function_test</c>, <c>start_duration_test</c>, <c>abort_test</c>, or <c>write</c>
-/// (<c>point</c>, <c>circuit</c>, <c>value</c>: a number, a boolean or a label of the point).
+/// clock when absent), <c>start_function_test</c>, <c>start_duration_test</c>, <c>abort_test</c>, <c>lift</c>
+/// (<c>direction</c>: up, down or stop), or <c>write</c> (<c>point</c>, <c>circuit</c>, <c>value</c>: a number, a
+/// boolean or a label of the point; not a point that a dedicated action owns). Every command carries the envelope
+/// (<see cref="CommandEnvelope"/>): <c>id</c>, <c>issuer</c>, <c>issued</c>, <c>expires</c>.
 /// </summary>
 public sealed record DeviceCommand
 {
+    /// <summary>Never used twice: a command seen again is refused as replayed.</summary>
     public string? Id { get; init; }
+
+    /// <summary>The user who asked.</summary>
+    public string? Issuer { get; init; }
+
+    /// <summary>When it was asked for (RFC 3339 UTC with milliseconds); read by <see cref="CommandEnvelope.TryParseTime"/>.</summary>
+    public string? Issued { get; init; }
+
+    /// <summary>After this it is refused, however it was delayed (RFC 3339 UTC with milliseconds).</summary>
+    public string? Expires { get; init; }
+
+    public string? Direction { get; init; }
 
     public string? Action { get; init; }
 

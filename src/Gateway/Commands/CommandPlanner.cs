@@ -22,6 +22,7 @@ public static class CommandPlanner
     public const string StartDurationTest = CommandActions.StartDurationTest;
     public const string AbortTest = CommandActions.AbortTest;
     public const string Write = CommandActions.Write;
+    public const string Lift = CommandActions.Lift;
 
     public static readonly IReadOnlyList<string> Actions = CommandActions.All;
 
@@ -116,10 +117,30 @@ public static class CommandPlanner
                     ? ([new PointWrite("test_command", null, command.Action)], null)
                     : (null, $"model {profile.Model} runs no emergency tests");
 
+            case Lift:
+                if (Writable(profile, "lift_up", null) is null || Writable(profile, "lift_down", null) is null)
+                {
+                    return (null, $"model {profile.Model} has no lift");
+                }
+
+                // The coil of the other direction is cleared first, so the two are never set at once.
+                return command.Direction switch
+                {
+                    "up" => ([new PointWrite("lift_down", null, false), new PointWrite("lift_up", null, true)], null),
+                    "down" => ([new PointWrite("lift_up", null, false), new PointWrite("lift_down", null, true)], null),
+                    "stop" => ([new PointWrite("lift_up", null, false), new PointWrite("lift_down", null, false)], null),
+                    _ => (null, $"lift needs 'direction': {string.Join(", ", CommandActions.LiftDirections)}"),
+                };
+
             case Write:
                 if (string.IsNullOrEmpty(command.Point) || command.Value is not { } value)
                 {
                     return (null, "write needs 'point' and 'value'");
+                }
+
+                if (OwnerOf(profile, command.Point, command.Circuit) is { } owners)
+                {
+                    return (null, DedicatedPointText(command.Point, owners));
                 }
 
                 return ToPointValue(value) is { } pointValue
@@ -130,6 +151,18 @@ public static class CommandPlanner
                 return (null, $"action '{command.Action}' is none of {string.Join(", ", Actions)}");
         }
     }
+
+    /// <summary>The actions that alone write <paramref name="point"/>; null when a raw write may.</summary>
+    public static IReadOnlyList<string>? OwnerOf(DeviceProfile profile, string point, int? circuit)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        var owned = profile.FindPoint(point, circuit) ?? profile.Points.FirstOrDefault(p => p.Name == point);
+        return owned is { OwnedBy.Count: > 0 } ? owned.OwnedBy : null;
+    }
+
+    /// <summary>Why a raw write of a point owned by <paramref name="owners"/> is refused.</summary>
+    public static string DedicatedPointText(string point, IReadOnlyList<string> owners) =>
+        $"point {point} is written only by {string.Join(", ", owners)}, which check the device first; a raw write of it is refused";
 
     private static bool TryCircuit(DeviceProfile profile, int? given, out int? circuit, out string? problem)
     {

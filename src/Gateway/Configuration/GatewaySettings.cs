@@ -51,10 +51,16 @@ public sealed class GatewaySettings
     /// <summary>How emergency battery tests are watched.</summary>
     public BatteryTestSettings BatteryTests { get; set; } = new();
 
+    /// <summary>How commands are taken in and which are refused.</summary>
+    public CommandSettings Commands { get; set; } = new();
+
     /// <summary>The store-and-forward queue; its folder defaults to <c>{StateDirectory}/queue</c>.</summary>
     public QueueOptions Buffering { get; set; } = new();
 
     public string SequencePath => Path.Combine(Path.GetFullPath(StateDirectory), "seq");
+
+    /// <summary>The ids of the commands taken, kept until they expire so that a replay is refused after a restart too.</summary>
+    public string SeenCommandsPath => Path.Combine(Path.GetFullPath(StateDirectory), "commands-seen");
 
     public QueueOptions QueueOptions => new()
     {
@@ -140,7 +146,7 @@ public sealed class GatewaySettings
             yield return $"Gateway:Publishing:MaxBatchBytes {Publishing.MaxBatchBytes} must be below Gateway:Buffering:MaxRecordBytes {Buffering.MaxRecordBytes}: a batch is one queue record";
         }
 
-        foreach (var problem in Mqtt.Validate().Concat(Publishing.Validate()).Concat(BatteryTests.Validate()))
+        foreach (var problem in Mqtt.Validate().Concat(Publishing.Validate()).Concat(BatteryTests.Validate()).Concat(Commands.Validate()))
         {
             yield return problem;
         }
@@ -291,6 +297,69 @@ public sealed class BatteryTestSettings
         if (MaxSamples is < 2 or > 90)
         {
             yield return $"Gateway:BatteryTests:MaxSamples {MaxSamples} must be 2-90 (two event values each; consumers take at most 200 values per event)";
+        }
+    }
+}
+
+/// <summary>The <c>Gateway:Commands</c> section.</summary>
+public sealed class CommandSettings
+{
+    /// <summary>Commands waiting to be carried out; one more is refused as busy.</summary>
+    public int MaxQueued { get; set; } = 256;
+
+    /// <summary>Payload bytes of the commands waiting; one that would pass it is refused as busy.</summary>
+    public int MaxQueuedBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The largest command payload; a command is a handful of fields.</summary>
+    public int MaxPayloadBytes { get; set; } = 16 * 1024;
+
+    /// <summary>How far in this gateway's future a command may be issued (the requester's clock runs ahead).</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest a command may live (<c>expires</c> − <c>issued</c>): its id is remembered that long.</summary>
+    public TimeSpan MaxLifetime { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Ids remembered at once; while that many unexpired ones are held, a new command is refused as busy.</summary>
+    public int MaxRememberedIds { get; set; } = 20_000;
+
+    /// <summary>Busy refusals being answered at once; beyond it a busy refusal is counted but not answered.</summary>
+    public int MaxPendingBusyAnswers { get; set; } = 64;
+
+    public IEnumerable<string> Validate()
+    {
+        if (MaxQueued is < 1 or > 100_000)
+        {
+            yield return $"Gateway:Commands:MaxQueued {MaxQueued} must be 1-100000";
+        }
+
+        if (MaxPayloadBytes is < 256 or > 1024 * 1024)
+        {
+            yield return $"Gateway:Commands:MaxPayloadBytes {MaxPayloadBytes} must be 256 bytes to 1 MiB";
+        }
+
+        if (MaxQueuedBytes < MaxPayloadBytes || MaxQueuedBytes > 256 * 1024 * 1024)
+        {
+            yield return $"Gateway:Commands:MaxQueuedBytes {MaxQueuedBytes} must be at least Gateway:Commands:MaxPayloadBytes ({MaxPayloadBytes}) and at most 256 MiB";
+        }
+
+        if (ClockSkew < TimeSpan.Zero || ClockSkew > TimeSpan.FromMinutes(10))
+        {
+            yield return $"Gateway:Commands:ClockSkew {ClockSkew} must be 0 to 10 min";
+        }
+
+        if (MaxLifetime < TimeSpan.FromSeconds(1) || MaxLifetime > TimeSpan.FromDays(1))
+        {
+            yield return $"Gateway:Commands:MaxLifetime {MaxLifetime} must be 1 s to 1 day";
+        }
+
+        if (MaxRememberedIds is < 100 or > 1_000_000)
+        {
+            yield return $"Gateway:Commands:MaxRememberedIds {MaxRememberedIds} must be 100-1000000";
+        }
+
+        if (MaxPendingBusyAnswers is < 0 or > 10_000)
+        {
+            yield return $"Gateway:Commands:MaxPendingBusyAnswers {MaxPendingBusyAnswers} must be 0-10000";
         }
     }
 }

@@ -14,6 +14,8 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 {
     private readonly ConcurrentDictionary<ErrorKind, long> _errors = new();
     private readonly ConcurrentDictionary<string, long> _commands = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _commandRefusals = new(StringComparer.Ordinal);
+    private long _commandsUnanswered;
     private long _readingsGood;
     private long _readingsError;
     private long _batchesQueued;
@@ -41,6 +43,9 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 
     /// <summary>The devices and their health, from the pollers.</summary>
     public Func<IEnumerable<PolledDevice>>? Devices { get; set; }
+
+    /// <summary>The commands waiting to be carried out: how many and their payload bytes.</summary>
+    public Func<(int Count, long Bytes)>? CommandsWaiting { get; set; }
 
     /// <summary>The site file, for its version and the reloads taken and refused.</summary>
     public SiteConfiguration? Site { get; set; }
@@ -99,6 +104,14 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     public void Reconnected() => Interlocked.Increment(ref _reconnects);
 
     public void Command(string result) => _commands.AddOrUpdate(result, 1, (_, n) => n + 1);
+
+    /// <summary>A command refused before anything was written, by the refusal's code (<c>replayed</c>, <c>busy</c>...).</summary>
+    public void CommandRefused(string code) => _commandRefusals.AddOrUpdate(code, 1, (_, n) => n + 1);
+
+    /// <summary>A busy refusal not answered: too many answers were pending.</summary>
+    public void CommandUnanswered() => Interlocked.Increment(ref _commandsUnanswered);
+
+    public long CommandRefusals(string code) => _commandRefusals.GetValueOrDefault(code);
 
     /// <summary>The command topic is subscribed (in the broker's session, so it holds across reconnections).</summary>
     public void ListeningForCommands() => Volatile.Write(ref _listeningForCommands, 1);
@@ -168,6 +181,20 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
         }
 
         writer.WriteEndObject();
+        writer.WriteStartObject("command_refusals");
+        foreach (var (code, count) in _commandRefusals.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(code, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("commands_unanswered", Interlocked.Read(ref _commandsUnanswered));
+        if (CommandsWaiting?.Invoke() is var (waiting, waitingBytes))
+        {
+            writer.WriteNumber("commands_waiting", waiting);
+            writer.WriteNumber("commands_waiting_bytes", waitingBytes);
+        }
+
         writer.WriteStartObject("devices");
         foreach (var (device, link, interval, health) in Devices?.Invoke() ?? [])
         {

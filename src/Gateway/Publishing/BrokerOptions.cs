@@ -42,6 +42,11 @@ public static class BrokerOptions
             Will = new MqttWillOptions { Message = StateMessage(plant, topics, GatewayStatus.Offline, clock.GetUtcNow()) },
             Reconnect = new MqttReconnectOptions { InitialDelay = TimeSpan.FromMilliseconds(500), MaxDelay = TimeSpan.FromSeconds(5) },
             ConnectTimeout = TimeSpan.FromSeconds(5),
+
+            // Only commands are received; the command service takes each at once into its own bounded inbox, so
+            // this queue stays short and its bound only caps memory should the service fall behind.
+            MessageQueueCapacity = 1024,
+            MessageQueueBytes = settings.Commands.MaxQueuedBytes,
         };
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Telemetry.Api.Access;
 using Telemetry.Api.Tests.Access;
+using Telemetry.Contracts;
 using Telemetry.Mqtt;
 using Telemetry.Testing;
 
@@ -27,6 +28,14 @@ public sealed class CommandHost : IAsyncLifetime
 
     /// <summary>Every command the stand-in gateway received: device and payload.</summary>
     public List<(string Device, JsonElement Payload)> Received { get; } = [];
+
+    /// <summary>The response topic of every command received, in the order of <see cref="Received"/>.</summary>
+    public List<string?> ResponseTopics { get; } = [];
+
+    /// <summary>Publishes a gateway event as gw-demo-01 does on its event topic.</summary>
+    public Task PublishEventAsync(string json) => gateway!.PublishAsync(
+        new MqttApplicationMessage { Topic = "lighting/demo/gw-demo-01/event", Payload = Encoding.UTF8.GetBytes(json), QualityOfService = MqttQualityOfService.AtLeastOnce },
+        CancellationToken.None);
 
     public async Task InitializeAsync()
     {
@@ -93,6 +102,7 @@ public sealed class CommandHost : IAsyncLifetime
             lock (Received)
             {
                 Received.Add((device, document.RootElement.Clone()));
+                ResponseTopics.Add(message.ResponseTopic);
             }
 
             if (device == "sc-02" || message.ResponseTopic is not { } responseTopic)
@@ -135,6 +145,14 @@ public sealed class CommandTests(CommandHost host) : IClassFixture<CommandHost>
         Assert.Equal("switch", sent.GetProperty("action").GetString());
         Assert.Equal(2, sent.GetProperty("circuit").GetInt32());
         Assert.False(sent.GetProperty("on").GetBoolean());
+        Assert.Equal("operator.zhang", sent.GetProperty("issuer").GetString());
+        Assert.True(CommandEnvelope.TryParseTime(sent.GetProperty("issued").GetString(), out var issued));
+        Assert.True(CommandEnvelope.TryParseTime(sent.GetProperty("expires").GetString(), out var expires));
+        Assert.Equal(TimeSpan.FromSeconds(60), expires - issued);
+        lock (host.Received)
+        {
+            Assert.StartsWith("lighting/demo/gw-demo-01/reply/api-", host.ResponseTopics[host.Received.FindIndex(r => r.Payload.GetProperty("id").GetString() == id)], StringComparison.Ordinal);
+        }
 
         var audit = await ApiHost.JsonAsync(await client.GetAsync("/api/commands?device=sc-01"));
         var row = audit.GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("id").GetString() == id);
@@ -172,6 +190,65 @@ public sealed class CommandTests(CommandHost host) : IClassFixture<CommandHost>
         var row = Assert.Single(audit.GetProperty("commands").EnumerateArray().ToList());
         Assert.Equal(problem.GetProperty("id").GetString(), row.GetProperty("id").GetString());
         Assert.Equal("timeout", row.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task A_timed_out_command_takes_the_result_the_gateway_reports_later_on_its_event_topic()
+    {
+        using var client = host.As("operator.zhang");
+        using var response = await PostAsync(client, "/api/sites/demo/devices/sc-02/commands", """{"action":"resume_schedule"}""");
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        var id = (await ApiHost.JsonAsync(response)).GetProperty("id").GetString();
+
+        // Another command's event and a malformed one change nothing; the command's own does.
+        await host.PublishEventAsync("""{"v":1,"kind":"command_result","ts":"2026-11-22T18:00:05.000Z","device":"sc-02","attributes":{"command_id":"someone-else","result":"done"}}""");
+        await host.PublishEventAsync("""{"v":1,"kind":"command_result","ts":"not a time"}""");
+        await host.PublishEventAsync($$$"""{"v":1,"kind":"command_result","ts":"2026-11-22T18:00:06.000Z","device":"sc-02","message":"expired: the command expired","attributes":{"command_id":"{{{id}}}","result":"rejected","refusal":"expired","issuer":"operator.zhang"}}""");
+
+        var row = await Eventually.ValueAsync(
+            async () => (await ApiHost.JsonAsync(await client.GetAsync("/api/commands?device=sc-02"))).GetProperty("commands").EnumerateArray().Single(c => c.GetProperty("id").GetString() == id),
+            r => r.GetProperty("result").GetString() == "rejected",
+            "the audit row takes the late result");
+        Assert.Equal("expired: the command expired", row.GetProperty("reason").GetString());
+        Assert.NotEqual(JsonValueKind.Null, row.GetProperty("answered_at").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_lift_is_for_engineers_and_is_sent_with_its_direction()
+    {
+        using var operatorClient = host.As("operator.zhang");
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(operatorClient, "/api/sites/demo/devices/mast-01/commands", """{"action":"lift","direction":"down"}""")).StatusCode);
+
+        using var engineer = host.As("engineer.wang");
+        using var response = await PostAsync(engineer, "/api/sites/demo/devices/mast-01/commands", """{"action":"lift","direction":"down"}""");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await ApiHost.JsonAsync(response)).GetProperty("id").GetString();
+        lock (host.Received)
+        {
+            var sent = host.Received.Single(r => r.Payload.GetProperty("id").GetString() == id).Payload;
+            Assert.Equal("down", sent.GetProperty("direction").GetString());
+            Assert.Equal("engineer.wang", sent.GetProperty("issuer").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/sites/demo/devices/mast-01/commands", """{"action":"write","point":"lift_up","value":true}""", "point")]
+    [InlineData("/api/sites/demo/devices/eps-01/commands", """{"action":"write","point":"test_command","value":"start_function_test"}""", "point")]
+    [InlineData("/api/sites/demo/devices/mast-01/commands", """{"action":"lift","direction":"sideways"}""", "direction")]
+    [InlineData("/api/sites/demo/devices/mast-01/commands", """{"action":"lift"}""", "direction")]
+    [InlineData("/api/sites/demo/devices/eps-01/commands", """{"action":"lift","direction":"up"}""", "action")]
+    [InlineData("/api/sites/demo/devices/mast-01/commands", """{"action":"lift","direction":"up","on":true}""", "on")]
+    public async Task A_raw_write_of_an_owned_point_or_a_bad_lift_is_a_problem_naming_the_field_and_the_next_command_is_served(string path, string body, string field)
+    {
+        using var client = host.As("engineer.wang");
+        var before = ReceivedCount();
+
+        using var response = await PostAsync(client, path, body);
+
+        await ApiHost.AssertNamesAsync(response, field);
+        Assert.Equal(before, ReceivedCount());
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/api/sites/demo/devices/mast-01/commands", """{"action":"lift","direction":"stop"}""")).StatusCode);
     }
 
     [Theory]

@@ -69,6 +69,9 @@ public sealed class HostileProfileTests
         ["word order on a bit"] = new(d => Point(d, "door_open")["word_order"] = "CDAB", ProfileRule.NotApplicable, "door_open"),
         ["min on a read-only point"] = new(d => Point(d, "voltage_v")["min"] = 0, ProfileRule.NotApplicable, "voltage_v"),
         ["write function on a read-only point"] = new(d => Point(d, "serial")["write_function"] = 16, ProfileRule.NotApplicable, "serial"),
+        ["owner of a read-only point"] = new(d => Point(d, "voltage_v")["owned_by"] = new JsonArray("lift"), ProfileRule.NotApplicable, "voltage_v"),
+        ["owner that is no action"] = new(d => Point(d, "resume_schedule")["owned_by"] = new JsonArray("explode"), ProfileRule.InvalidOwner, "resume_schedule"),
+        ["raw write as owner"] = new(d => Point(d, "resume_schedule")["owned_by"] = new JsonArray("write"), ProfileRule.InvalidOwner, "resume_schedule"),
         ["labels on a scaled point"] = new(d => Point(d, "voltage_v")["labels"] = new JsonObject { ["0"] = "off" }, ProfileRule.NotApplicable, "voltage_v"),
         ["flags on a u16"] = new(d => Point(d, "voltage_v")["flags"] = new JsonArray(new JsonObject { ["bit"] = 0, ["name"] = "x" }), ProfileRule.NotApplicable, "voltage_v"),
 

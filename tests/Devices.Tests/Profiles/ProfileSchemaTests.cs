@@ -41,6 +41,7 @@ public sealed class ProfileSchemaTests
                 "flags" => new JsonArray(new JsonObject(Properties(Definition("point")["properties"]!["flags"]!["items"]!).Select(Sample))),
                 "series" => new JsonObject(Properties(Definition("point")["properties"]!["series"]!).Select(Sample)),
                 "labels" => new JsonObject { ["0"] = "off" },
+                "owned_by" => new JsonArray("lift"),
                 _ => Sample(name).Value,
             };
         }
@@ -57,6 +58,14 @@ public sealed class ProfileSchemaTests
             ["$schema", "model", "manufacturer", "family", "description", "links", "word_order", "limits", "points", "circuits"],
             Properties(Schema));
         Assert.Equal(["count", "stride", "points"], Properties(Definition("circuits")));
+    }
+
+    [Fact]
+    public void The_schema_names_as_owners_exactly_the_command_actions_with_points_of_their_own()
+    {
+        Assert.Equal(
+            Telemetry.Contracts.CommandActions.All.Where(a => a != Telemetry.Contracts.CommandActions.Write).ToHashSet(),
+            Enum(Definition("point")["properties"]!["owned_by"]!["items"]!));
     }
 
     [Fact]

@@ -237,6 +237,39 @@ public sealed class CommandPlannerTests
         Assert.Equal(expected.Bits, actual.Bits);
     }
 
+    [Theory]
+    [InlineData("up", "lift_down", false, "lift_up", true)]
+    [InlineData("down", "lift_up", false, "lift_down", true)]
+    [InlineData("stop", "lift_up", false, "lift_down", false)]
+    public void A_lift_clears_the_other_direction_first_so_both_coils_are_never_set(string direction, string first, bool firstValue, string second, bool secondValue)
+    {
+        var (writes, rejection) = Plan(Mast, $$"""{"action":"lift","direction":"{{direction}}"}""");
+
+        Assert.Null(rejection);
+        Assert.Equal([(first, firstValue), (second, secondValue)], writes!.Select(w => (w.Point.Name, w.Bits[0])));
+    }
+
+    [Fact]
+    public void A_lift_needs_a_direction_and_a_device_with_a_lift()
+    {
+        Assert.Contains("direction", Rejection(Mast, """{"action":"lift","direction":"sideways"}"""), StringComparison.Ordinal);
+        Assert.Contains("has no lift", Rejection(Battery, """{"action":"lift","direction":"up"}"""), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(Mast, """{"action":"write","point":"lift_up","value":true}""", "lift")]
+    [InlineData(Mast, """{"action":"write","point":"lift_down","value":true}""", "lift")]
+    [InlineData(Battery, """{"action":"write","point":"test_command","value":"start_function_test"}""", "start_function_test")]
+    public void A_raw_write_of_a_point_a_dedicated_action_owns_is_refused_naming_the_action(string device, string command, string owner)
+    {
+        var decision = CommandIntake.Plan(JsonSerializer.Deserialize(command, CommandJson.Default.DeviceCommand)!, "gw", device, Plant.Value.FindDevice(device), _clock.GetUtcNow(), Plant.Value.TimeZone);
+
+        Assert.Null(decision.Writes);
+        Assert.Equal(CommandRefusal.DedicatedPoint, decision.Refusal!.Code);
+        Assert.Contains(owner, decision.Refusal.Text, StringComparison.Ordinal);
+        Assert.Contains(owner, Rejection(device, command), StringComparison.Ordinal);
+    }
+
     private (IReadOnlyList<WriteRequest>? Writes, string? Rejection) Plan(string device, string json)
     {
         var command = JsonSerializer.Deserialize(json, CommandJson.Default.DeviceCommand)!;
