@@ -6,12 +6,13 @@ namespace Telemetry.Testing;
 /// <summary>The steps the end-to-end rigs share to start the product's processes on one test plant, and to stop them.</summary>
 public static class PlantProcesses
 {
-    /// <summary>Ingest on the broker and database, writing soon (50 ms linger), once it has subscribed.</summary>
-    public static async Task<ServiceProcess> StartIngestAsync(MosquittoServer broker, InfluxServer influx, string directory)
+    /// <summary>Ingest on the broker (its TLS listener when <paramref name="tls"/>) and database, writing soon (50 ms linger), once it has subscribed.</summary>
+    public static async Task<ServiceProcess> StartIngestAsync(MosquittoServer broker, InfluxServer influx, string directory, bool tls = false)
     {
         ArgumentNullException.ThrowIfNull(broker);
         ArgumentNullException.ThrowIfNull(influx);
-        var ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>(broker.ServiceSettings("ingest"))
+        var login = tls ? await broker.TlsServiceSettingsAsync("ingest") : broker.ServiceSettings("ingest");
+        var ingest = await ServiceProcess.StartAsync("Ingest", new Dictionary<string, string>(login)
         {
             ["Mqtt:ClientId"] = "ingest-rig",
             ["Influx:Url"] = influx.Url.ToString(),
@@ -45,19 +46,20 @@ public static class PlantProcesses
     }
 
     /// <summary>
-    /// The gateway on <paramref name="siteFile"/>, with <paramref name="settings"/> over the rigs' defaults. It returns
+    /// The gateway on <paramref name="siteFile"/> (on the broker's TLS listener when <paramref name="tls"/>), with <paramref name="settings"/> over the rigs' defaults. It returns
     /// once the gateway has subscribed to its command topic: health answers before that, and a command sent in
     /// between would reach no one.
     /// </summary>
     public static async Task<ServiceProcess> StartGatewayAsync(
-        string siteFile, string stateDirectory, MosquittoServer broker, IEnumerable<KeyValuePair<string, string>> settings)
+        string siteFile, string stateDirectory, MosquittoServer broker, IEnumerable<KeyValuePair<string, string>> settings, bool tls = false)
     {
         ArgumentNullException.ThrowIfNull(broker);
         // The gateway logs in as itself: the principal of the site file's (first) gateway.
         using var site = JsonDocument.Parse(await File.ReadAllTextAsync(siteFile));
         var siteId = site.RootElement.GetProperty("site").GetString()!;
         var gatewayId = site.RootElement.GetProperty("gateways")[0].GetProperty("id").GetString()!;
-        var gateway = new Dictionary<string, string>(broker.GatewaySettings(siteId, gatewayId))
+        var login = tls ? await broker.TlsGatewaySettingsAsync(siteId, gatewayId) : broker.GatewaySettings(siteId, gatewayId);
+        var gateway = new Dictionary<string, string>(login)
         {
             ["Gateway:SiteFile"] = siteFile,
             ["Gateway:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),

@@ -36,6 +36,12 @@ public sealed record PlantRigOptions
     /// <summary>Rules and Api on a maintenance database in the rig's folder.</summary>
     public bool WithRules { get; init; }
 
+    /// <summary>
+    /// Every service (gateway, Ingest, Rules, Api) connects to the broker's TLS listener, which requires a client
+    /// certificate, with its password file, the broker's CA and its own certificate, as the stack connects them.
+    /// </summary>
+    public bool Tls { get; init; }
+
     public IDictionary<string, string> GatewaySettings { get; init; } = new Dictionary<string, string>();
 
     public IDictionary<string, string> SimulatorSettings { get; init; } = new Dictionary<string, string>();
@@ -137,18 +143,18 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         await File.WriteAllTextAsync(SiteFile, SiteJson(Options, Bus?.A, TcpPort));
-        Broker = await MosquittoServer.StartAsync(new MosquittoOptions { SiteFiles = { SiteFile } });
+        Broker = await MosquittoServer.StartAsync(new MosquittoOptions { SiteFiles = { SiteFile }, Tls = Options.Tls, RequireCertificate = Options.Tls });
         Recorder = await BrokerRecorder.StartAsync(Broker, "lighting/#");
         var port = Broker.Port.ToString(CultureInfo.InvariantCulture);
         if (Options.WithIngest)
         {
             Influx = await InfluxServer.StartAsync();
-            Ingest = await PlantProcesses.StartIngestAsync(Broker, Influx, Directory);
+            Ingest = await PlantProcesses.StartIngestAsync(Broker, Influx, Directory, Options.Tls);
         }
 
         if (Options.WithRules)
         {
-            var rules = new Dictionary<string, string>(Broker.ServiceSettings("rules"))
+            var rules = new Dictionary<string, string>(await LogInAsync("rules"))
             {
                 ["Mqtt:ClientId"] = "rules-rig",
                 ["Rules:SiteFiles:0"] = SiteFile,
@@ -171,7 +177,7 @@ public sealed class PlantRig : IAsyncDisposable
 
             Rules = await ServiceProcess.StartAsync("Rules", rules);
             await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
-            var api = new Dictionary<string, string>(Broker.ServiceSettings("api"))
+            var api = new Dictionary<string, string>(await LogInAsync("api"))
             {
                 ["Api:Database"] = DatabasePath,
                 ["Api:TimeZone"] = Options.TimeZone,
@@ -195,8 +201,11 @@ public sealed class PlantRig : IAsyncDisposable
         }
 
         Simulator = await PlantProcesses.StartSimulatorAsync(SiteFile, TcpPort, Bus, Options.SimulatorSettings);
-        Gateway = await PlantProcesses.StartGatewayAsync(SiteFile, StateDirectory, Broker, Options.GatewaySettings);
+        Gateway = await PlantProcesses.StartGatewayAsync(SiteFile, StateDirectory, Broker, Options.GatewaySettings, Options.Tls);
     }
+
+    private async Task<Dictionary<string, string>> LogInAsync(string principal) =>
+        Options.Tls ? await Broker.TlsServiceSettingsAsync(principal) : Broker.ServiceSettings(principal);
 
     public static string SiteJson(PlantRigOptions options, string? busPath, int tcpPort)
     {
