@@ -48,7 +48,7 @@ public sealed class CommandFloodTests(ITestOutputHelper output) : IAsyncLifetime
             }
         });
 
-        await using var flooder = new MqttClient(new MqttClientOptions { Host = rig.Broker.Host, Port = rig.Broker.Port, ClientId = "flood-" + Guid.NewGuid().ToString("N")[..8] });
+        await using var flooder = new MqttClient(rig.Broker.ClientOptions("api") with { ClientId = "flood-" + Guid.NewGuid().ToString("N")[..8] });
         await flooder.ConnectAsync(CancellationToken.None);
         var burstStart = DateTimeOffset.UtcNow;
         var publishes = new List<Task>(Commands);
@@ -168,7 +168,7 @@ public sealed class CommandFloodTests(ITestOutputHelper output) : IAsyncLifetime
 
         public static async Task<TelemetryWatch> StartAsync(MosquittoServer broker)
         {
-            var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "telemetry-watch-" + Guid.NewGuid().ToString("N")[..8] });
+            var client = new MqttClient(broker.ClientOptions("observer") with { ClientId = "telemetry-watch-" + Guid.NewGuid().ToString("N")[..8] });
             await client.ConnectAsync(CancellationToken.None);
             await client.SubscribeAsync([new MqttSubscription { TopicFilter = $"lighting/{GatewayRig.SiteId}/{GatewayRig.GatewayId}/telemetry", MaximumQoS = MqttQualityOfService.AtLeastOnce }], CancellationToken.None);
             return new TelemetryWatch(client);
