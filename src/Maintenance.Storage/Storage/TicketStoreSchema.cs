@@ -53,6 +53,16 @@ internal static class TicketStoreSchema
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ticket_related_by_condition ON ticket_related (asset_key, fault);
 
+        -- The follow-up tasks each ticket still owes (verification, survey, return visit), with their deadlines, so the
+        -- operators' list of what is due is one indexed read.
+        CREATE TABLE IF NOT EXISTS ticket_follow_ups (
+            number TEXT NOT NULL REFERENCES tickets (number),
+            kind TEXT NOT NULL,
+            due INTEGER NOT NULL,
+            PRIMARY KEY (number, kind)
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS ticket_follow_ups_by_due ON ticket_follow_ups (due);
+
         -- The last number given per service unit and month, taken in the transaction that inserts the ticket,
         -- so a creation rolled back gives its number back.
         CREATE TABLE IF NOT EXISTS ticket_sequences (
