@@ -102,6 +102,7 @@ app.MapServiceHealth();
 app.MapAccess();
 app.MapTickets();
 app.MapTicketActions();
+app.MapFollowUps();
 app.MapThresholds();
 app.MapServiceLevels();
 app.MapLive();
