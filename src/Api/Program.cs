@@ -30,7 +30,14 @@ var influxSettings = builder.Configuration.GetSection("Influx").Get<ApiInfluxSet
 var brokerSettings = new BrokerSettings { ClientId = "api", SharedGroup = "api" };
 builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var commandSettings = builder.Configuration.GetSection("Commands").Get<CommandSettings>() ?? new CommandSettings();
-var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
+var ticketOptions = new TicketOptions
+{
+    ServiceUnit = settings.ServiceUnit,
+    TimeZone = settings.TimeZone,
+    VerificationWithin = settings.VerificationWithin,
+    SurveyWithin = settings.SurveyWithin,
+    ReturnVisitWithin = settings.ReturnVisitWithin,
+};
 var problems = settings.Validate()
     .Concat(ticketOptions.Validate().Select(p => "Api:" + p))
     .Concat(influxSettings.Validate())

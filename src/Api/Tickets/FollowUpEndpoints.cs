@@ -12,6 +12,28 @@ public sealed record DueFollowUp(string Number, string Kind, DateTimeOffset Due,
 /// <summary>The follow-up tasks due within the asked window or overdue, the earliest first.</summary>
 public sealed record DueFollowUps(IReadOnlyList<DueFollowUp> FollowUps, DateTimeOffset DueBefore);
 
+/// <summary>The follow-up tasks owed now or soon, for the endpoint and the operators' page alike.</summary>
+public sealed class FollowUpBoard(ITicketRepository repository, TimeProvider clock)
+{
+    /// <summary>The tasks overdue or due within <paramref name="within"/>, the earliest first; a crew member's own crews' only.</summary>
+    public async Task<DueFollowUps> DueAsync(ClaimsPrincipal user, TimeSpan within, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var now = clock.GetUtcNow();
+        var before = now + within;
+        var crews = Policies.CrewScope(user);
+        var tickets = await repository.ListFollowUpsDueAsync(before, cancellationToken);
+        var due = tickets
+            .Where(t => crews is null || (t.Crew is { } crew && crews.Contains(crew)))
+            .SelectMany(t => t.OpenFollowUps.Where(f => f.Due <= before).Select(f => new DueFollowUp(
+                t.Number.ToString(), FollowUpView.KindName(f.Kind), f.Due, f.IsOverdue(now), (int)t.Grade, t.Fault.ToName(), t.Asset.Key, t.Asset.Site, t.Crew, t.ClosedAt, t.Summary)))
+            .OrderBy(f => f.Due)
+            .ThenBy(f => f.Number, StringComparer.Ordinal)
+            .ToList();
+        return new DueFollowUps(due, before);
+    }
+}
+
 /// <summary><c>GET /api/follow-ups</c>: what the service still owes customers after repairs — verifications, surveys, return visits.</summary>
 public static class FollowUpEndpoints
 {
@@ -29,8 +51,7 @@ public static class FollowUpEndpoints
 
     public static async Task<Results<Ok<DueFollowUps>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user,
-        ITicketRepository repository,
-        TimeProvider clock,
+        FollowUpBoard board,
         CancellationToken cancellationToken,
         [FromQuery(Name = "within_hours")] int withinHours = 24)
     {
@@ -43,17 +64,6 @@ public static class FollowUpEndpoints
             });
         }
 
-        var now = clock.GetUtcNow();
-        var before = now.AddHours(withinHours);
-        var crews = Policies.CrewScope(user);
-        var tickets = await repository.ListFollowUpsDueAsync(before, cancellationToken);
-        var due = tickets
-            .Where(t => crews is null || (t.Crew is { } crew && crews.Contains(crew)))
-            .SelectMany(t => t.OpenFollowUps.Where(f => f.Due <= before).Select(f => new DueFollowUp(
-                t.Number.ToString(), FollowUpView.KindName(f.Kind), f.Due, f.IsOverdue(now), (int)t.Grade, t.Fault.ToName(), t.Asset.Key, t.Asset.Site, t.Crew, t.ClosedAt, t.Summary)))
-            .OrderBy(f => f.Due)
-            .ThenBy(f => f.Number, StringComparer.Ordinal)
-            .ToList();
-        return TypedResults.Ok(new DueFollowUps(due, before));
+        return TypedResults.Ok(await board.DueAsync(user, TimeSpan.FromHours(withinHours), cancellationToken));
     }
 }

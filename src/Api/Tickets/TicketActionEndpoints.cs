@@ -30,6 +30,7 @@ public static class TicketActionEndpoints
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<TicketActions>();
+        services.AddSingleton<FollowUpBoard>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(Policies.ActionLimit, context => RateLimitPartition.GetFixedWindowLimiter(
             PartitionOf(context),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ActionsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
