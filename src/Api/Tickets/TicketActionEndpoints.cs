@@ -31,6 +31,7 @@ public static class TicketActionEndpoints
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<TicketActions>();
         services.AddSingleton<FollowUpBoard>();
+        services.AddSingleton<SimilarCases>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(Policies.ActionLimit, context => RateLimitPartition.GetFixedWindowLimiter(
             PartitionOf(context),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ActionsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));

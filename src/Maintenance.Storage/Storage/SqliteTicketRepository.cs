@@ -413,6 +413,42 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
     }
 
+    /// <summary>Puts the ticket's repair in the case library while it stands; a ticket sent back to the crew leaves it.</summary>
+    private static async Task WriteCaseAsync(SqliteConnection connection, SqliteTransaction transaction, Ticket ticket, TicketState? before, CancellationToken cancellationToken)
+    {
+        if (before is not null && Equals(before.Resolution, ticket.Resolution) && before.Fault == ticket.Fault)
+        {
+            return;
+        }
+
+        await using (var delete = connection.Command(transaction, "DELETE FROM ticket_cases WHERE number = $number", ("$number", ticket.Number.ToString())))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ticket.Resolution is not { } repair || ticket.ResolvedAt is not { } resolvedAt)
+        {
+            return;
+        }
+
+        await using var insert = connection.Command(
+            transaction,
+            """
+            INSERT INTO ticket_cases (number, fault, asset_key, resolved_at, cause, action, parts, note, summary)
+            VALUES ($number, $fault, $asset, $resolved, $cause, $action, $parts, $note, $summary)
+            """,
+            ("$number", ticket.Number.ToString()),
+            ("$fault", ticket.Fault.ToName()),
+            ("$asset", ticket.Asset.Key),
+            ("$resolved", resolvedAt.ToUnixTimeMilliseconds()),
+            ("$cause", repair.Cause),
+            ("$action", repair.Action),
+            ("$parts", string.Join("\n", repair.PartsReplaced)),
+            ("$note", repair.Note ?? ""),
+            ("$summary", ticket.Summary));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<Ticket?> FindAsync(SqliteConnection connection, TicketNumber number, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         var found = await ListAsync(
@@ -487,6 +523,7 @@ public sealed class SqliteTicketRepository : ITicketRepository
 
         await WriteRelatedAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
         await WriteFollowUpsAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
+        await WriteCaseAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
 
         await InsertNotificationsAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
         return before.Version + 1;

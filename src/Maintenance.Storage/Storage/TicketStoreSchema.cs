@@ -63,6 +63,13 @@ internal static class TicketStoreSchema
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ticket_follow_ups_by_due ON ticket_follow_ups (due);
 
+        -- The case library: each repaired ticket's fault, cause, action and parts, searchable as text (trigrams, so that
+        -- Chinese words match inside a sentence as English ones do), while its repair stands.
+        CREATE VIRTUAL TABLE IF NOT EXISTS ticket_cases USING fts5(
+            number UNINDEXED, fault UNINDEXED, asset_key UNINDEXED, resolved_at UNINDEXED,
+            cause, action, parts, note, summary,
+            tokenize = 'trigram');
+
         -- The last number given per service unit and month, taken in the transaction that inserts the ticket,
         -- so a creation rolled back gives its number back.
         CREATE TABLE IF NOT EXISTS ticket_sequences (
