@@ -3,7 +3,10 @@ using Microsoft.Playwright;
 
 namespace Telemetry.Web.Tests.Tickets;
 
-/// <summary>The follow-up after a repair as the operators see it: what is owed on the list, and the survey recorded on the ticket.</summary>
+/// <summary>
+/// The follow-up after a repair as the operators see it: what is owed on the list, the survey recorded on the ticket;
+/// and the repair then shown on the next ticket of the same fault.
+/// </summary>
 [Collection(WebCollection.Name)]
 public sealed class FollowUpTests(WebFixture web)
 {
@@ -52,6 +55,13 @@ public sealed class FollowUpTests(WebFixture web)
         await page.GotoAsync("/follow-ups");
         await Assertions.Expect(page.Locator($"[data-number='{number}'][data-kind=return_visit]")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator($"[data-number='{number}'][data-kind=survey]")).ToHaveCountAsync(0);
+
+        // The next ticket of the same fault shows how this one was repaired.
+        var next = await TicketRig.OpenAsync(web, "sc-01", "phase_lost", grade: 2);
+        await page.GotoAsync($"/tickets/{next}");
+        var repair = page.Locator($"[data-testid=past-repairs] [data-case='{number}']");
+        await Assertions.Expect(repair).ToContainTextAsync("phase relay stuck");
+        await Assertions.Expect(repair).ToContainTextAsync("relay replaced");
     }
 
     private async Task PostAsync(string path, object body)
