@@ -1,5 +1,4 @@
 using Telemetry.Maintenance.Reports;
-using Telemetry.Maintenance.Tickets;
 
 namespace Telemetry.Api.Reports;
 
@@ -9,7 +8,7 @@ namespace Telemetry.Api.Reports;
 /// has <see cref="MonthlyReportCalculator"/> compute it.
 /// </summary>
 public sealed class MonthlyReports(
-    ITicketRepository tickets,
+    ReportTickets tickets,
     LampReadings lamps,
     MonthlyReportCalculator calculator,
     LightingRateCalculator lighting,
@@ -28,37 +27,12 @@ public sealed class MonthlyReports(
     {
         ArgumentNullException.ThrowIfNull(scope);
         var period = month.In(zone);
-        var alive = await TicketsAliveAsync(scope, period, cancellationToken);
+        var alive = await tickets.AliveAsync(scope, period, cancellationToken);
         var series = await lamps.ReadAsync(scope, period, lighting.HoldLimit, cancellationToken);
         return calculator.Compute(new MonthlyReportInput(month, zone, scope, clock.GetUtcNow(), alive, series)
         {
             EmergencyTests = emergencyTests is null ? null : await emergencyTests.ReadAsync(scope, period, cancellationToken),
             PlannedWork = plannedWork is null ? null : await plannedWork.ReadAsync(scope, period, cancellationToken),
         });
-    }
-
-    // Every ticket opened before the month's end and not closed before its start, page by page.
-    private async Task<List<Ticket>> TicketsAliveAsync(ReportScope scope, ReportPeriod period, CancellationToken cancellationToken)
-    {
-        var all = new List<Ticket>();
-        while (true)
-        {
-            var page = await tickets.ListAsync(
-                new TicketQuery
-                {
-                    Site = scope.Kind == ReportScopeKind.Site ? scope.Name : null,
-                    Crew = scope.Kind == ReportScopeKind.Crew ? scope.Name : null,
-                    OpenedTo = period.To,
-                    NotClosedBefore = period.From,
-                    Limit = TicketQuery.MaxLimit,
-                    Offset = all.Count,
-                },
-                cancellationToken);
-            all.AddRange(page);
-            if (page.Count < TicketQuery.MaxLimit)
-            {
-                return all;
-            }
-        }
     }
 }

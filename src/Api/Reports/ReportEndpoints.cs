@@ -17,8 +17,13 @@ public static class ReportEndpoints
         services.AddSingleton<MonthlyReportCalculator>();
         services.AddSingleton(sp => new LampReadings(
             sp.GetService<InfluxClient>(), sp.GetRequiredService<ApiInfluxSettings>().Database, sp.GetRequiredService<Plant.ApiPlant>()));
+        services.AddSingleton(sp => new ReportTickets(sp.GetRequiredService<Maintenance.Tickets.ITicketRepository>()));
+        services.AddSingleton(sp => new FaultAnalyses(
+            sp.GetRequiredService<ReportTickets>(),
+            sp.GetRequiredService<Plant.ApiPlant>(),
+            TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<ApiSettings>().TimeZone)));
         services.AddSingleton(sp => new MonthlyReports(
-            sp.GetRequiredService<Maintenance.Tickets.ITicketRepository>(),
+            sp.GetRequiredService<ReportTickets>(),
             sp.GetRequiredService<LampReadings>(),
             sp.GetRequiredService<MonthlyReportCalculator>(),
             sp.GetRequiredService<LightingRateCalculator>(),
@@ -48,7 +53,38 @@ public static class ReportEndpoints
             .WithSummary("The monthly statistics as an Excel workbook: figures, lighting units, repeat repairs.")
             .Produces(StatusCodes.Status200OK, contentType: MonthlyReportWorkbook.ContentType)
             .RequireAuthorization(Policies.ReadReports);
+        endpoints.MapGet("/api/reports/fault-analysis", GetFaultAnalysisAsync)
+            .WithTags("Reports")
+            .WithName("GetFaultAnalysis")
+            .WithSummary("The half-yearly fault analysis (half=2026-H2): Pareto of repair causes and of assets, repairs per device family and model, each against the half before.")
+            .RequireAuthorization(Policies.ReadReports);
         return endpoints;
+    }
+
+    public static async Task<Results<Ok<FaultAnalysisView>, ProblemHttpResult>> GetFaultAnalysisAsync(
+        ClaimsPrincipal user,
+        FaultAnalyses analyses,
+        Plant.ApiPlant plant,
+        TimeProvider clock,
+        CancellationToken cancellationToken,
+        [FromQuery] string? half = null,
+        [FromQuery] string? site = null,
+        [FromQuery] string? crew = null)
+    {
+        var problems = new Dictionary<string, string[]>();
+        var parsedHalf = half is null ? ReportHalfYear.Containing(clock.GetUtcNow(), analyses.Zone) : ReportHalfYear.TryParse(half);
+        if (parsedHalf is null)
+        {
+            problems["half"] = [$"'{half}' is not a half year: yyyy-H1 or yyyy-H2, e.g. 2026-H2"];
+        }
+
+        var (scope, problem) = ScopeOf(user, plant, site, crew, problems);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return TypedResults.Ok(FaultAnalysisView.Of(await analyses.ComputeAsync(parsedHalf!.Value, scope!, cancellationToken)));
     }
 
     public static async Task<Results<Ok<MonthlyReportView>, ProblemHttpResult>> GetAsync(
@@ -110,6 +146,27 @@ public static class ReportEndpoints
             problems["month"] = [$"'{month}' is not a month: yyyy-MM, e.g. 2026-11"];
         }
 
+        var (scope, problem) = ScopeOf(user, plant, site, crew, problems);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        try
+        {
+            return (MonthlyReportView.Of(await reports.ComputeAsync(parsedMonth!.Value, scope!, cancellationToken)), null);
+        }
+        catch (InfluxException ex)
+        {
+            return (null, TypedResults.Problem(title: "The readings store failed", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable));
+        }
+    }
+
+    // The scope a request names (a site, a crew, or neither for the service unit), or the problem with it and the other
+    // parameters already found wrong; a crew member may name its own crews only.
+    private static (ReportScope? Scope, ProblemHttpResult? Problem) ScopeOf(
+        ClaimsPrincipal user, Plant.ApiPlant plant, string? site, string? crew, Dictionary<string, string[]> problems)
+    {
         if (site is not null && plant.FindSite(site) is null)
         {
             problems["site"] = [$"no such site '{site}'"];
@@ -126,20 +183,11 @@ public static class ReportEndpoints
         }
 
         var scope = site is not null ? ReportScope.Site(site) : crew is not null ? ReportScope.Crew(crew) : ReportScope.ServiceUnit;
-
-        // A crew member reads its own crews' report only, as it sees their tickets only.
         if (Policies.CrewScope(user) is { } crews && (scope.Kind != ReportScopeKind.Crew || !crews.Contains(scope.Name!)))
         {
-            return (null, TypedResults.Problem(title: "Not your crew", detail: "A crew member reads the report of its own crew: ask with crew=<your crew>", statusCode: StatusCodes.Status403Forbidden));
+            return (null, TypedResults.Problem(title: "Not your crew", detail: "A crew member reads the reports of its own crew: ask with crew=<your crew>", statusCode: StatusCodes.Status403Forbidden));
         }
 
-        try
-        {
-            return (MonthlyReportView.Of(await reports.ComputeAsync(parsedMonth!.Value, scope, cancellationToken)), null);
-        }
-        catch (InfluxException ex)
-        {
-            return (null, TypedResults.Problem(title: "The readings store failed", detail: ex.Message, statusCode: StatusCodes.Status503ServiceUnavailable));
-        }
+        return (scope, null);
     }
 }

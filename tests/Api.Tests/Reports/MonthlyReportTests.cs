@@ -139,6 +139,30 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal(3, workbook.Worksheet("units").RowsUsed().Count() - 1);
     }
 
+    [Fact]
+    public async Task The_second_half_years_fault_analysis_ranks_the_repairs_by_cause_asset_and_model()
+    {
+        using var client = plant.As("operator.zhang");
+
+        var analysis = await ReportAsync(client, "/api/reports/fault-analysis?half=2026-H2");
+
+        // Resolved in the half: T5, T2, T3 and T1, all with the same cause; nothing in the first half.
+        Assert.Equal((4, 0), (analysis.GetProperty("repairs").GetInt32(), analysis.GetProperty("previous_repairs").GetInt32()));
+        var cause = Assert.Single(analysis.GetProperty("causes").EnumerateArray().ToList());
+        Assert.Equal(("lamp drivers burnt out", 4, 1.0), (cause.GetProperty("name").GetString(), cause.GetProperty("repairs").GetInt32(), cause.GetProperty("cumulative_share").GetDouble()));
+        Assert.Equal(
+            ["demo/gw-demo-01/mast-05:2:0.5", "demo/gw-demo-01/sc-01/1:1:0.75", "demo/gw-demo-01/sc-02/1:1:1"],
+            analysis.GetProperty("assets").EnumerateArray().Select(a => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{a.GetProperty("name").GetString()}:{a.GetProperty("repairs").GetInt32()}:{a.GetProperty("cumulative_share").GetDouble()}")));
+        Assert.Equal(
+            ["high_mast:2:lamp drivers burnt out", "street_controller:2:lamp drivers burnt out"],
+            analysis.GetProperty("models").EnumerateArray().Select(m =>
+                $"{m.GetProperty("family").GetString()}:{m.GetProperty("repairs").GetInt32()}:{m.GetProperty("top_cause").GetString()}"));
+        Assert.All(analysis.GetProperty("models").EnumerateArray(), m => Assert.NotEqual("", m.GetProperty("model").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/reports/fault-analysis?half=2026-11")).StatusCode);
+    }
+
     [Theory]
     [InlineData("month=2026-13", "month")]
     [InlineData("month=2026-11&site=nowhere", "site")]
