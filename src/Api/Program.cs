@@ -6,6 +6,7 @@ using Telemetry.Api.Documentation;
 using Telemetry.Api.History;
 using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
+using Telemetry.Api.Reports;
 using Telemetry.Api.ServiceLevels;
 using Telemetry.Api.Thresholds;
 using Telemetry.Api.Tickets;
@@ -86,6 +87,7 @@ builder.Services.AddAccess();
 builder.Services.AddTicketActions(settings);
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
+builder.Services.AddReports();
 builder.Services.AddWebApp();
 
 // The app's scripts and styles, those of its component library too, from the build output in any environment.
@@ -117,6 +119,7 @@ app.MapServiceLevels();
 app.MapLive();
 app.MapHistory();
 app.MapCommands();
+app.MapReports();
 app.MapWebApp();
 await app.RunAsync();
 return 0;

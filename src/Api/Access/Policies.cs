@@ -67,6 +67,9 @@ public static class Policies
     /// <summary>Manages users, their roles and crews: admins.</summary>
     public const string ManageUsers = "manage_users";
 
+    /// <summary>Reads the service reports: operators, engineers and admins; a crew member its own crews' report only.</summary>
+    public const string ReadReports = "read_reports";
+
     /// <summary>The claim that names one of a crew member's crews.</summary>
     public const string CrewClaim = "crew";
 
@@ -137,7 +140,8 @@ public static class Policies
             .AddPolicy(SendCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
             .AddPolicy(SwitchSites, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
             .AddPolicy(ReadCommands, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
-            .AddPolicy(ManageUsers, p => p.RequireRole(Names(Role.Admin)));
+            .AddPolicy(ManageUsers, p => p.RequireRole(Names(Role.Admin)))
+            .AddPolicy(ReadReports, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)));
         return services;
     }
 

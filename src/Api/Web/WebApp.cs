@@ -12,6 +12,7 @@ using Telemetry.Api.Web.Admin;
 using Telemetry.Api.Web.Devices;
 using Telemetry.Api.Web.Engineering;
 using Telemetry.Api.Web.Operator;
+using Telemetry.Api.Web.Reports;
 using Telemetry.Api.Web.Tickets;
 
 namespace Telemetry.Api.Web;
@@ -55,6 +56,7 @@ public static class WebApp
         services.AddEngineeringPages();
         services.AddAdminPages();
         services.AddTicketPages();
+        services.AddReportsPages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);

@@ -16,6 +16,7 @@ public static class WebNavigation
         new("/my-work", "Nav.MyWork", MudBlazor.Icons.Material.Filled.Engineering, Policies.WorkTickets),
         new("/follow-ups", "Nav.FollowUps", MudBlazor.Icons.Material.Filled.PhoneCallback, Policies.DispatchTickets),
         new("/thresholds", "Nav.Thresholds", MudBlazor.Icons.Material.Filled.Tune, Policies.ChangeThresholds),
+        new("/reports", "Nav.Reports", MudBlazor.Icons.Material.Filled.Assessment, Policies.ReadReports),
         new("/battery-tests", "Nav.BatteryTests", MudBlazor.Icons.Material.Filled.BatteryChargingFull, Policies.SendCommands),
         new("/admin/users", "Nav.Users", MudBlazor.Icons.Material.Filled.ManageAccounts, Policies.ManageUsers),
     ];

@@ -185,6 +185,11 @@ public sealed class SqliteTicketRepository : ITicketRepository
             Filter("opened_at < $to", "$to", to.ToUnixTimeMilliseconds());
         }
 
+        if (query.NotClosedBefore is { } closedFrom)
+        {
+            Filter("(closed_at IS NULL OR closed_at >= $closedFrom)", "$closedFrom", closedFrom.ToUnixTimeMilliseconds());
+        }
+
         parameters.Add(("$limit", query.Limit));
         parameters.Add(("$offset", query.Offset));
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);

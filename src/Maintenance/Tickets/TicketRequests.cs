@@ -54,6 +54,9 @@ public sealed record TicketQuery
     /// <summary>Opened before this time.</summary>
     public DateTimeOffset? OpenedTo { get; init; }
 
+    /// <summary>Not closed, or closed at or after this time: with <see cref="OpenedTo"/>, the tickets alive in a period.</summary>
+    public DateTimeOffset? NotClosedBefore { get; init; }
+
     /// <summary>At most this many, 1 to <see cref="MaxLimit"/>.</summary>
     public int Limit { get; init; } = 100;
 

@@ -73,6 +73,13 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "POST", "/api/sites/demo/devices/ltc-01/commands", """{"action":"set_clock"}""", "engineer.wang admin.chen" },
         { "POST", "/api/sites/demo/commands/switch", """{"on":true}""", "operator.zhang admin.chen" },
         { "GET", "/api/commands", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/monthly?month=2026-11", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/monthly?month=2026-11&crew=crew-north", null, Everyone },
+        { "GET", "/api/reports/monthly?month=2026-11&crew=crew-east", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/monthly.csv?month=2026-11&site=demo", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/monthly.xlsx?month=2026-11&crew=crew-north", null, Everyone },
+        { "GET", "/api/reports/fault-analysis?half=2026-H2", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/fault-analysis?half=2026-H2&crew=crew-north", null, Everyone },
     };
 
     [Fact]

@@ -693,6 +693,23 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task Tickets_alive_in_a_period_are_those_opened_before_its_end_and_not_closed_before_its_start()
+    {
+        var closed = (await repository.RecordAsync(Detected(time.GetUtcNow(), asset: Mast(1)), Cancel)).Ticket;
+        await repository.ChangeAsync(closed.Number, t => t.Acknowledge("li.wei", time.GetUtcNow().AddMinutes(5)), Cancel);
+        await repository.ChangeAsync(closed.Number, t => t.Resolve(Repair, "li.wei", time.GetUtcNow().AddMinutes(30)), Cancel);
+        await repository.ChangeAsync(closed.Number, t => t.Close("operator.zhang", time.GetUtcNow().AddHours(1), "verified"), Cancel);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await repository.RecordAsync(Detected(time.GetUtcNow(), asset: Mast(2)), Cancel);
+
+        async Task<string[]> Numbers(TicketQuery query) => [.. (await repository.ListAsync(query, Cancel)).Select(t => t.Number.ToString()[^1..])];
+
+        Assert.Equal(["2", "1"], await Numbers(new TicketQuery { NotClosedBefore = TestClock.Start.AddHours(1) }));
+        Assert.Equal(["2"], await Numbers(new TicketQuery { NotClosedBefore = TestClock.Start.AddHours(1).AddMilliseconds(1) }));
+        Assert.Equal(["1"], await Numbers(new TicketQuery { NotClosedBefore = TestClock.Start, OpenedTo = TestClock.Start.AddMinutes(1) }));
+    }
+
+    [Fact]
     public void Invalid_options_are_refused_naming_each_setting()
     {
         var options = new TicketOptions { ServiceUnit = "yw", TimeZone = "Mars/Olympus", SupervisorChannel = "duty desk" };

@@ -1,0 +1,11 @@
+namespace Telemetry.Api.Web.Reports;
+
+/// <summary>The services of the report pages.</summary>
+public static class ReportsPages
+{
+    public static IServiceCollection AddReportsPages(this IServiceCollection services)
+    {
+        services.AddScoped<MonthlyReportReader>();
+        return services;
+    }
+}
