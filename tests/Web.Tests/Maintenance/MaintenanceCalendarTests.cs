@@ -1,12 +1,13 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 using Telemetry.Testing;
+using Xunit.Abstractions;
 
 namespace Telemetry.Web.Tests.Maintenance;
 
 /// <summary>The maintenance calendar: the work orders Rules scheduled for the rig's plant, worked by the masts' crew.</summary>
 [Collection(WebCollection.Name)]
-public sealed class MaintenanceCalendarTests(WebFixture web)
+public sealed class MaintenanceCalendarTests(WebFixture web, ITestOutputHelper output)
 {
     [Fact]
     public async Task A_crew_finds_its_patrols_on_the_calendar_and_completes_one_with_its_reading_and_the_report_falls_due()
@@ -31,6 +32,7 @@ public sealed class MaintenanceCalendarTests(WebFixture web)
         var patrol = page.GetByTestId("calendar-order").Filter(new() { HasText = "High-mast patrol · mast-01" }).First;
         var number = await patrol.GetAttributeAsync("data-number");
         Assert.NotNull(number);
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
         await patrol.ClickAsync();
 
         var order = page.GetByTestId("work-order");
@@ -42,6 +44,7 @@ public sealed class MaintenanceCalendarTests(WebFixture web)
         await form.GetByText("Surroundings safe (trees, works, signs)").ClickAsync();
         await form.GetByLabel("Lamps dark").FillAsync("2");
         await WebFixture.ScreenshotAsync(page, "maintenance-complete.en");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
         await form.GetByTestId("completion-send").ClickAsync();
 
         await Assertions.Expect(order).ToHaveAttributeAsync("data-status", "done");
