@@ -60,6 +60,12 @@ if (which is "all" or "api")
     Console.WriteLine();
 }
 
+if (which is "all" or "forecast")
+{
+    await ForecastBenchmark.RunAsync(seed: Arg(1, 1));
+    Console.WriteLine();
+}
+
 if (which is "all" or "web")
 {
     await WebBenchmark.RunAsync(devices: Arg(1, 2_000), sessions: 20, loads: 10);

@@ -30,6 +30,15 @@ public sealed class ApiSettings
     /// </summary>
     public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long after the resolution the repair must be verified with the customer (the closing).</summary>
+    public TimeSpan VerificationWithin { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long after the closing the customer's satisfaction survey is due.</summary>
+    public TimeSpan SurveyWithin { get; set; } = TimeSpan.FromHours(16);
+
+    /// <summary>How long after the closing of a grade 1 or 2 repair the return visit is due.</summary>
+    public TimeSpan ReturnVisitWithin { get; set; } = TimeSpan.FromDays(7);
+
     public IEnumerable<string> Validate()
     {
         if (SessionCheckInterval <= TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromHours(1))

@@ -31,7 +31,14 @@ var influxSettings = builder.Configuration.GetSection("Influx").Get<ApiInfluxSet
 var brokerSettings = new BrokerSettings { ClientId = "api", SharedGroup = "api" };
 builder.Configuration.GetSection("Mqtt").Bind(brokerSettings);
 var commandSettings = builder.Configuration.GetSection("Commands").Get<CommandSettings>() ?? new CommandSettings();
-var ticketOptions = new TicketOptions { ServiceUnit = settings.ServiceUnit, TimeZone = settings.TimeZone };
+var ticketOptions = new TicketOptions
+{
+    ServiceUnit = settings.ServiceUnit,
+    TimeZone = settings.TimeZone,
+    VerificationWithin = settings.VerificationWithin,
+    SurveyWithin = settings.SurveyWithin,
+    ReturnVisitWithin = settings.ReturnVisitWithin,
+};
 var problems = settings.Validate()
     .Concat(ticketOptions.Validate().Select(p => "Api:" + p))
     .Concat(influxSettings.Validate())
@@ -72,6 +79,7 @@ builder.Services.AddSingleton<CommandAudit>();
 builder.Services.AddSingleton<SiteSwitchConfirmations>();
 builder.Services.AddSingleton(new SqliteDatabase(settings.Database));
 builder.Services.AddSingleton<ITicketRepository, SqliteTicketRepository>();
+builder.Services.AddSingleton<ICaseLibrary, SqliteCaseLibrary>();
 builder.Services.AddThresholds();
 builder.Services.AddLiveStatus();
 builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
@@ -105,6 +113,8 @@ app.MapAccess();
 app.MapTickets();
 app.MapTicketActions();
 app.MapWorkOrders();
+app.MapFollowUps();
+app.MapCases();
 app.MapThresholds();
 app.MapServiceLevels();
 app.MapLive();

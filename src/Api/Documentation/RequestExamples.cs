@@ -19,6 +19,8 @@ public static class RequestExamples
         ["POST api/tickets/{number}/reopen"] = """{"reason":"dark again the next night"}""",
         ["POST api/tickets/{number}/reassign"] = """{"crew":"crew-east","zone":"second"}""",
         ["POST api/tickets/{number}/regrade"] = """{"grade":1,"reason":"the mast lights a junction"}""",
+        ["POST api/tickets/{number}/survey"] = """{"satisfaction":5,"comment":"the junction was lit again the same night"}""",
+        ["POST api/tickets/{number}/return-visit"] = """{"outcome":"all 12 lamps lit, the new drivers run cool"}""",
         ["POST api/tickets/{number}/comment"] = """{"text":"drivers ordered, back tomorrow night"}""",
         ["POST api/thresholds/changes"] = """{"parameter":"lamps.outage_ratio","scope":"site:north","value":0.3,"reason":"junction masts: a third dark is an outage"}""",
         ["POST api/thresholds/backtest"] = """{"changes":[{"parameter":"lamps.outage_ratio","scope":"site:north","value":0.3}],"from":"2026-11-21T00:00:00+08:00","to":"2026-11-22T00:00:00+08:00"}""",

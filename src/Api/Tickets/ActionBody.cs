@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.Devices.Sites;
@@ -125,6 +126,19 @@ public sealed class ActionBody
         }
 
         return value.TryGetInt32(out var grade) && grade is >= 1 and <= 4 ? (FaultGrade)grade : Problem<FaultGrade?>(name, $"{Clip(value.GetRawText())} is not a grade (1-4)");
+    }
+
+    /// <summary>A whole number from <paramref name="lowest"/> to <paramref name="highest"/>.</summary>
+    public int? Whole(string name, bool required, int lowest, int highest)
+    {
+        if (Value(name, required, JsonValueKind.Number, "a number") is not { } value)
+        {
+            return null;
+        }
+
+        return value.TryGetInt32(out var whole) && whole >= lowest && whole <= highest
+            ? whole
+            : Problem<int?>(name, string.Create(CultureInfo.InvariantCulture, $"{Clip(value.GetRawText())} is not a whole number from {lowest} to {highest}"));
     }
 
     public FaultType? Fault(string name, bool required)

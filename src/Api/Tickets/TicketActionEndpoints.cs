@@ -13,7 +13,7 @@ public sealed record ActionBy(string Actor, string Client, DateTimeOffset At);
 
 /// <summary>
 /// The ticket lifecycle over HTTP: open by hand, acknowledge, arrive, resolve, close, reopen, reassign, regrade,
-/// comment, all POST under <c>/api/tickets</c>. Every action goes through <see cref="TicketActionPipeline"/>:
+/// survey, return visit, comment, all POST under <c>/api/tickets</c>. Every action goes through <see cref="TicketActionPipeline"/>:
 /// body limit, field checks, crew scope, <c>If-Match</c> against the ticket's version, idempotency key, and a 409
 /// naming the state and the action for a move the ticket refuses.
 /// </summary>
@@ -30,6 +30,8 @@ public static class TicketActionEndpoints
         ArgumentNullException.ThrowIfNull(settings);
         services.AddSingleton<IdempotencyStore>();
         services.AddSingleton<TicketActions>();
+        services.AddSingleton<FollowUpBoard>();
+        services.AddSingleton<SimilarCases>();
         services.Configure<RateLimiterOptions>(o => o.AddPolicy(Policies.ActionLimit, context => RateLimitPartition.GetFixedWindowLimiter(
             PartitionOf(context),
             _ => new FixedWindowRateLimiterOptions { PermitLimit = settings.ActionsPerMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })));
@@ -73,6 +75,10 @@ public static class TicketActionEndpoints
             "Hands the ticket to a crew, in a zone if given (operators).");
         Action(tickets, "regrade", Policies.RegradeTickets, emptyBody: false, ReadRegrade, typeof(RegradeBody),
             "Changes the grade with a reason (operators, engineers); the deadlines are counted again from the opening.");
+        Action(tickets, "survey", Policies.DispatchTickets, emptyBody: false, ReadSurvey, typeof(SurveyBody),
+            "Records the customer's satisfaction survey after the closing (operators): satisfaction 1 to 5 and what they said.");
+        Action(tickets, "return-visit", Policies.WorkTickets, emptyBody: false, ReadReturnVisit, typeof(ReturnVisitBody),
+            "Records the return visit owed after a grade 1 or 2 repair, with what was found; reopen the ticket if the repair did not hold.");
         Action(tickets, "comment", Policies.CommentOnTickets, emptyBody: false, ReadComment, typeof(CommentBody),
             "Adds a note to the history; a crew member on its own crews' tickets only.");
         return endpoints;
@@ -129,6 +135,16 @@ public static class TicketActionEndpoints
         var reason = body.Text("reason", required: true, ActionBody.MaxReason);
         return grade is { } g && reason is not null ? (t, by) => t.Regrade(g, reason, by.At, by.Actor, by.Client) : null;
     }
+
+    private static TicketChange? ReadSurvey(ActionBody body)
+    {
+        var satisfaction = body.Whole("satisfaction", required: true, FollowUp.LowestSatisfaction, FollowUp.HighestSatisfaction);
+        var comment = body.Text("comment", required: false, ActionBody.MaxText);
+        return satisfaction is { } score && body.Problems.Count == 0 ? (t, by) => t.RecordSurvey(score, comment, by.Actor, by.At, by.Client) : null;
+    }
+
+    private static TicketChange? ReadReturnVisit(ActionBody body) =>
+        body.Text("outcome", required: true, ActionBody.MaxText) is { } outcome ? (t, by) => t.RecordReturnVisit(outcome, by.Actor, by.At, by.Client) : null;
 
     private static TicketChange? ReadComment(ActionBody body) =>
         body.Text("text", required: true, ActionBody.MaxText) is { } text ? (t, by) => t.Comment(text, by.Actor, by.At, by.Client) : null;
@@ -195,3 +211,9 @@ public sealed record RegradeBody(int Grade, string Reason);
 
 /// <summary>The body of <c>comment</c>.</summary>
 public sealed record CommentBody(string Text);
+
+/// <summary>The body of <c>survey</c>: the customer's satisfaction, 1 (very dissatisfied) to 5 (very satisfied), and what they said.</summary>
+public sealed record SurveyBody(int Satisfaction, string? Comment);
+
+/// <summary>The body of <c>return-visit</c>: what the visit found.</summary>
+public sealed record ReturnVisitBody(string Outcome);

@@ -44,6 +44,7 @@ public sealed record TicketView(
     IReadOnlyList<EscalationView> Escalations,
     IReadOnlyList<RelatedView> Related,
     IReadOnlyList<StepView> History,
+    IReadOnlyList<FollowUpView> FollowUps,
     long Version)
 {
     public static TicketView From(Ticket ticket, DateTimeOffset now)
@@ -89,6 +90,7 @@ public sealed record TicketView(
             [.. ticket.Escalations.Select(e => new EscalationView(DeadlineName(e.Deadline), e.Due, e.At))],
             [.. ticket.Related.Select(r => new RelatedView(r.Fault.ToName(), (int)r.Grade, r.Summary, r.FirstOccurrence, r.LastOccurrence, r.Occurrences, r.Active, r.ClearedAt, r.Evidence))],
             [.. ticket.History.Select(s => new StepView(StepName(s.What), s.Actor, s.At, s.Detail, s.Client))],
+            [.. ticket.FollowUps.Select(f => FollowUpView.From(f, now))],
             ticket.Version);
     }
 
@@ -114,7 +116,28 @@ public sealed record TicketView(
         TicketStepKind.Related => "related",
         TicketStepKind.Rediagnosed => "rediagnosed",
         TicketStepKind.Commented => "commented",
+        TicketStepKind.FollowedUp => "followed_up",
         _ => "regraded",
+    };
+}
+
+/// <summary>
+/// A follow-up task after the repair (<c>verification</c>, <c>survey</c>, <c>return_visit</c>): its deadline, whether it is
+/// open, overdue now, cancelled (the ticket was sent back), or done when, by whom, with what outcome and satisfaction.
+/// </summary>
+public sealed record FollowUpView(string Kind, DateTimeOffset Due, bool Open, bool Overdue, bool Cancelled, DateTimeOffset? DoneAt, string? DoneBy, string? Outcome, int? Satisfaction)
+{
+    public static FollowUpView From(FollowUp followUp, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(followUp);
+        return new(KindName(followUp.Kind), followUp.Due, followUp.IsOpen, followUp.IsOverdue(now), followUp.Cancelled, followUp.DoneAt, followUp.DoneBy, followUp.Outcome, followUp.Satisfaction);
+    }
+
+    public static string KindName(FollowUpKind kind) => kind switch
+    {
+        FollowUpKind.Verification => "verification",
+        FollowUpKind.Survey => "survey",
+        _ => "return_visit",
     };
 }
 

@@ -223,6 +223,21 @@ public sealed class SqliteTicketRepository : ITicketRepository
         return ticket.Ticket;
     }
 
+    public async Task<IReadOnlyList<Ticket>> ListFollowUpsDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await ListAsync(
+            connection,
+            """
+            SELECT t.document FROM tickets t
+            JOIN (SELECT number, min(due) AS first_due FROM ticket_follow_ups WHERE due <= $before GROUP BY number) f ON f.number = t.number
+            ORDER BY f.first_due, t.number
+            LIMIT 1000
+            """,
+            [("$before", dueBefore.ToUnixTimeMilliseconds())],
+            cancellationToken).ConfigureAwait(false);
+    }
+
     public async Task<IReadOnlyList<Ticket>> ListActiveConditionsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -372,6 +387,68 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
     }
 
+    /// <summary>Lists the follow-up tasks the ticket still owes where <see cref="ListFollowUpsDueAsync"/> looks for them.</summary>
+    private static async Task WriteFollowUpsAsync(SqliteConnection connection, SqliteTransaction transaction, Ticket ticket, TicketState? before, CancellationToken cancellationToken)
+    {
+        var open = ticket.OpenFollowUps.ToList();
+        if (before is not null && before.FollowUps.Where(f => f.IsOpen).SequenceEqual(open))
+        {
+            return;
+        }
+
+        await using (var delete = connection.Command(transaction, "DELETE FROM ticket_follow_ups WHERE number = $number", ("$number", ticket.Number.ToString())))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var followUp in open)
+        {
+            await using var insert = connection.Command(
+                transaction,
+                "INSERT INTO ticket_follow_ups (number, kind, due) VALUES ($number, $kind, $due) ON CONFLICT DO UPDATE SET due = excluded.due",
+                ("$number", ticket.Number.ToString()),
+                ("$kind", followUp.Kind.ToString()),
+                ("$due", followUp.Due.ToUnixTimeMilliseconds()));
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Puts the ticket's repair in the case library while it stands; a ticket sent back to the crew leaves it.</summary>
+    private static async Task WriteCaseAsync(SqliteConnection connection, SqliteTransaction transaction, Ticket ticket, TicketState? before, CancellationToken cancellationToken)
+    {
+        if (before is not null && Equals(before.Resolution, ticket.Resolution) && before.Fault == ticket.Fault)
+        {
+            return;
+        }
+
+        await using (var delete = connection.Command(transaction, "DELETE FROM ticket_cases WHERE number = $number", ("$number", ticket.Number.ToString())))
+        {
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (ticket.Resolution is not { } repair || ticket.ResolvedAt is not { } resolvedAt)
+        {
+            return;
+        }
+
+        await using var insert = connection.Command(
+            transaction,
+            """
+            INSERT INTO ticket_cases (number, fault, asset_key, resolved_at, cause, action, parts, note, summary)
+            VALUES ($number, $fault, $asset, $resolved, $cause, $action, $parts, $note, $summary)
+            """,
+            ("$number", ticket.Number.ToString()),
+            ("$fault", ticket.Fault.ToName()),
+            ("$asset", ticket.Asset.Key),
+            ("$resolved", resolvedAt.ToUnixTimeMilliseconds()),
+            ("$cause", repair.Cause),
+            ("$action", repair.Action),
+            ("$parts", string.Join("\n", repair.PartsReplaced)),
+            ("$note", repair.Note ?? ""),
+            ("$summary", ticket.Summary));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task<Ticket?> FindAsync(SqliteConnection connection, TicketNumber number, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         var found = await ListAsync(
@@ -445,6 +522,8 @@ public sealed class SqliteTicketRepository : ITicketRepository
         }
 
         await WriteRelatedAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
+        await WriteFollowUpsAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
+        await WriteCaseAsync(connection, transaction, ticket, before, cancellationToken).ConfigureAwait(false);
 
         await InsertNotificationsAsync(connection, transaction, ticket, cancellationToken).ConfigureAwait(false);
         return before.Version + 1;

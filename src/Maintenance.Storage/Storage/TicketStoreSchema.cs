@@ -53,6 +53,23 @@ internal static class TicketStoreSchema
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ticket_related_by_condition ON ticket_related (asset_key, fault);
 
+        -- The follow-up tasks each ticket still owes (verification, survey, return visit), with their deadlines, so the
+        -- operators' list of what is due is one indexed read.
+        CREATE TABLE IF NOT EXISTS ticket_follow_ups (
+            number TEXT NOT NULL REFERENCES tickets (number),
+            kind TEXT NOT NULL,
+            due INTEGER NOT NULL,
+            PRIMARY KEY (number, kind)
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS ticket_follow_ups_by_due ON ticket_follow_ups (due);
+
+        -- The case library: each repaired ticket's fault, cause, action and parts, searchable as text (trigrams, so that
+        -- Chinese words match inside a sentence as English ones do), while its repair stands.
+        CREATE VIRTUAL TABLE IF NOT EXISTS ticket_cases USING fts5(
+            number UNINDEXED, fault UNINDEXED, asset_key UNINDEXED, resolved_at UNINDEXED,
+            cause, action, parts, note, summary,
+            tokenize = 'trigram');
+
         -- The last number given per service unit and month, taken in the transaction that inserts the ticket,
         -- so a creation rolled back gives its number back.
         CREATE TABLE IF NOT EXISTS ticket_sequences (

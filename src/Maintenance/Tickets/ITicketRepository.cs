@@ -32,6 +32,12 @@ public interface ITicketRepository
     /// </summary>
     Task<Ticket> ChangeAsync(TicketNumber number, Action<Ticket> change, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Tickets that still owe a follow-up task (verification, survey, return visit) due at or before
+    /// <paramref name="dueBefore"/>, the earliest due first: what the operators have to do now or soon.
+    /// </summary>
+    Task<IReadOnlyList<Ticket>> ListFollowUpsDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken);
+
     /// <summary>Tickets not closed whose condition is active: the rule engine rebuilds its state from these at start.</summary>
     Task<IReadOnlyList<Ticket>> ListActiveConditionsAsync(CancellationToken cancellationToken);
 

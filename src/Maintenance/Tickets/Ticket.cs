@@ -12,7 +12,7 @@ namespace Telemetry.Maintenance.Tickets;
 /// <see cref="TicketLifecycleException"/>; the steps that a crew must hear of (opened, escalated, reassigned) leave a
 /// notification in <see cref="PendingNotifications"/> for the store to save with the ticket.
 /// </summary>
-public sealed class Ticket
+public sealed partial class Ticket
 {
     /// <summary>The actor of steps nobody in particular takes (escalations).</summary>
     public const string SystemActor = "system";
@@ -180,7 +180,7 @@ public sealed class Ticket
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         Require(Step, TicketStatus.Acknowledged, TicketStatus.OnSite);
         at = NotBefore(Step, at, OnSiteAt ?? AcknowledgedAt);
-        Apply(state with { Status = TicketStatus.Resolved, ResolvedAt = at, ResolvedBy = actor, Resolution = resolution });
+        Apply(state with { Status = TicketStatus.Resolved, ResolvedAt = at, ResolvedBy = actor, Resolution = resolution, FollowUps = OweVerification(at) });
         var parts = resolution.PartsReplaced.Count == 0 ? "no parts" : string.Join(", ", resolution.PartsReplaced);
         var note = resolution.Note is null ? "" : $"; {resolution.Note}";
         AddStep(TicketStepKind.Resolved, actor, at, $"{resolution.Kind.ToString().ToLowerInvariant()}: {resolution.Cause}; {resolution.Action}; {parts}{note}", client);
@@ -193,7 +193,7 @@ public sealed class Ticket
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         Require(Step, TicketStatus.Resolved);
         at = NotBefore(Step, at, ResolvedAt);
-        Apply(state with { Status = TicketStatus.Closed, ClosedAt = at, ClosedBy = actor, ClosingNote = note });
+        Apply(state with { Status = TicketStatus.Closed, ClosedAt = at, ClosedBy = actor, ClosingNote = note, FollowUps = OweAfterClosing(actor, at, note) });
         AddStep(TicketStepKind.Closed, actor, at, note, client);
     }
 
@@ -539,6 +539,7 @@ public sealed class Ticket
             ClosedBy = null,
             ClosingNote = null,
             Escalations = [],
+            FollowUps = CancelOpenFollowUps(),
         });
         var step = AddStep(TicketStepKind.Reopened, actor, at, detail, client);
         Raise(NotificationKind.Reopened, $"{Number}/reopened/{step}", [Crew ?? options.SupervisorChannel], at, null);

@@ -30,6 +30,15 @@ public sealed record TicketOptions
     /// </summary>
     public TimeSpan SameEventWindow { get; init; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long after the resolution the repair must be verified with the customer (the closing).</summary>
+    public TimeSpan VerificationWithin { get; init; } = TimeSpan.FromHours(48);
+
+    /// <summary>How long after the closing the customer's satisfaction must be asked.</summary>
+    public TimeSpan SurveyWithin { get; init; } = TimeSpan.FromHours(16);
+
+    /// <summary>How long after the closing of a grade 1 or 2 repair the return visit is due.</summary>
+    public TimeSpan ReturnVisitWithin { get; init; } = TimeSpan.FromDays(7);
+
     /// <summary>The alert channel escalations go to besides the crew's (and openings of tickets with no crew).</summary>
     public string SupervisorChannel { get; init; } = "supervisor";
 
@@ -66,6 +75,14 @@ public sealed record TicketOptions
         if (SameEventWindow < TimeSpan.Zero || SameEventWindow > TimeSpan.FromDays(1))
         {
             problems.Add($"SameEventWindow must be between 0 and 1 day, not {SameEventWindow}");
+        }
+
+        foreach (var (name, value) in new[] { ("VerificationWithin", VerificationWithin), ("SurveyWithin", SurveyWithin), ("ReturnVisitWithin", ReturnVisitWithin) })
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(90))
+            {
+                problems.Add($"{name} must be more than 0 and at most 90 days, not {value}");
+            }
         }
 
         if (!Identifiers.IsValid(SupervisorChannel))

@@ -77,6 +77,9 @@ public enum TicketStepKind
 
     /// <summary>A note added by a person; it changes nothing else.</summary>
     Commented,
+
+    /// <summary>A follow-up task done: the customer's survey answered, or the return visit made.</summary>
+    FollowedUp,
 }
 
 /// <summary>One step in a ticket's history: what happened, who did it, when, and the particulars.</summary>

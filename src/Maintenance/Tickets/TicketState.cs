@@ -75,5 +75,7 @@ internal sealed record TicketState
 
     public IReadOnlyList<TicketStep> History { get; init => field = value ?? []; } = [];
 
+    public IReadOnlyList<FollowUp> FollowUps { get; init => field = value ?? []; } = [];
+
     public long Version { get; init; }
 }

@@ -47,6 +47,43 @@ public sealed class TicketActionTests(ApiHost host) : IClassFixture<ApiHost>
     }
 
     [Fact]
+    public async Task After_the_closing_the_survey_and_return_visit_are_listed_as_due_recorded_and_a_bad_satisfaction_is_a_400_naming_it()
+    {
+        var number = await host.FreshTicketAsync("crew-north", Maintenance.Tickets.TicketStatus.Closed);
+        using var operatorClient = host.As("operator.zhang");
+        using var crew = host.As("crew.li");
+
+        var owed = (await ApiHost.JsonAsync(await operatorClient.GetAsync($"/api/tickets/{number}"))).GetProperty("follow_ups").EnumerateArray()
+            .Where(f => f.GetProperty("open").GetBoolean()).Select(f => f.GetProperty("kind").GetString()).ToList();
+        Assert.Equal(["survey", "return_visit"], owed);
+        var due = await ApiHost.JsonAsync(await crew.GetAsync("/api/follow-ups?within_hours=720"));
+        Assert.Contains(due.GetProperty("follow_ups").EnumerateArray(), f => f.GetProperty("number").GetString() == number && f.GetProperty("kind").GetString() == "survey");
+
+        using var refused = await PostAsync(operatorClient, $"/api/tickets/{number}/survey", """{"satisfaction":9}""");
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.True((await ApiHost.JsonAsync(refused)).GetProperty("errors").TryGetProperty("satisfaction", out _));
+        using var bad = await operatorClient.GetAsync("/api/follow-ups?within_hours=-1");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+
+        using var surveyed = await PostAsync(operatorClient, $"/api/tickets/{number}/survey", """{"satisfaction":4,"comment":"lit the same night"}""");
+        Assert.Equal(HttpStatusCode.OK, surveyed.StatusCode);
+        using var visited = await PostAsync(crew, $"/api/tickets/{number}/return-visit", """{"outcome":"all lamps lit"}""");
+        Assert.Equal(HttpStatusCode.OK, visited.StatusCode);
+        var ticket = await ApiHost.JsonAsync(visited);
+        var followUps = ticket.GetProperty("follow_ups").EnumerateArray().ToList();
+        Assert.DoesNotContain(followUps, f => f.GetProperty("open").GetBoolean());
+        var survey = followUps.Single(f => f.GetProperty("kind").GetString() == "survey");
+        Assert.Equal((4, "lit the same night", "operator.zhang"), (survey.GetProperty("satisfaction").GetInt32(), survey.GetProperty("outcome").GetString(), survey.GetProperty("done_by").GetString()));
+        Assert.Equal(["followed_up", "followed_up"], ticket.GetProperty("history").EnumerateArray().TakeLast(2).Select(s => s.GetProperty("what").GetString()));
+
+        // Nothing more is owed: a second survey is a 409, and the ticket is off the list.
+        using var again = await PostAsync(operatorClient, $"/api/tickets/{number}/survey", """{"satisfaction":5}""");
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        var after = await ApiHost.JsonAsync(await operatorClient.GetAsync("/api/follow-ups?within_hours=720"));
+        Assert.DoesNotContain(after.GetProperty("follow_ups").EnumerateArray(), f => f.GetProperty("number").GetString() == number);
+    }
+
+    [Fact]
     public async Task A_cookie_session_is_recorded_as_the_web_client()
     {
         var number = await host.FreshTicketAsync("crew-north");

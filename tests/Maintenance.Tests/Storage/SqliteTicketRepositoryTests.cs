@@ -58,6 +58,37 @@ public sealed class SqliteTicketRepositoryTests : IDisposable
     }
 
     [Fact]
+    public async Task The_follow_ups_a_ticket_owes_are_listed_by_deadline_until_done_and_survive_a_new_store()
+    {
+        var mast = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;
+        var box = (await repository.RecordAsync(Detected(time.GetUtcNow(), asset: new AssetRef("north", "gw-north-01", "box-01"), fault: FaultType.HighEarthResistance), Cancel)).Ticket.Number;
+        var start = time.GetUtcNow();
+        foreach (var number in new[] { mast, box })
+        {
+            await repository.ChangeAsync(number, t => t.Acknowledge("li.wei", start.AddMinutes(5)), Cancel);
+        }
+
+        await repository.ChangeAsync(box, t => t.Resolve(Repair, "li.wei", start.AddHours(1)), Cancel);
+        await repository.ChangeAsync(mast, t => t.Resolve(Repair, "li.wei", start.AddHours(2)), Cancel);
+        await repository.ChangeAsync(mast, t => t.Close("operator.zhang", start.AddHours(3), "verified"), Cancel);
+
+        // The mast owes its survey (due 16 h after closing) and return visit (7 days); the box its verification (48 h).
+        Assert.Empty(await repository.ListFollowUpsDueAsync(start.AddHours(18), Cancel));
+        Assert.Equal(new[] { mast }, (await repository.ListFollowUpsDueAsync(start.AddHours(19), Cancel)).Select(t => t.Number));
+        Assert.Equal(new[] { mast, box }, (await repository.ListFollowUpsDueAsync(start.AddDays(3), Cancel)).Select(t => t.Number));
+
+        await repository.ChangeAsync(mast, t => t.RecordSurvey(5, null, "operator.zhang", start.AddHours(10)), Cancel);
+        var reopened = database.OpenRepository(time);
+        Assert.Equal(new[] { box }, (await reopened.ListFollowUpsDueAsync(start.AddDays(3), Cancel)).Select(t => t.Number));
+        Assert.Equal(new[] { box, mast }, (await reopened.ListFollowUpsDueAsync(start.AddDays(8), Cancel)).Select(t => t.Number));
+
+        await reopened.ChangeAsync(mast, t => t.RecordReturnVisit("repair holds", "li.wei", start.AddDays(2)), Cancel);
+        await reopened.ChangeAsync(box, t => t.Close("operator.zhang", start.AddHours(30), null), Cancel);
+        Assert.Equal(new[] { box }, (await reopened.ListFollowUpsDueAsync(start.AddDays(8), Cancel)).Select(t => t.Number));
+        Assert.Equal([FollowUpKind.Survey], (await reopened.FindAsync(box, Cancel))!.OpenFollowUps.Select(f => f.Kind));
+    }
+
+    [Fact]
     public async Task A_ticket_stored_before_related_conditions_existed_reads_with_none_and_takes_its_next_step()
     {
         var number = (await repository.RecordAsync(Detected(time.GetUtcNow()), Cancel)).Ticket.Number;

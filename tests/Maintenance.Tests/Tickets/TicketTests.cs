@@ -24,6 +24,8 @@ public sealed class TicketTests
         RecordOccurrence,
         RecordCleared,
         Reopen,
+        RecordSurvey,
+        RecordReturnVisit,
     }
 
     [Fact]
@@ -112,6 +114,14 @@ public sealed class TicketTests
     [InlineData(TicketStatus.Acknowledged, Step.Reopen)]
     [InlineData(TicketStatus.OnSite, Step.Reopen)]
     [InlineData(TicketStatus.Resolved, Step.Reopen)]
+    [InlineData(TicketStatus.Open, Step.RecordSurvey)]
+    [InlineData(TicketStatus.Acknowledged, Step.RecordSurvey)]
+    [InlineData(TicketStatus.OnSite, Step.RecordSurvey)]
+    [InlineData(TicketStatus.Resolved, Step.RecordSurvey)]
+    [InlineData(TicketStatus.Open, Step.RecordReturnVisit)]
+    [InlineData(TicketStatus.Acknowledged, Step.RecordReturnVisit)]
+    [InlineData(TicketStatus.OnSite, Step.RecordReturnVisit)]
+    [InlineData(TicketStatus.Resolved, Step.RecordReturnVisit)]
     public void Illegal_move_throws_naming_ticket_status_and_step_and_changes_nothing(TicketStatus status, Step step)
     {
         var ticket = Opened();
@@ -446,6 +456,8 @@ public sealed class TicketTests
             case Step.RecordOccurrence: ticket.RecordOccurrence(Detected(at)); break;
             case Step.RecordCleared: ticket.RecordCleared(Cleared(at)); break;
             case Step.Reopen: ticket.Reopen("lamps dark again", "operator.zhang", at); break;
+            case Step.RecordSurvey: ticket.RecordSurvey(5, null, "operator.zhang", at); break;
+            case Step.RecordReturnVisit: ticket.RecordReturnVisit("repair holds", "li.wei", at); break;
             default: throw new ArgumentOutOfRangeException(nameof(step), step, null);
         }
     }

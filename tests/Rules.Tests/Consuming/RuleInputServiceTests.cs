@@ -185,6 +185,8 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
 
         public Task<Ticket> ChangeAsync(TicketNumber number, Action<Ticket> change, CancellationToken cancellationToken) => inner.ChangeAsync(number, change, cancellationToken);
 
+        public Task<IReadOnlyList<Ticket>> ListFollowUpsDueAsync(DateTimeOffset dueBefore, CancellationToken cancellationToken) => inner.ListFollowUpsDueAsync(dueBefore, cancellationToken);
+
         public Task<IReadOnlyList<Ticket>> ListActiveConditionsAsync(CancellationToken cancellationToken) => inner.ListActiveConditionsAsync(cancellationToken);
 
         public Task<IReadOnlyList<Ticket>> ListUnescalatedBreachesAsync(DateTimeOffset now, CancellationToken cancellationToken) => inner.ListUnescalatedBreachesAsync(now, cancellationToken);

@@ -20,6 +20,8 @@ public enum WorkStep
     Close,
     Reopen,
     Regrade,
+    Survey,
+    ReturnVisit,
 }
 
 /// <summary>What a resolve form holds.</summary>
@@ -44,6 +46,14 @@ public sealed class ReassignInput
 
     /// <summary>The zone's JSON name; null keeps the ticket's.</summary>
     public string? Zone { get; set; }
+}
+
+/// <summary>What a survey form holds.</summary>
+public sealed class SurveyInput
+{
+    public int? Satisfaction { get; set; }
+
+    public string? Comment { get; set; }
 }
 
 /// <summary>What a regrade form holds.</summary>
@@ -80,7 +90,7 @@ public sealed class TicketSteps(
     /// <summary>The policy each step needs, as the Api's endpoint of the same step.</summary>
     public static string PolicyOf(WorkStep step) => step switch
     {
-        WorkStep.Acknowledge or WorkStep.Arrive or WorkStep.Resolve => Policies.WorkTickets,
+        WorkStep.Acknowledge or WorkStep.Arrive or WorkStep.Resolve or WorkStep.ReturnVisit => Policies.WorkTickets,
         WorkStep.Comment => Policies.CommentOnTickets,
         WorkStep.Regrade => Policies.RegradeTickets,
         _ => Policies.DispatchTickets,
@@ -93,7 +103,7 @@ public sealed class TicketSteps(
         WorkStep.Arrive => status == "acknowledged",
         WorkStep.Resolve => status is "acknowledged" or "on_site",
         WorkStep.Close => status == "resolved",
-        WorkStep.Reopen => status == "closed",
+        WorkStep.Reopen or WorkStep.Survey or WorkStep.ReturnVisit => status == "closed",
         WorkStep.Reassign or WorkStep.Regrade => status is "open" or "acknowledged" or "on_site",
         _ => true,
     };
@@ -114,13 +124,49 @@ public sealed class TicketSteps(
         var allowed = new List<WorkStep>();
         foreach (var step in Enum.GetValues<WorkStep>())
         {
-            if (StateAllows(step, ticket.Status) && (await authorization.AuthorizeAsync(user, PolicyOf(step))).Succeeded)
+            if (StateAllows(step, ticket.Status) && FollowUpAllows(step, ticket) && (await authorization.AuthorizeAsync(user, PolicyOf(step))).Succeeded)
             {
                 allowed.Add(step);
             }
         }
 
         return allowed;
+    }
+
+    /// <summary>A survey or return visit only while the ticket owes it.</summary>
+    public static bool FollowUpAllows(WorkStep step, TicketView ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        return step switch
+        {
+            WorkStep.Survey => ticket.FollowUps.Any(f => f is { Open: true, Kind: "survey" }),
+            WorkStep.ReturnVisit => ticket.FollowUps.Any(f => f is { Open: true, Kind: "return_visit" }),
+            _ => true,
+        };
+    }
+
+    public Task<StepOutcome> SurveyAsync(ClaimsPrincipal user, TicketView ticket, SurveyInput input, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var comment = Check(problems, "comment", input.Comment, required: false, ActionBody.MaxText);
+        if (input.Satisfaction is not (>= FollowUp.LowestSatisfaction and <= FollowUp.HighestSatisfaction))
+        {
+            problems["satisfaction"] = text["Field.Required"];
+        }
+
+        return problems.Count > 0
+            ? Task.FromResult(new StepOutcome(null, null, false, problems))
+            : TakeAsync(user, ticket, WorkStep.Survey, "survey", (t, by) => t.RecordSurvey(input.Satisfaction!.Value, comment, by.Actor, by.At, by.Client), cancellationToken);
+    }
+
+    public Task<StepOutcome> ReturnVisitAsync(ClaimsPrincipal user, TicketView ticket, string? outcome, CancellationToken cancellationToken)
+    {
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var checkedOutcome = Check(problems, "outcome", outcome, required: true, ActionBody.MaxText);
+        return problems.Count > 0
+            ? Task.FromResult(new StepOutcome(null, null, false, problems))
+            : TakeAsync(user, ticket, WorkStep.ReturnVisit, "return-visit", (t, by) => t.RecordReturnVisit(checkedOutcome!, by.Actor, by.At, by.Client), cancellationToken);
     }
 
     public Task<StepOutcome> AcknowledgeAsync(ClaimsPrincipal user, TicketView ticket, CancellationToken cancellationToken) =>
