@@ -9,6 +9,7 @@ using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Maintenance.Tickets;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Mqtt;
 using Telemetry.Rules.Alerts;
 using Telemetry.Rules.Configuration;
@@ -17,6 +18,7 @@ using Telemetry.Rules.Escalation;
 using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Planning;
 using Telemetry.Rules.Ticketing;
 
 var builder = ServiceHost.CreateBuilder(args, "Rules");
@@ -86,6 +88,10 @@ builder.Services.AddSingleton(sp => new RuleEngine(
     sp.GetRequiredService<RuleSet>()));
 builder.Services.AddSingleton<TicketRecorder>();
 builder.Services.AddSingleton<EscalationSweep>();
+builder.Services.AddSingleton<IWorkOrderStore>(sp => new SqliteWorkOrderStore(sp.GetRequiredService<SqliteDatabase>()));
+builder.Services.AddSingleton<IMaintenanceIntervalStore>(sp => new SqliteMaintenanceIntervalStore(sp.GetRequiredService<SqliteDatabase>()));
+builder.Services.AddSingleton(sp => new WorkOrderScheduler(
+    sp.GetRequiredService<IWorkOrderStore>(), sp.GetRequiredService<IMaintenanceIntervalStore>(), sp.GetRequiredService<TimeProvider>(), settings.WorkOrderHorizon));
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(
     settings.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddHttpClient(AlertDispatcher.HttpClientName);
@@ -106,10 +112,19 @@ if (timelineSettings.Url is { } influxUrl)
 
 builder.Services.AddHostedService<RuleInputService>();
 builder.Services.AddHostedService<AlertDispatcher>();
-builder.Services.AddQuartz(quartz => quartz.ScheduleJob<EscalationJob>(
-    trigger => trigger.WithIdentity("escalation-sweep").StartNow()
-        .WithSimpleSchedule(s => s.WithInterval(settings.EscalationInterval).RepeatForever()),
-    job => job.WithIdentity(EscalationJob.Key)));
+builder.Services.AddQuartz(quartz =>
+{
+    quartz.ScheduleJob<EscalationJob>(
+        trigger => trigger.WithIdentity("escalation-sweep").StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(settings.EscalationInterval).RepeatForever()),
+        job => job.WithIdentity(EscalationJob.Key));
+
+    // At start (catching up whatever fell due while Rules was down) and then on its interval.
+    quartz.ScheduleJob<WorkOrderScheduleJob>(
+        trigger => trigger.WithIdentity("work-order-schedule").StartNow()
+            .WithSimpleSchedule(s => s.WithInterval(settings.WorkOrderInterval).RepeatForever()),
+        job => job.WithIdentity(WorkOrderScheduleJob.Key));
+});
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();

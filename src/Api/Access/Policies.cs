@@ -43,6 +43,18 @@ public static class Policies
     /// <summary>Reads thresholds and service-level terms with their history: every role.</summary>
     public const string ReadSettings = "read_settings";
 
+    /// <summary>Planned maintenance work orders: who may see them (a crew member its own crews' only).</summary>
+    public const string ReadWorkOrders = "read_work_orders";
+
+    /// <summary>Start, complete and skip work orders: crews (their own crews'), operators on a crew's behalf.</summary>
+    public const string WorkWorkOrders = "work_work_orders";
+
+    /// <summary>Change the intervals of planned maintenance.</summary>
+    public const string ChangeIntervals = "change_intervals";
+
+    /// <summary>Declare extreme weather, which orders special patrols.</summary>
+    public const string DeclareWeather = "declare_weather";
+
     /// <summary>Changes thresholds and backtests proposed ones: engineers and admins.</summary>
     public const string ChangeThresholds = "change_thresholds";
 
@@ -132,6 +144,10 @@ public static class Policies
             .AddPolicy(DispatchTickets, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
             .AddPolicy(RegradeTickets, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
             .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadWorkOrders, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(WorkWorkOrders, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Admin)))
+            .AddPolicy(ChangeIntervals, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
+            .AddPolicy(DeclareWeather, p => p.RequireRole(Names(Role.Operator, Role.Admin)))
             .AddPolicy(ReadSettings, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(ChangeThresholds, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
             .AddPolicy(ChangeServiceLevels, p => p.RequireRole(Names(Role.Admin)))

@@ -26,6 +26,10 @@ public static class RequestExamples
         ["POST api/thresholds/backtest"] = """{"changes":[{"parameter":"lamps.outage_ratio","scope":"site:north","value":0.3}],"from":"2026-11-21T00:00:00+08:00","to":"2026-11-22T00:00:00+08:00"}""",
         ["POST api/sites/{site}/devices/{device}/commands"] = """{"action":"switch","circuit":1,"on":false}""",
         ["POST api/sites/{site}/commands/switch"] = """{"on":false}""",
+        ["POST api/work-orders/{number}/complete"] = """{"checklist":{"earth_connection":true,"corrosion":false},"readings":{"earth_resistance_ohm":3.2},"note":"rust at the base flange, painted"}""",
+        ["POST api/work-orders/{number}/skip"] = """{"reason":"mast cordoned off for road works until Friday"}""",
+        ["PUT api/work-orders/intervals/{task}"] = """{"times":3,"per":"year","reason":"coastal site: lanterns salt up faster"}""",
+        ["POST api/work-orders/extreme-weather"] = """{"site":"demo","expected":"2027-07-23","description":"typhoon warning: gusts over 30 m/s"}""",
     };
 
     /// <summary>The routes with an example body, as <c>METHOD route</c> (the route without its leading slash).</summary>

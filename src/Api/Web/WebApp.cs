@@ -11,6 +11,7 @@ using Telemetry.Api.Access;
 using Telemetry.Api.Web.Admin;
 using Telemetry.Api.Web.Devices;
 using Telemetry.Api.Web.Engineering;
+using Telemetry.Api.Web.Maintenance;
 using Telemetry.Api.Web.Operator;
 using Telemetry.Api.Web.Reports;
 using Telemetry.Api.Web.Tickets;
@@ -57,6 +58,7 @@ public static class WebApp
         services.AddAdminPages();
         services.AddTicketPages();
         services.AddReportsPages();
+        services.AddMaintenancePages();
         services.Configure<RequestLocalizationOptions>(o =>
         {
             o.DefaultRequestCulture = new RequestCulture(Cultures[0]);

@@ -18,6 +18,9 @@ public sealed record Site
     /// <summary>The local time zone (an IANA id such as <c>Asia/Shanghai</c>), in which schedules and controller clocks run.</summary>
     public required TimeZoneInfo TimeZone { get; init; }
 
+    /// <summary>The public holidays of the site's calendar, in date order: special patrols before each, no working day within.</summary>
+    public IReadOnlyList<SiteHoliday> Holidays { get; init; } = [];
+
     /// <summary>The edge gateways of the site.</summary>
     public required IReadOnlyList<SiteGateway> Gateways { get; init; }
 
@@ -32,6 +35,20 @@ public sealed record Site
 
     /// <summary>The device called <paramref name="id"/> (device ids are unique in a site), or null.</summary>
     public SiteDevice? FindDevice(string id) => Devices.FirstOrDefault(d => d.Id == id);
+
+    /// <summary>Whether <paramref name="date"/> is a working day: Monday to Friday and not within a holiday.</summary>
+    public bool IsWorkingDay(DateOnly date) =>
+        date.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !Holidays.Any(h => h.Contains(date));
+}
+
+/// <summary>A public holiday of a site's calendar, one day or several.</summary>
+/// <param name="Name">What people call it (<c>春节</c>).</param>
+/// <param name="From">Its first day.</param>
+/// <param name="To">Its last day (equal to <paramref name="From"/> for one day).</param>
+public sealed record SiteHoliday(string Name, DateOnly From, DateOnly To)
+{
+    /// <summary>Whether <paramref name="date"/> is one of the holiday's days.</summary>
+    public bool Contains(DateOnly date) => date >= From && date <= To;
 }
 
 /// <summary>One edge gateway: its broker connection, its field links, and the devices it polls.</summary>

@@ -64,6 +64,7 @@ internal sealed partial class SiteBuilder
         var latitude = Coordinate(document.Latitude, "$.latitude", 90, required: true);
         var longitude = Coordinate(document.Longitude, "$.longitude", 180, required: true);
         var timeZone = ParseTimeZone(document.TimeZone);
+        var holidays = BuildHolidays(document.Holidays);
 
         var gateways = new List<SiteGateway>();
         if (document.Gateways is null || document.Gateways.Count == 0)
@@ -106,9 +107,65 @@ internal sealed partial class SiteBuilder
             Latitude = latitude!.Value,
             Longitude = longitude!.Value,
             TimeZone = timeZone!,
+            Holidays = holidays,
             Gateways = gateways,
             Source = source,
         };
+    }
+
+    private List<SiteHoliday> BuildHolidays(List<HolidayDocument>? documents)
+    {
+        var holidays = new List<SiteHoliday>();
+        for (var i = 0; i < (documents?.Count ?? 0); i++)
+        {
+            var path = $"$.holidays[{i}]";
+            var document = documents![i];
+            if (document is null)
+            {
+                Error(path, SiteRule.MalformedJson, "a holiday must be an object, not null");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(document.Name))
+            {
+                Error($"{path}.name", SiteRule.InvalidHoliday, "a holiday needs a 'name'");
+            }
+
+            var from = HolidayDate(document.From, $"{path}.from", "from");
+            var to = document.To is null ? from : HolidayDate(document.To, $"{path}.to", "to");
+            if (from is null || to is null || string.IsNullOrWhiteSpace(document.Name))
+            {
+                continue;
+            }
+
+            if (to < from)
+            {
+                Error($"{path}.to", SiteRule.InvalidHoliday, $"holiday '{document.Name}' ends ({to:yyyy-MM-dd}) before it starts ({from:yyyy-MM-dd})");
+                continue;
+            }
+
+            var holiday = new SiteHoliday(document.Name, from.Value, to.Value);
+            if (holidays.FirstOrDefault(h => h.From <= holiday.To && holiday.From <= h.To) is { } other)
+            {
+                Error(path, SiteRule.InvalidHoliday, $"holiday '{holiday.Name}' overlaps '{other.Name}'");
+                continue;
+            }
+
+            holidays.Add(holiday);
+        }
+
+        return [.. holidays.OrderBy(h => h.From)];
+    }
+
+    private DateOnly? HolidayDate(string? text, string path, string field)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        Error(path, SiteRule.InvalidHoliday, $"holiday '{field}' must be a date written yyyy-MM-dd, not '{text}'");
+        return null;
     }
 
     private TimeZoneInfo? ParseTimeZone(string? text)
@@ -579,6 +636,7 @@ internal sealed partial class SiteBuilder
             Location = location,
             CrewZone = zone,
             Crew = document.Crew,
+            DualSupply = document.DualSupply ?? false,
             Circuits = circuits,
         };
     }

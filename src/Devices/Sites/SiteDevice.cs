@@ -42,6 +42,9 @@ public sealed record SiteDevice
     /// <summary>The crew whose alerts carry the device's tickets (<c>lighting/alerts/{crew}</c>), if assigned.</summary>
     public string? Crew { get; init; }
 
+    /// <summary>Whether the device (a distribution box) is fed from two supplies with a changeover, which is tested every 6 months.</summary>
+    public bool DualSupply { get; init; }
+
     /// <summary>The circuits the site describes (number, name, lamps), in number order; empty when the file gives none.</summary>
     public IReadOnlyList<SiteCircuit> Circuits { get; init; } = [];
 

@@ -21,7 +21,18 @@ internal sealed class SiteDocument
 
     public string? TimeZone { get; init; }
 
+    public List<HolidayDocument>? Holidays { get; init; }
+
     public List<GatewayDocument>? Gateways { get; init; }
+}
+
+internal sealed class HolidayDocument
+{
+    public string? Name { get; init; }
+
+    public string? From { get; init; }
+
+    public string? To { get; init; }
 }
 
 internal sealed class GatewayDocument
@@ -132,6 +143,8 @@ internal sealed class DeviceDocument
     public string? CrewZone { get; init; }
 
     public string? Crew { get; init; }
+
+    public bool? DualSupply { get; init; }
 
     public List<CircuitDocument>? Circuits { get; init; }
 }

@@ -89,4 +89,7 @@ public enum SiteRule
 
     /// <summary>A file or serial device path that cannot name a file (it holds a NUL character).</summary>
     InvalidPath,
+
+    /// <summary>A holiday without a name, with a date that is not <c>yyyy-MM-dd</c>, ending before it starts, or overlapping another.</summary>
+    InvalidHoliday,
 }

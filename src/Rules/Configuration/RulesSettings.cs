@@ -32,6 +32,12 @@ public sealed class RulesSettings
     /// <summary>How often the escalation job looks for breached deadlines.</summary>
     public TimeSpan EscalationInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often the work order job schedules planned maintenance through the horizon ahead.</summary>
+    public TimeSpan WorkOrderInterval { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How far ahead planned maintenance work orders are made (domain section 5), so crews see the coming days.</summary>
+    public TimeSpan WorkOrderHorizon { get; set; } = TimeSpan.FromDays(14);
+
     /// <summary>How often learned state (current baselines) is saved, besides at shutdown.</summary>
     public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -104,6 +110,7 @@ public sealed class RulesSettings
         {
             ("TickInterval", TickInterval, TimeSpan.FromMilliseconds(50)),
             ("EscalationInterval", EscalationInterval, TimeSpan.FromSeconds(1)),
+            ("WorkOrderInterval", WorkOrderInterval, TimeSpan.FromSeconds(1)),
             ("StateSaveInterval", StateSaveInterval, TimeSpan.FromSeconds(1)),
             ("SiteCheckInterval", SiteCheckInterval, TimeSpan.FromMilliseconds(100)),
             ("SettingsPollInterval", SettingsPollInterval, TimeSpan.FromMilliseconds(50)),
@@ -113,6 +120,11 @@ public sealed class RulesSettings
             {
                 yield return $"Rules:{name} {value} must be between {least} and 01:00:00";
             }
+        }
+
+        if (WorkOrderHorizon < TimeSpan.FromDays(1) || WorkOrderHorizon > TimeSpan.FromDays(366))
+        {
+            yield return $"Rules:WorkOrderHorizon {WorkOrderHorizon} must be between 1.00:00:00 and 366.00:00:00";
         }
 
         if (MaxPayloadBytes is < 1024 or > 64 * 1024 * 1024)

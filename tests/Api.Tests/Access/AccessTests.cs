@@ -80,6 +80,18 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "GET", "/api/reports/monthly.xlsx?month=2026-11&crew=crew-north", null, Everyone },
         { "GET", "/api/reports/fault-analysis?half=2026-H2", null, "operator.zhang engineer.wang admin.chen" },
         { "GET", "/api/reports/fault-analysis?half=2026-H2&crew=crew-north", null, Everyone },
+        { "GET", "/api/work-orders?crew=crew-north", null, Everyone },
+        { "GET", "/api/work-orders?crew=crew-central", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/work-orders/{planned-order-north}", null, Everyone },
+        { "GET", "/api/work-orders/{planned-order-central}", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/work-orders/intervals", null, Everyone },
+        { "POST", "/api/work-orders/{planned-order-north}/start", null, "operator.zhang crew.li admin.chen" },
+        { "POST", "/api/work-orders/{planned-order-central}/start", null, "operator.zhang admin.chen" },
+        { "POST", "/api/work-orders/{started-order-north}/complete", """{"checklist":{"lanterns_cleaned":true,"terminals_tightened":true},"readings":{}}""", "operator.zhang crew.li admin.chen" },
+        { "POST", "/api/work-orders/{started-order-central}/complete", """{"checklist":{"lanterns_cleaned":true,"terminals_tightened":true}}""", "operator.zhang admin.chen" },
+        { "POST", "/api/work-orders/{planned-order-north}/skip", """{"reason":"road closed"}""", "operator.zhang crew.li admin.chen" },
+        { "PUT", "/api/work-orders/intervals/rcd_fuse_check", """{"times":1,"per":"month","reason":"role matrix"}""", "engineer.wang admin.chen" },
+        { "POST", "/api/work-orders/extreme-weather", """{"site":"demo","expected":"{today}","description":"typhoon warning"}""", "operator.zhang admin.chen" },
     };
 
     [Fact]

@@ -9,6 +9,7 @@ using Telemetry.Devices.Sites;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Testing;
 
 namespace Telemetry.Api.Tests.Access;
@@ -134,13 +135,34 @@ public sealed class ApiHost : IAsyncLifetime
         return number;
     }
 
+    /// <summary>
+    /// A new lantern-cleaning work order of the demo plant's street controller <c>sc-05</c> (crew <c>crew-north</c>, the
+    /// crew members') or <c>sc-01</c> (<c>crew-central</c>), started when <paramref name="started"/>.
+    /// </summary>
+    public async Task<string> FreshWorkOrderAsync(string crew, bool started)
+    {
+        var store = Factory.Services.GetRequiredService<IWorkOrderStore>();
+        var device = crew == "north" ? "sc-05" : "sc-01";
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(3);
+        var planned = new PlannedWorkOrder(new AssetRef("demo", "gw-demo-01", device), Contracts.DeviceFamily.StreetController, MaintenanceTask.LanternCleaning,
+            $"matrix-{Interlocked.Increment(ref devices)}", due, new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), $"crew-{crew}", CrewZone.Inner);
+        var order = (await store.AddAsync([planned], DateTimeOffset.UtcNow, CancellationToken.None)).Single();
+        if (started)
+        {
+            await store.ChangeAsync(order.Number, o => o.Start($"crew-{crew}", DateTimeOffset.UtcNow), CancellationToken.None);
+        }
+
+        return order.Number.ToString();
+    }
+
     /// <summary>A device name no ticket of this host has used yet.</summary>
     public string NewDevice() => $"mast-{100 + Interlocked.Increment(ref devices)}";
 
     /// <summary>Resolves the placeholders of a role-matrix path or body: <c>{north}</c>, <c>{east}</c>, <c>{device}</c>, and <c>{fresh-north}</c>, <c>{acknowledged-east}</c>... for a new ticket in that status.</summary>
     public async Task<string> ResolveAsync(string text)
     {
-        text = text.Replace("{north}", NorthTicket, StringComparison.Ordinal).Replace("{east}", EastTicket, StringComparison.Ordinal);
+        text = text.Replace("{north}", NorthTicket, StringComparison.Ordinal).Replace("{east}", EastTicket, StringComparison.Ordinal)
+            .Replace("{today}", DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
         if (text.Contains("{device}", StringComparison.Ordinal))
         {
             text = text.Replace("{device}", NewDevice(), StringComparison.Ordinal);
@@ -158,6 +180,18 @@ public sealed class ApiHost : IAsyncLifetime
                 if (text.Contains(placeholder, StringComparison.Ordinal))
                 {
                     text = text.Replace(placeholder, await FreshTicketAsync($"crew-{crew}", status), StringComparison.Ordinal);
+                }
+            }
+        }
+
+        foreach (var crew in new[] { "north", "central" })
+        {
+            foreach (var started in new[] { false, true })
+            {
+                var placeholder = $"{{{(started ? "started" : "planned")}-order-{crew}}}";
+                if (text.Contains(placeholder, StringComparison.Ordinal))
+                {
+                    text = text.Replace(placeholder, await FreshWorkOrderAsync(crew, started), StringComparison.Ordinal);
                 }
             }
         }

@@ -81,14 +81,15 @@ public sealed class OpenApiDocumentTests(ApiHost host) : IClassFixture<ApiHost>
             Assert.True(operation["requestBody"]?["content"]?["application/json"]?["example"] is JsonObject, $"{key} shows an example body");
         }
 
-        // Sent as an admin to a real ticket, site and device, no example is a 400 (a renamed or unknown field would be)
+        // Sent as an admin to a real ticket (or work order), site, device and task, no example is a 400 (a renamed or unknown field would be)
         // nor a 500; what the state refuses (a 409, a 401 for the example's password, a 503 without a broker) is fine.
         using var admin = host.As("admin.chen");
         foreach (var route in RequestExamples.Routes)
         {
             var method = route[..route.IndexOf(' ', StringComparison.Ordinal)];
             var path = "/" + route[(method.Length + 1)..]
-                .Replace("{number}", await host.ResolveAsync("{fresh-north}"), StringComparison.Ordinal)
+                .Replace("{number}", await host.ResolveAsync(route.Contains("work-orders", StringComparison.Ordinal) ? "{started-order-north}" : "{fresh-north}"), StringComparison.Ordinal)
+                .Replace("{task}", "lantern_cleaning", StringComparison.Ordinal)
                 .Replace("{site}", "demo", StringComparison.Ordinal)
                 .Replace("{device}", "sc-06", StringComparison.Ordinal);
             var example = RequestExamples.For(method, route[(method.Length + 1)..])!;

@@ -193,6 +193,33 @@ public sealed class SiteLoaderTests
     }
 
     [Fact]
+    public void Holidays_and_a_dual_supply_are_read_and_make_their_days_no_working_days()
+    {
+        var site = SiteLoader.Parse(TestSites.Changed(s =>
+        {
+            s["holidays"] = JsonNode.Parse("""[{"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}, {"name": "元旦", "from": "2027-01-01"}]""");
+            TestSites.Device(s, 0)["dual_supply"] = true;
+        }), TestSites.Source, TestSites.Profiles, TestSites.Options);
+
+        Assert.Equal([new SiteHoliday("元旦", new DateOnly(2027, 1, 1), new DateOnly(2027, 1, 1)), new SiteHoliday("国庆节", new DateOnly(2027, 10, 1), new DateOnly(2027, 10, 7))], site.Holidays);
+        Assert.False(site.IsWorkingDay(new DateOnly(2027, 10, 4)));
+        Assert.False(site.IsWorkingDay(new DateOnly(2027, 10, 9)));
+        Assert.True(site.IsWorkingDay(new DateOnly(2027, 10, 8)));
+        Assert.True(site.Devices.First().DualSupply);
+        Assert.False(TestSites.Load().Devices.First().DualSupply);
+    }
+
+    [Theory]
+    [InlineData("""[{"from": "2027-10-01"}]""", "$.holidays[0].name")]
+    [InlineData("""[{"name": "x", "from": "2027-13-01"}]""", "$.holidays[0].from")]
+    [InlineData("""[{"name": "x", "from": "2027-10-05", "to": "2027-10-01"}]""", "$.holidays[0].to")]
+    [InlineData("""[{"name": "x", "from": "2027-10-01", "to": "2027-10-07"}, {"name": "y", "from": "2027-10-07"}]""", "$.holidays[1]")]
+    public void A_broken_holiday_is_refused_naming_its_path(string holidays, string path)
+    {
+        Assert.Contains(TestSites.Errors(TestSites.Changed(s => s["holidays"] = JsonNode.Parse(holidays))), e => e.Rule == SiteRule.InvalidHoliday && e.Path == path);
+    }
+
+    [Fact]
     public void Circuit_lamps_must_add_up_to_the_device_lamps()
     {
         var errors = TestSites.Errors(TestSites.Changed(s => TestSites.Device(s, 0)["lamps_installed"] = 40));

@@ -23,6 +23,7 @@ public sealed class SiteSchemaTests
         var json = TestSites.Changed(s =>
         {
             s["$schema"] = "./site.schema.json";
+            s["holidays"] = JsonNode.Parse("""[{"name": "国庆节", "from": "2027-10-01", "to": "2027-10-07"}]""");
             TestSites.Gateway(s)["name"] = "North gateway";
             TestSites.Gateway(s)["mqtt"] = JsonNode.Parse("""{"host": "h", "port": 8883, "tls": {"ca_file": "a", "cert_file": "b", "key_file": "c"}, "username": "u", "password": "p"}""");
             TestSites.Link(s, 0)["tcp"]!["response_timeout_ms"] = 900;
@@ -30,10 +31,12 @@ public sealed class SiteSchemaTests
             TestSites.Link(s, 1)["rtu"]!["inter_frame_gap_ms"] = 4;
             TestSites.Device(s, 0)["name"] = "Cabinet 1";
             TestSites.Device(s, 0)["lamps_installed"] = 36;
+            TestSites.Device(s, 0)["dual_supply"] = false;
         });
         var gateway = JsonNode.Parse(json)!["gateways"]![0]!;
 
         Assert.Equal(Properties(Schema), JsonNode.Parse(json)!.AsObject().Select(p => p.Key).ToHashSet());
+        Assert.Equal(Properties(Schema["properties"]!["holidays"]!["items"]!), JsonNode.Parse(json)!["holidays"]![0]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(Properties(Definition("gateway")), gateway.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(Properties(Definition("mqtt")).Except(["password_env"]).ToHashSet(), gateway["mqtt"]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(Properties(Definition("mqtt")["properties"]!["tls"]!), gateway["mqtt"]!["tls"]!.AsObject().Select(p => p.Key).ToHashSet());
