@@ -8,7 +8,7 @@ namespace Telemetry.Web.Tests.Tickets;
 /// and the repair then shown on the next ticket of the same fault.
 /// </summary>
 [Collection(WebCollection.Name)]
-public sealed class FollowUpTests(WebFixture web)
+public sealed class FollowUpTests(WebFixture web, Xunit.Abstractions.ITestOutputHelper output)
 {
     [Fact]
     public async Task An_operator_sees_the_survey_and_return_visit_owed_after_a_closing_and_records_the_survey_with_a_bad_then_good_form()
@@ -62,6 +62,10 @@ public sealed class FollowUpTests(WebFixture web)
         var repair = page.Locator($"[data-testid=past-repairs] [data-case='{number}']");
         await Assertions.Expect(repair).ToContainTextAsync("phase relay stuck");
         await Assertions.Expect(repair).ToContainTextAsync("relay replaced");
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
+        await page.GotoAsync("/follow-ups");
+        await Assertions.Expect(page.GetByTestId("follow-up-table")).ToBeVisibleAsync();
+        await Accessibility.AssertNoSeriousViolationsAsync(page, output);
     }
 
     private async Task PostAsync(string path, object body)
