@@ -35,5 +35,9 @@ public sealed class CaseLibraryTests(ApiHost host) : IClassFixture<ApiHost>
 
         using var missing = await crew.GetAsync("/api/tickets/YW2001-9999/similar-cases");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        // After the refused queries, a valid one is answered as before.
+        var again = await ApiHost.JsonAsync(await crew.GetAsync("/api/cases?fault=mast_outage&limit=200&q=" + Uri.EscapeDataString("防盗锁")));
+        Assert.Contains(again.GetProperty("cases").EnumerateArray(), c => c.GetProperty("number").GetString() == repaired);
     }
 }
