@@ -23,6 +23,7 @@ public static class WorkOrderEndpoints
         services.AddSingleton<IWorkOrderStore>(sp => new SqliteWorkOrderStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<IMaintenanceIntervalStore>(sp => new SqliteMaintenanceIntervalStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddSingleton<WorkOrderCompletion>();
+        services.AddSingleton<IntervalChanges>();
         return services;
     }
 
@@ -197,56 +198,21 @@ public static class WorkOrderEndpoints
         }
     }
 
-    private static async Task<Ok<IReadOnlyList<IntervalView>>> IntervalsAsync(IMaintenanceIntervalStore intervals, CancellationToken cancellationToken)
-    {
-        var inForce = await intervals.LoadAsync(cancellationToken);
-        var history = await intervals.HistoryAsync(null, 1000, cancellationToken);
-        return TypedResults.Ok<IReadOnlyList<IntervalView>>([.. MaintenanceTasks.Recurring.Select(t =>
-        {
-            var last = history.FirstOrDefault(c => c.Task == t);
-            return new IntervalView(t.ToName(), inForce[t].Times, inForce[t].Per.ToString().ToLowerInvariant(), last?.Version, last?.Actor, last?.At, last?.Reason);
-        })]);
-    }
+    private static async Task<Ok<IReadOnlyList<IntervalView>>> IntervalsAsync(IntervalChanges intervals, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await intervals.InForceAsync(cancellationToken));
 
     private static async Task<Results<Ok<IntervalView>, ProblemHttpResult>> SetIntervalAsync(
-        string task, IntervalBody body, ClaimsPrincipal user, IMaintenanceIntervalStore intervals, TimeProvider clock, CancellationToken cancellationToken)
+        string task, IntervalBody body, ClaimsPrincipal user, IntervalChanges intervals, CancellationToken cancellationToken)
     {
-        var problems = new Dictionary<string, string[]>();
-        if (!MaintenanceTasks.TryParse(task, out var parsed))
+        var outcome = await intervals.ApplyAsync(task, body, Actor(user), cancellationToken);
+        if (outcome.UnknownTask)
         {
             return TypedResults.Problem(title: "No such task", detail: $"'{task}' is not a maintenance task", statusCode: StatusCodes.Status404NotFound);
         }
 
-        if (body?.Times is not { } times)
-        {
-            problems["times"] = ["required"];
-            times = 0;
-        }
-
-        if (!Enum.TryParse<IntervalPeriod>(body?.Per, ignoreCase: true, out var per) || body!.Per!.Any(char.IsDigit))
-        {
-            problems["per"] = ["must be week, month or year"];
-        }
-
-        if (string.IsNullOrWhiteSpace(body?.Reason) || body.Reason.Length > 500)
-        {
-            problems["reason"] = ["required, at most 500 characters"];
-        }
-
-        if (problems.Count == 0)
-        {
-            try
-            {
-                var change = await intervals.ApplyAsync(parsed, new MaintenanceInterval(times, per), Actor(user), body!.Reason, clock.GetUtcNow(), cancellationToken);
-                return TypedResults.Ok(new IntervalView(parsed.ToName(), times, per.ToString().ToLowerInvariant(), change.Version, change.Actor, change.At, change.Reason));
-            }
-            catch (MaintenanceIntervalException ex)
-            {
-                problems["times"] = [.. ex.Problems];
-            }
-        }
-
-        return TypedResults.Problem(new HttpValidationProblemDetails(problems) { Title = "The interval is invalid", Status = StatusCodes.Status400BadRequest });
+        return outcome.Applied is { } applied
+            ? TypedResults.Ok(applied)
+            : TypedResults.Problem(new HttpValidationProblemDetails(outcome.Problems.ToDictionary()) { Title = "The interval is invalid", Status = StatusCodes.Status400BadRequest });
     }
 
     private static async Task<Results<Ok<WorkOrderPage>, ProblemHttpResult>> DeclareWeatherAsync(
