@@ -431,27 +431,10 @@ public sealed class SqliteTicketRepository : ITicketRepository
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (ticket.Resolution is not { } repair || ticket.ResolvedAt is not { } resolvedAt)
+        if (ticket.Resolution is { } repair && ticket.ResolvedAt is { } resolvedAt)
         {
-            return;
+            await TicketStoreSchema.InsertCaseAsync(connection, transaction, ticket.Number.ToString(), ticket.Fault, ticket.Asset.Key, resolvedAt, repair, ticket.Summary, cancellationToken).ConfigureAwait(false);
         }
-
-        await using var insert = connection.Command(
-            transaction,
-            """
-            INSERT INTO ticket_cases (number, fault, asset_key, resolved_at, cause, action, parts, note, summary)
-            VALUES ($number, $fault, $asset, $resolved, $cause, $action, $parts, $note, $summary)
-            """,
-            ("$number", ticket.Number.ToString()),
-            ("$fault", ticket.Fault.ToName()),
-            ("$asset", ticket.Asset.Key),
-            ("$resolved", resolvedAt.ToUnixTimeMilliseconds()),
-            ("$cause", repair.Cause),
-            ("$action", repair.Action),
-            ("$parts", string.Join("\n", repair.PartsReplaced)),
-            ("$note", repair.Note ?? ""),
-            ("$summary", ticket.Summary));
-        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Ticket?> FindAsync(SqliteConnection connection, TicketNumber number, CancellationToken cancellationToken, SqliteTransaction? transaction = null)

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Data.Sqlite;
+using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Tickets;
 
 namespace Telemetry.Maintenance.Storage;
@@ -114,7 +116,16 @@ internal static class TicketStoreSchema
             changed_at INTEGER NOT NULL
         ) STRICT;
         CREATE INDEX IF NOT EXISTS ticket_changes_by_time ON ticket_changes (changed_at);
+
+        -- The one-off steps done on a store made by an earlier version (the case library filled from the repairs made
+        -- before it existed), each recorded so it is done once.
+        CREATE TABLE IF NOT EXISTS ticket_store_steps (
+            name TEXT NOT NULL PRIMARY KEY,
+            done_at INTEGER NOT NULL
+        ) STRICT;
         """;
+
+    private const string CaseLibraryFilled = "case_library_filled";
 
     /// <summary>Creates what is missing; safe to run from several processes at once.</summary>
     private static async Task EnsureAsync(SqliteConnection connection, CancellationToken cancellationToken)
@@ -124,7 +135,71 @@ internal static class TicketStoreSchema
         command.Transaction = transaction;
         command.CommandText = Script;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await FillCaseLibraryAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Puts a repair in the case library (the caller has removed the ticket's previous entry).</summary>
+    internal static async Task InsertCaseAsync(
+        SqliteConnection connection, SqliteTransaction transaction, string number, FaultType fault, string assetKey, DateTimeOffset resolvedAt, Resolution repair, string summary, CancellationToken cancellationToken)
+    {
+        await using var insert = connection.Command(
+            transaction,
+            """
+            INSERT INTO ticket_cases (number, fault, asset_key, resolved_at, cause, action, parts, note, summary)
+            VALUES ($number, $fault, $asset, $resolved, $cause, $action, $parts, $note, $summary)
+            """,
+            ("$number", number),
+            ("$fault", fault.ToName()),
+            ("$asset", assetKey),
+            ("$resolved", resolvedAt.ToUnixTimeMilliseconds()),
+            ("$cause", repair.Cause),
+            ("$action", repair.Action),
+            ("$parts", string.Join("\n", repair.PartsReplaced)),
+            ("$note", repair.Note ?? ""),
+            ("$summary", summary));
+        await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Once per store: the repairs of tickets saved before the case library existed (their documents hold the resolution,
+    /// the library has no entry) go into it, so a store carried over from an earlier version searches its whole past.
+    /// </summary>
+    private static async Task FillCaseLibraryAsync(SqliteConnection connection, SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using (var done = connection.Command(transaction, "SELECT 1 FROM ticket_store_steps WHERE name = $name", ("$name", CaseLibraryFilled)))
+        {
+            if (await done.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return;
+            }
+        }
+
+        var repaired = new List<TicketState>();
+        await using (var select = connection.Command(
+            transaction,
+            "SELECT document FROM tickets WHERE status IN ('resolved', 'closed') AND number NOT IN (SELECT number FROM ticket_cases)"))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (JsonSerializer.Deserialize(reader.GetString(0), TicketStoreJson.Default.TicketState) is { Resolution: not null, ResolvedAt: not null } state)
+                {
+                    repaired.Add(state);
+                }
+            }
+        }
+
+        foreach (var state in repaired)
+        {
+            await InsertCaseAsync(connection, transaction, state.Number, state.Fault, state.AssetKey, state.ResolvedAt!.Value, state.Resolution!, state.Summary, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var record = connection.Command(
+            transaction,
+            "INSERT INTO ticket_store_steps (name, done_at) VALUES ($name, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))",
+            ("$name", CaseLibraryFilled));
+        await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Connections to a database whose ticket tables have been made sure of on the first one.</summary>

@@ -72,6 +72,37 @@ public sealed class SqliteCaseLibraryTests : IDisposable
         Assert.Equal("cable section replaced", Assert.Single(await library.SearchAsync(new CaseQuery("cable", null), Cancel)).Action);
     }
 
+    [Fact]
+    public async Task A_store_from_before_the_case_library_gets_its_past_repairs_into_it_once_when_first_opened()
+    {
+        var drivers = await RepairAsync(7, FaultType.MastOutage, new Resolution("lamp drivers burnt out after a surge", "replaced drivers", ["driver 150W"], RepairKind.Hardware));
+        var fuse = await RepairAsync(8, FaultType.MastOutage, new Resolution("熔断器熔断", "更换熔断器", ["RT18 10A"], RepairKind.Hardware));
+        await repository.ChangeAsync(fuse, t => t.Close("operator.zhang", time.GetUtcNow().AddHours(1), "verified"), Cancel);
+        time.Advance(TimeSpan.FromMinutes(10));
+        await repository.RecordAsync(Detected(time.GetUtcNow(), asset: Mast(9), fault: FaultType.MastOutage), Cancel);
+
+        // The store as an earlier version left it: the tickets and their repairs, no library and no record of filling it.
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={database.Path}"))
+        {
+            await connection.OpenAsync(Cancel);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DROP TABLE ticket_cases; DROP TABLE ticket_store_steps;";
+            await command.ExecuteNonQueryAsync(Cancel);
+        }
+
+        // The next process to open the store fills the library from the repairs (the open ticket has none), once.
+        var reopened = database.OpenRepository(time);
+        Assert.NotNull(await reopened.FindAsync(drivers, Cancel));
+        var again = new SqliteCaseLibrary(new SqliteDatabase(database.Path));
+        Assert.Equal([fuse, drivers], [.. (await again.SearchAsync(new CaseQuery(null, null), Cancel)).Select(c => c.Number)]);
+        Assert.Equal("更换熔断器", Assert.Single(await again.SearchAsync(new CaseQuery("熔断器", null), Cancel)).Action);
+        Assert.Equal(["driver 150W"], Assert.Single(await again.SearchAsync(new CaseQuery("surge", null), Cancel)).Parts);
+
+        var third = database.OpenRepository(time);
+        Assert.NotNull(await third.FindAsync(fuse, Cancel));
+        Assert.Equal(2, (await new SqliteCaseLibrary(new SqliteDatabase(database.Path)).SearchAsync(new CaseQuery(null, null), Cancel)).Count);
+    }
+
     private async Task<IReadOnlyList<TicketNumber>> NumbersAsync(CaseQuery query) => [.. (await library.SearchAsync(query, Cancel)).Select(c => c.Number)];
 
     private async Task<TicketNumber> RepairAsync(int mast, FaultType fault, Resolution repair)
