@@ -17,6 +17,10 @@ public static class ReportEndpoints
         services.AddSingleton<MonthlyReportCalculator>();
         services.AddSingleton(sp => new LampReadings(
             sp.GetService<InfluxClient>(), sp.GetRequiredService<ApiInfluxSettings>().Database, sp.GetRequiredService<Plant.ApiPlant>()));
+        services.AddSingleton(sp => new History.BatteryTestLog(sp.GetService<InfluxClient>(), sp.GetRequiredService<ApiInfluxSettings>().Database));
+        services.AddSingleton<IPlannedWorkFigureSource>(sp => new PlannedWorkFromWorkOrders(sp.GetRequiredService<Maintenance.WorkOrders.IWorkOrderStore>()));
+        services.AddSingleton<IEmergencyTestFigureSource>(sp => new EmergencyTestsFromEvents(
+            sp.GetRequiredService<Plant.ApiPlant>(), sp.GetRequiredService<History.BatteryTestLog>()));
         services.AddSingleton(sp => new ReportTickets(sp.GetRequiredService<Maintenance.Tickets.ITicketRepository>()));
         services.AddSingleton(sp => new FaultAnalyses(
             sp.GetRequiredService<ReportTickets>(),
@@ -29,7 +33,8 @@ public static class ReportEndpoints
             sp.GetRequiredService<LightingRateCalculator>(),
             TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<ApiSettings>().TimeZone),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IEmergencyTestFigureSource>(),
+            // Without a readings store no test is known: not available, rather than every unit failed.
+            sp.GetRequiredService<History.BatteryTestLog>().Available ? sp.GetService<IEmergencyTestFigureSource>() : null,
             sp.GetService<IPlannedWorkFigureSource>()));
         return services;
     }
