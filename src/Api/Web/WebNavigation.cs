@@ -17,6 +17,7 @@ public static class WebNavigation
         new("/maintenance", "Nav.Maintenance", MudBlazor.Icons.Material.Filled.CalendarMonth, Policies.ReadWorkOrders),
         new("/follow-ups", "Nav.FollowUps", MudBlazor.Icons.Material.Filled.PhoneCallback, Policies.DispatchTickets),
         new("/thresholds", "Nav.Thresholds", MudBlazor.Icons.Material.Filled.Tune, Policies.ChangeThresholds),
+        new("/assets", "Nav.Assets", MudBlazor.Icons.Material.Filled.Inventory2, Policies.ReadPlant),
         new("/reports", "Nav.Reports", MudBlazor.Icons.Material.Filled.Assessment, Policies.ReadReports),
         new("/battery-tests", "Nav.BatteryTests", MudBlazor.Icons.Material.Filled.BatteryChargingFull, Policies.SendCommands),
         new("/admin/users", "Nav.Users", MudBlazor.Icons.Material.Filled.ManageAccounts, Policies.ManageUsers),
