@@ -80,6 +80,8 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "GET", "/api/reports/monthly.xlsx?month=2026-11&crew=crew-north", null, Everyone },
         { "GET", "/api/reports/fault-analysis?half=2026-H2", null, "operator.zhang engineer.wang admin.chen" },
         { "GET", "/api/reports/fault-analysis?half=2026-H2&crew=crew-north", null, Everyone },
+        { "GET", "/api/reports/fault-analysis.csv?half=2026-H2", null, "operator.zhang engineer.wang admin.chen" },
+        { "GET", "/api/reports/fault-analysis.xlsx?half=2026-H2&crew=crew-north", null, Everyone },
         { "GET", "/api/assets", null, Everyone },
         { "GET", "/api/assets?site=demo&warranty=expired", null, Everyone },
         { "GET", "/api/assets/demo/sc-06", null, Everyone },

@@ -171,6 +171,29 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/reports/fault-analysis?half=2026-11")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_fault_analysis_CSV_and_workbook_carry_the_same_paretos_as_the_JSON()
+    {
+        using var client = plant.As("operator.zhang");
+
+        using var bad = await client.GetAsync("/api/reports/fault-analysis.csv?half=2026-H3");
+        var csv = await client.GetStringAsync("/api/reports/fault-analysis.csv?half=2026-H2");
+        using var workbookResponse = await client.GetAsync("/api/reports/fault-analysis.xlsx?half=2026-H2");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var lines = csv.Split("\r\n");
+        Assert.Equal(["half,2026-H2", "scope,unit", "repairs,4", "previous_repairs,0", ""], lines[..5]);
+        Assert.Contains("lamp drivers burnt out,4,100,100,0", lines);
+        Assert.Equal(
+            ["asset,repairs,share_percent,cumulative_percent,previous_repairs", "demo/gw-demo-01/mast-05,2,50,50,0", "demo/gw-demo-01/sc-01/1,1,25,75,0", "demo/gw-demo-01/sc-02/1,1,25,100,0"],
+            lines.SkipWhile(l => !l.StartsWith("asset,", StringComparison.Ordinal)).Take(4));
+        Assert.Equal(HttpStatusCode.OK, workbookResponse.StatusCode);
+        using var workbook = new XLWorkbook(await workbookResponse.Content.ReadAsStreamAsync());
+        Assert.Equal(["causes", "assets", "models"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(("demo/gw-demo-01/mast-05", 2.0, 50.0), (workbook.Worksheet("assets").Cell(2, 1).GetString(), workbook.Worksheet("assets").Cell(2, 2).GetDouble(), workbook.Worksheet("assets").Cell(2, 3).GetDouble()));
+        Assert.Equal(3, workbook.Worksheet("models").RowsUsed().Count());
+    }
+
     [Theory]
     [InlineData("month=2026-13", "month")]
     [InlineData("month=2026-11&site=nowhere", "site")]
