@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Assets;
 using Telemetry.Api.Commands;
 using Telemetry.Api.Documentation;
 using Telemetry.Api.History;
@@ -90,6 +91,7 @@ builder.Services.AddWorkOrders();
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
 builder.Services.AddReports();
+builder.Services.AddAssets();
 builder.Services.AddWebApp();
 
 // The app's scripts and styles, those of its component library too, from the build output in any environment.
@@ -123,6 +125,7 @@ app.MapLive();
 app.MapHistory();
 app.MapCommands();
 app.MapReports();
+app.MapAssets();
 app.MapWebApp();
 await app.RunAsync();
 return 0;

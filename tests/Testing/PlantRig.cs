@@ -17,7 +17,12 @@ namespace Telemetry.Testing;
 /// <param name="PollIntervalSeconds">Poll interval.</param>
 /// <param name="Crew">The crew the site file names for the device.</param>
 /// <param name="Lamps">Lamps installed (street controllers and masts).</param>
-public sealed record PlantDevice(string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds, string Crew = "crew-a", int Lamps = 12);
+/// <param name="Commissioned">The asset register's commissioning day (yyyy-MM-dd), when given.</param>
+/// <param name="WarrantyUntil">The last day of its warranty (yyyy-MM-dd), when given.</param>
+/// <param name="Serial">Its maker's serial number, when given.</param>
+public sealed record PlantDevice(
+    string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds, string Crew = "crew-a", int Lamps = 12,
+    string? Commissioned = null, string? WarrantyUntil = null, string? Serial = null);
 
 /// <summary>What a <see cref="PlantRig"/> runs besides the broker, the simulator and the gateway.</summary>
 public sealed record PlantRigOptions
@@ -245,6 +250,14 @@ public sealed class PlantRig : IAsyncDisposable
             if (d.Family is "street_controller" or "high_mast")
             {
                 device["lamps_installed"] = d.Lamps;
+            }
+
+            foreach (var (name, value) in new[] { ("commissioned", d.Commissioned), ("warranty_until", d.WarrantyUntil), ("serial", d.Serial) })
+            {
+                if (value is not null)
+                {
+                    device[name] = value;
+                }
             }
 
             list.Add(device);

@@ -18,7 +18,9 @@ public static class WebNavigation
         new("/follow-ups", "Nav.FollowUps", MudBlazor.Icons.Material.Filled.PhoneCallback, Policies.DispatchTickets),
         new("/thresholds", "Nav.Thresholds", MudBlazor.Icons.Material.Filled.Tune, Policies.ChangeThresholds),
         new("/intervals", "Nav.Intervals", MudBlazor.Icons.Material.Filled.EventRepeat, Policies.ChangeIntervals),
+        new("/assets", "Nav.Assets", MudBlazor.Icons.Material.Filled.Inventory2, Policies.ReadPlant),
         new("/reports", "Nav.Reports", MudBlazor.Icons.Material.Filled.Assessment, Policies.ReadReports),
+        new("/reports/fault-analysis", "Nav.FaultAnalysis", MudBlazor.Icons.Material.Filled.BarChart, Policies.ReadReports),
         new("/battery-tests", "Nav.BatteryTests", MudBlazor.Icons.Material.Filled.BatteryChargingFull, Policies.SendCommands),
         new("/admin/users", "Nav.Users", MudBlazor.Icons.Material.Filled.ManageAccounts, Policies.ManageUsers),
     ];

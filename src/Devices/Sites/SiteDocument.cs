@@ -147,6 +147,12 @@ internal sealed class DeviceDocument
     public bool? DualSupply { get; init; }
 
     public List<CircuitDocument>? Circuits { get; init; }
+
+    public string? Commissioned { get; init; }
+
+    public string? WarrantyUntil { get; init; }
+
+    public string? Serial { get; init; }
 }
 
 internal sealed class LocationDocument

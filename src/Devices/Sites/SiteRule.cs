@@ -92,4 +92,10 @@ public enum SiteRule
 
     /// <summary>A holiday without a name, with a date that is not <c>yyyy-MM-dd</c>, ending before it starts, or overlapping another.</summary>
     InvalidHoliday,
+
+    /// <summary>A commissioning or warranty date that is not <c>yyyy-MM-dd</c>, or a warranty ending before the device was commissioned.</summary>
+    InvalidAssetDate,
+
+    /// <summary>A serial number that is blank, longer than 64 characters or holds control characters.</summary>
+    InvalidSerial,
 }

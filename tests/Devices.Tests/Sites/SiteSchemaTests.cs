@@ -32,6 +32,9 @@ public sealed class SiteSchemaTests
             TestSites.Device(s, 0)["name"] = "Cabinet 1";
             TestSites.Device(s, 0)["lamps_installed"] = 36;
             TestSites.Device(s, 0)["dual_supply"] = false;
+            TestSites.Device(s, 0)["commissioned"] = "2021-04-12";
+            TestSites.Device(s, 0)["warranty_until"] = "2024-04-11";
+            TestSites.Device(s, 0)["serial"] = "HG2104-0117";
         });
         var gateway = JsonNode.Parse(json)!["gateways"]![0]!;
 

@@ -6,6 +6,7 @@ public static class ReportsPages
     public static IServiceCollection AddReportsPages(this IServiceCollection services)
     {
         services.AddScoped<MonthlyReportReader>();
+        services.AddScoped<FaultAnalysisReader>();
         return services;
     }
 }
