@@ -95,6 +95,7 @@ internal sealed partial class SiteBuilder
             }
         }
 
+        var emergencyTests = BuildEmergencyTests(document.EmergencyTests, gateways);
         if (errors.Count > 0)
         {
             return null;
@@ -102,6 +103,7 @@ internal sealed partial class SiteBuilder
 
         return new Site
         {
+            EmergencyTests = emergencyTests,
             Id = id!,
             Name = name!,
             Latitude = latitude!.Value,
@@ -616,6 +618,12 @@ internal sealed partial class SiteBuilder
             ok = false;
         }
 
+        if (document.Group is not null && !Identifiers.IsValid(document.Group))
+        {
+            Error($"{path}.group", SiteRule.InvalidIdentifier, $"group '{document.Group}' is invalid: {Identifiers.Rule}");
+            ok = false;
+        }
+
         var (lamps, circuits, lampsOk) = Lamps(document, path, profile, family);
         if (!ok || !lampsOk || profile is null)
         {
@@ -637,6 +645,7 @@ internal sealed partial class SiteBuilder
             CrewZone = zone,
             Crew = document.Crew,
             DualSupply = document.DualSupply ?? false,
+            Group = document.Group,
             Circuits = circuits,
         };
     }
