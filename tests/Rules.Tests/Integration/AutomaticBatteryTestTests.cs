@@ -99,6 +99,13 @@ public sealed class AutomaticBatteryTestTests(AutomaticBatteryTestFixture fixtur
         Assert.DoesNotContain(Rig.Events(), e => e.Kind == "battery_test_started" && e.Device == "eps-mains");
         Assert.Single(Rig.Events(), e => e.Kind == "battery_test_postponed" && e.Device == "eps-mains");
 
+        // Recorded in the unit's history, on the readings' time axis.
+        await Eventually.TrueAsync(
+            async () => (await Rig.Influx!.RunCliAsync("-database", "telemetry", "-format", "csv", "-execute",
+                "SELECT reason FROM events WHERE kind = 'battery_test_postponed' AND device = 'eps-mains'")).StandardOutput.Contains("mains_absent", StringComparison.Ordinal),
+            "the postponement in InfluxDB's events measurement",
+            Pipeline);
+
         await Rig.ClearFaultAsync("eps-mains", "supply_loss");
 
         var started = await Eventually.ValueAsync(
