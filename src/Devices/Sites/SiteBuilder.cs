@@ -97,6 +97,7 @@ internal sealed partial class SiteBuilder
             }
         }
 
+        var emergencyTests = BuildEmergencyTests(document.EmergencyTests, gateways);
         if (errors.Count > 0)
         {
             return null;
@@ -104,6 +105,7 @@ internal sealed partial class SiteBuilder
 
         return new Site
         {
+            EmergencyTests = emergencyTests,
             Id = id!,
             Name = name!,
             Latitude = latitude!.Value,
@@ -618,6 +620,12 @@ internal sealed partial class SiteBuilder
             ok = false;
         }
 
+        if (document.Group is not null && !Identifiers.IsValid(document.Group))
+        {
+            Error($"{path}.group", SiteRule.InvalidIdentifier, $"group '{document.Group}' is invalid: {Identifiers.Rule}");
+            ok = false;
+        }
+
         var (lamps, circuits, lampsOk) = Lamps(document, path, profile, family);
         var (commissioned, warrantyUntil, assetOk) = AssetFacts(document, path);
         if (!ok || !lampsOk || !assetOk || profile is null)
@@ -640,6 +648,7 @@ internal sealed partial class SiteBuilder
             CrewZone = zone,
             Crew = document.Crew,
             DualSupply = document.DualSupply ?? false,
+            Group = document.Group,
             Circuits = circuits,
             Commissioned = commissioned,
             WarrantyUntil = warrantyUntil,

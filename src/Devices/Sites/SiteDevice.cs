@@ -45,6 +45,9 @@ public sealed record SiteDevice
     /// <summary>Whether the device (a distribution box) is fed from two supplies with a changeover, which is tested every 6 months.</summary>
     public bool DualSupply { get; init; }
 
+    /// <summary>The circuit or building the device belongs to; emergency units of one group are not all discharged at once.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The circuits the site describes (number, name, lamps), in number order; empty when the file gives none.</summary>
     public IReadOnlyList<SiteCircuit> Circuits { get; init; } = [];
 
