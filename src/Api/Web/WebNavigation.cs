@@ -15,6 +15,7 @@ public static class WebNavigation
         new("/alarms", "Nav.Alarms", MudBlazor.Icons.Material.Filled.NotificationsActive, Policies.ReadPlant),
         new("/my-work", "Nav.MyWork", MudBlazor.Icons.Material.Filled.Engineering, Policies.WorkTickets),
         new("/maintenance", "Nav.Maintenance", MudBlazor.Icons.Material.Filled.CalendarMonth, Policies.ReadWorkOrders),
+        new("/forecasts", "Nav.Forecasts", MudBlazor.Icons.Material.Filled.Insights, Policies.ReadForecasts),
         new("/follow-ups", "Nav.FollowUps", MudBlazor.Icons.Material.Filled.PhoneCallback, Policies.DispatchTickets),
         new("/thresholds", "Nav.Thresholds", MudBlazor.Icons.Material.Filled.Tune, Policies.ChangeThresholds),
         new("/intervals", "Nav.Intervals", MudBlazor.Icons.Material.Filled.EventRepeat, Policies.ChangeIntervals),

@@ -91,6 +91,7 @@ public sealed class AccessTests(ApiHost host) : IClassFixture<ApiHost>
         { "GET", "/api/work-orders/{planned-order-north}", null, Everyone },
         { "GET", "/api/work-orders/{planned-order-central}", null, "operator.zhang engineer.wang admin.chen" },
         { "GET", "/api/work-orders/intervals", null, Everyone },
+        { "GET", "/api/forecasts?site=demo&kind=battery_end_of_life", null, Everyone },
         { "POST", "/api/work-orders/{planned-order-north}/start", null, "operator.zhang crew.li admin.chen" },
         { "POST", "/api/work-orders/{planned-order-central}/start", null, "operator.zhang admin.chen" },
         { "POST", "/api/work-orders/{started-order-north}/complete", """{"checklist":{"lanterns_cleaned":true,"terminals_tightened":true},"readings":{}}""", "operator.zhang crew.li admin.chen" },
