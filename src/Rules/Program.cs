@@ -116,7 +116,7 @@ if (timelineSettings.Url is { } influxUrl)
 
     // Forecasts read the plant history from the same InfluxDB. Battery installation dates: the first record of each
     // unit, until the site files carry commissioning dates.
-    builder.Services.AddSingleton<IBatteryInstallationSource>(sp => new FirstRecordInstallation(sp.GetRequiredService<InfluxClient>()));
+    builder.Services.AddSingleton<IBatteryInstallationSource>(sp => new RegisteredInstallation(new FirstRecordInstallation(sp.GetRequiredService<InfluxClient>())));
     builder.Services.AddSingleton(sp => new ForecastRun(
         new PlantHistoryReader(sp.GetRequiredService<InfluxClient>()),
         sp.GetRequiredService<IBatteryInstallationSource>(),

@@ -7,8 +7,9 @@ using Telemetry.InfluxDb.Querying;
 namespace Telemetry.Rules.Predictive;
 
 /// <summary>
-/// When each emergency battery of a site was installed: the date its fade is counted from. The asset register should
-/// say; until the site files carry commissioning dates, the first thing the unit recorded stands in.
+/// When each emergency battery of a site was installed: the date its fade is counted from. The asset register says
+/// (<see cref="RegisteredInstallation"/>); for a unit the site file gives no commissioning date, the first thing the unit
+/// recorded stands in (<see cref="FirstRecordInstallation"/>).
 /// </summary>
 public interface IBatteryInstallationSource
 {
@@ -44,5 +45,38 @@ public sealed class FirstRecordInstallation(InfluxClient client) : IBatteryInsta
         }
 
         return batteries.Where(b => first.ContainsKey(b.Id)).ToDictionary(b => b.Id, b => first[b.Id], StringComparer.Ordinal);
+    }
+}
+
+/// <summary>
+/// The asset register's commissioning day (the site file's <c>commissioned</c>, from the start of that day in the site's
+/// time zone) for each battery that has one; the others' dates come from <paramref name="otherwise"/>.
+/// </summary>
+public sealed class RegisteredInstallation(IBatteryInstallationSource otherwise) : IBatteryInstallationSource
+{
+    public async Task<IReadOnlyDictionary<string, DateTimeOffset>> InstalledAsync(Site site, IReadOnlyList<SiteDevice> batteries, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(batteries);
+        var installed = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+        foreach (var battery in batteries)
+        {
+            if (battery.Commissioned is { } day)
+            {
+                var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+                installed[battery.Id] = new DateTimeOffset(midnight, site.TimeZone.GetUtcOffset(midnight));
+            }
+        }
+
+        var unregistered = batteries.Where(b => b.Commissioned is null).ToList();
+        if (unregistered.Count > 0)
+        {
+            foreach (var (device, at) in await otherwise.InstalledAsync(site, unregistered, cancellationToken).ConfigureAwait(false))
+            {
+                installed[device] = at;
+            }
+        }
+
+        return installed;
     }
 }

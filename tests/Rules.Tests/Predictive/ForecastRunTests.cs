@@ -149,6 +149,26 @@ public sealed class ForecastRunTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_battery_the_register_dates_counts_from_its_commissioning_day_in_the_site_time_zone_and_the_others_from_their_first_record()
+    {
+        var batteries = site.Devices.Where(d => d.Family == Telemetry.Contracts.DeviceFamily.EmergencyBattery).ToList();
+        var registered = batteries[0] with { Commissioned = new DateOnly(2019, 6, 15) };
+        var registeredSite = site with
+        {
+            Gateways = [.. site.Gateways.Select(g => g with { Devices = [.. g.Devices.Select(d => d.Id == registered.Id ? registered : d)] })],
+        };
+        var all = registeredSite.Devices.Where(d => d.Family == Telemetry.Contracts.DeviceFamily.EmergencyBattery).ToList();
+
+        var installed = await new RegisteredInstallation(new FirstRecordInstallation(client!)).InstalledAsync(registeredSite, all, CancellationToken.None);
+        var firstRecords = await new FirstRecordInstallation(client!).InstalledAsync(site, batteries, CancellationToken.None);
+
+        Assert.Equal(all.Count, installed.Count);
+        var offset = registeredSite.TimeZone.GetUtcOffset(new DateTime(2019, 6, 15));
+        Assert.Equal(new DateTimeOffset(2019, 6, 15, 0, 0, 0, offset), installed[registered.Id]);
+        Assert.All(all.Skip(1), b => Assert.Equal(firstRecords[b.Id], installed[b.Id]));
+    }
+
     private ForecastRun Run(SqliteDatabase database) => new(
         new PlantHistoryReader(client ?? new InfluxClient(new InfluxClientOptions { BaseAddress = new Uri("http://127.0.0.1:9"), Database = "telemetry" })),
         new RegisterInstallation(history.Observations),
