@@ -72,8 +72,8 @@ public sealed class AssetRegisterTests(MonthlyReportPlant plant) : IClassFixture
         var expiring = (await GetAsync(client, "/api/assets?site=demo&warranty=expiring")).GetProperty("assets").EnumerateArray().ToList();
         var unknown = (await GetAsync(client, "/api/assets?warranty=unknown")).GetProperty("assets").EnumerateArray().ToList();
 
-        Assert.Equal(29, all.Count);
-        Assert.Equal((11, 13), (all.Count(a => a.GetProperty("warranty").GetString() == "expired"), all.Count(a => a.GetProperty("warranty").GetString() == "in_warranty")));
+        Assert.Equal(30, all.Count);
+        Assert.Equal((11, 14), (all.Count(a => a.GetProperty("warranty").GetString() == "expired"), all.Count(a => a.GetProperty("warranty").GetString() == "in_warranty")));
         Assert.Equal(["box-02:82", "box-03:55", "eps-04:33"], expiring.Select(a => $"{a.GetProperty("device").GetString()}:{a.GetProperty("warranty_days_left").GetInt32()}"));
         Assert.Equal(["ltc-03", "ltc-04"], unknown.Select(a => a.GetProperty("device").GetString()));
         Assert.Equal(JsonValueKind.Null, unknown[1].GetProperty("commissioned").ValueKind);
