@@ -36,11 +36,29 @@ public static class ReportEndpoints
             // Without a readings store no test is known: not available, rather than every unit failed.
             sp.GetRequiredService<History.BatteryTestLog>().Available ? sp.GetService<IEmergencyTestFigureSource>() : null,
             sp.GetService<IPlannedWorkFigureSource>()));
+        services.AddSingleton(sp => new StoredReports(sp.GetRequiredService<Maintenance.Storage.SqliteDatabase>()));
+        services.AddSingleton(sp => new ReportSchedule(
+            sp.GetRequiredService<Plant.ApiPlant>(),
+            TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<ApiSettings>().TimeZone),
+            sp.GetRequiredService<ApiSettings>().Reports));
+        services.AddSingleton(sp => new ScheduledReports(
+            sp.GetRequiredService<ReportSchedule>(),
+            sp.GetRequiredService<MonthlyReports>(),
+            sp.GetRequiredService<FaultAnalyses>(),
+            sp.GetRequiredService<StoredReports>(),
+            sp.GetRequiredService<ApiSettings>().Reports,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ScheduledReports>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledReports>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.ServiceProvider.GetRequiredService<Hosting.HealthRegistry>().Add(endpoints.ServiceProvider.GetRequiredService<ScheduledReports>());
+        endpoints.MapReportArchive();
         endpoints.MapGet("/api/reports/monthly", GetAsync)
             .WithTags("Reports")
             .WithName("GetMonthlyReport")

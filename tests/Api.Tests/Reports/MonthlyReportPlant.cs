@@ -44,6 +44,9 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    /// <summary>The readings store, for tests that stop it and start it again.</summary>
+    public InfluxServer Influx => influx!;
+
     /// <summary>The Api's today: warranties are reckoned against 7 December 2026.</summary>
     public static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, Local);
 
@@ -72,6 +75,9 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
             .UseSetting("Mqtt:Port", FreePort.Next().ToString(CultureInfo.InvariantCulture))
             .UseSetting("Influx:Url", influx.Url.ToString())
             .UseSetting("Influx:Database", "telemetry")
+
+            // The tests make the scheduled reports themselves, at the instants they choose.
+            .UseSetting("Api:Reports:Scheduled", "false")
             .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now))));
 
         var users = Factory.Services.GetRequiredService<UserStore>();

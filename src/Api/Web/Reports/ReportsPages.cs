@@ -7,6 +7,7 @@ public static class ReportsPages
     {
         services.AddScoped<MonthlyReportReader>();
         services.AddScoped<FaultAnalysisReader>();
+        services.AddScoped<StoredReportReader>();
         return services;
     }
 }
