@@ -85,6 +85,9 @@ public sealed class ReportScheduleSettings
     /// <summary>The local hour of the 1st at which the month before is reported (each site's time zone for its own report).</summary>
     public TimeSpan GenerateAt { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>How long after start the schedule first looks, so that catching up does not compete with the Api's start and first sign-ins.</summary>
+    public TimeSpan StartDelay { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How often the schedule looks for a report due and not stored, and retries one that failed.</summary>
     public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -101,6 +104,11 @@ public sealed class ReportScheduleSettings
         if (CheckEvery < TimeSpan.FromSeconds(1) || CheckEvery > TimeSpan.FromDays(1))
         {
             yield return $"Api:Reports:CheckEvery must be from 00:00:01 to 1.00:00:00, not {CheckEvery}";
+        }
+
+        if (StartDelay < TimeSpan.Zero || StartDelay > TimeSpan.FromHours(1))
+        {
+            yield return $"Api:Reports:StartDelay must be from 00:00:00 to 01:00:00, not {StartDelay}";
         }
 
         if (CatchUpMonths is < 1 or > 24)
