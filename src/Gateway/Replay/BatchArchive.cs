@@ -62,8 +62,9 @@ public sealed record ArchivedBatch(long Seq, DateTimeOffset QueuedAt, ReadOnlyMe
 /// <summary>
 /// The gateway's reading batches kept after they were sent, by seq, so that a consumer group that missed some can ask for
 /// them again. Each batch is appended as it is queued, in seq order, to files <c>{first seq:D20}.arc</c> in the queue's
-/// record layout (the seq as record id); the oldest file goes once its newest batch is older than the retention time or
-/// the files exceed their byte bound, and the batches in it are counted as dropped. Appends are written to the operating
+/// record layout (the seq as record id), a new file at least every quarter of the retention time; the oldest file goes
+/// once its newest batch is older than the retention time or the files exceed their byte bound, and the batches in it
+/// are counted as dropped. Appends are written to the operating
 /// system at once and not forced to disk: a killed process loses none, a power cut may lose the last few, and a torn or
 /// corrupt tail is cut off at the next start. One writer (the outbound queue's append), any number of readers.
 /// </summary>
@@ -86,6 +87,9 @@ public sealed partial class BatchArchive : IDisposable
         _clock = clock;
         _logger = logger;
     }
+
+    /// <summary>How long a file takes batches: a quarter of the retention time, at most an hour, so that age drops a little at a time.</summary>
+    private TimeSpan FileAge => TimeSpan.FromTicks(Math.Min(TimeSpan.FromHours(1).Ticks, _settings.Retention.Ticks / 4));
 
     /// <summary>Batches dropped for age or size since start.</summary>
     public long Dropped { get; private set; }
@@ -147,7 +151,7 @@ public sealed partial class BatchArchive : IDisposable
                     CloseWriter();
                 }
 
-                if (_writer is null || _files[^1].Bytes + size > _settings.FileBytes)
+                if (_writer is null || _files[^1].Bytes + size > _settings.FileBytes || (_files[^1].Count > 0 && now - _files[^1].OldestAt >= FileAge))
                 {
                     CloseWriter();
                     var path = Path.Combine(_directory, seq.ToString("D20", CultureInfo.InvariantCulture) + Extension);
@@ -283,11 +287,14 @@ public sealed partial class BatchArchive : IDisposable
 
         public DateTimeOffset NewestAt { get; private set; }
 
+        public DateTimeOffset OldestAt { get; private set; }
+
         public void Added(long seq, int size, DateTimeOffset at)
         {
             if (Count == 0)
             {
                 FirstSeq = seq;
+                OldestAt = at;
             }
 
             LastSeq = seq;
