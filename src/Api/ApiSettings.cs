@@ -39,8 +39,16 @@ public sealed class ApiSettings
     /// <summary>How long after the closing of a grade 1 or 2 repair the return visit is due.</summary>
     public TimeSpan ReturnVisitWithin { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>The <c>Api:Reports</c> section: when the reports of a month that ended are made and stored.</summary>
+    public ReportScheduleSettings Reports { get; set; } = new();
+
     public IEnumerable<string> Validate()
     {
+        foreach (var problem in Reports.Validate())
+        {
+            yield return problem;
+        }
+
         if (SessionCheckInterval <= TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromHours(1))
         {
             yield return $"Api:SessionCheckInterval must be more than 0 and at most 01:00:00, not {SessionCheckInterval}";
@@ -64,6 +72,40 @@ public sealed class ApiSettings
         if (SiteFiles.Count > 0 && !Directory.Exists(ResolvedProfilesDirectory))
         {
             yield return $"Api:ProfilesDirectory '{ResolvedProfilesDirectory}' is not a folder";
+        }
+    }
+}
+
+/// <summary>The <c>Api:Reports</c> section: the schedule on which the reports of a month that ended are stored.</summary>
+public sealed class ReportScheduleSettings
+{
+    /// <summary>Whether this Api makes the scheduled reports; a second Api on the same database may leave it to the first.</summary>
+    public bool Scheduled { get; set; } = true;
+
+    /// <summary>The local hour of the 1st at which the month before is reported (each site's time zone for its own report).</summary>
+    public TimeSpan GenerateAt { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How often the schedule looks for a report due and not stored, and retries one that failed.</summary>
+    public TimeSpan CheckEvery { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How many of the last months ended are made when missing, as after the Api was down over a 1st.</summary>
+    public int CatchUpMonths { get; set; } = 3;
+
+    public IEnumerable<string> Validate()
+    {
+        if (GenerateAt < TimeSpan.Zero || GenerateAt >= TimeSpan.FromDays(1))
+        {
+            yield return $"Api:Reports:GenerateAt must be a time of day from 00:00 to 23:59, not {GenerateAt}";
+        }
+
+        if (CheckEvery < TimeSpan.FromSeconds(1) || CheckEvery > TimeSpan.FromDays(1))
+        {
+            yield return $"Api:Reports:CheckEvery must be from 00:00:01 to 1.00:00:00, not {CheckEvery}";
+        }
+
+        if (CatchUpMonths is < 1 or > 24)
+        {
+            yield return $"Api:Reports:CatchUpMonths must be 1 to 24, not {CatchUpMonths}";
         }
     }
 }

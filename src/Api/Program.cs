@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Telemetry.Api;
 using Telemetry.Api.Access;
+using Telemetry.Api.Assets;
 using Telemetry.Api.Commands;
 using Telemetry.Api.Documentation;
+using Telemetry.Api.Forecasts;
 using Telemetry.Api.History;
 using Telemetry.Api.Live;
 using Telemetry.Api.Plant;
@@ -87,9 +89,11 @@ builder.Services.AddSingleton(sp => new UserStore(sp.GetRequiredService<SqliteDa
 builder.Services.AddAccess();
 builder.Services.AddTicketActions(settings);
 builder.Services.AddWorkOrders();
+builder.Services.AddForecasts();
 builder.Services.AddProblemDetails();
 builder.Services.AddApiDocument();
 builder.Services.AddReports();
+builder.Services.AddAssets();
 builder.Services.AddWebApp();
 
 // The app's scripts and styles, those of its component library too, from the build output in any environment.
@@ -115,6 +119,7 @@ app.MapAccess();
 app.MapTickets();
 app.MapTicketActions();
 app.MapWorkOrders();
+app.MapForecasts();
 app.MapFollowUps();
 app.MapCases();
 app.MapThresholds();
@@ -123,6 +128,7 @@ app.MapLive();
 app.MapHistory();
 app.MapCommands();
 app.MapReports();
+app.MapAssets();
 app.MapWebApp();
 await app.RunAsync();
 return 0;

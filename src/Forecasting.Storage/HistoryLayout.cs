@@ -15,8 +15,8 @@ public static class HistoryLayout
     public const string LampsReplaced = "lamps_replaced";
 
     /// <summary>The test name of the full discharge, as the gateway names it.</summary>
-    public const string DurationTest = "duration";
+    public const string DurationTest = Telemetry.Contracts.BatteryTestNames.Duration;
 
     /// <summary>The half-yearly one-hour run (domain: emergency lighting, test run of 1 h twice a year).</summary>
-    public const string OneHourTest = "one_hour";
+    public const string OneHourTest = Telemetry.Contracts.BatteryTestNames.OneHour;
 }

@@ -25,17 +25,20 @@ public sealed class PlantHistoryReader
         this.client = client;
     }
 
-    /// <summary>The plant's observations from <paramref name="from"/> to <paramref name="to"/>; battery installation dates come from the asset register.</summary>
+    /// <summary>
+    /// The plant's observations from <paramref name="from"/> to <paramref name="to"/>, of one site's devices when
+    /// <paramref name="site"/> is given; battery installation dates come from the asset register.
+    /// </summary>
     public async Task<PlantObservations> ReadAsync(
-        IReadOnlyDictionary<string, DateTimeOffset> batteriesInstalled, DateTimeOffset from, DateTimeOffset to, double latitude, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, DateTimeOffset> batteriesInstalled, DateTimeOffset from, DateTimeOffset to, double latitude, CancellationToken cancellationToken = default, string? site = null)
     {
         ArgumentNullException.ThrowIfNull(batteriesInstalled);
-        var temperatures = await RowsAsync($"SELECT battery_temperature_c FROM {DeviceFamily.EmergencyBattery.ToContractName()}", "device", from, to, cancellationToken).ConfigureAwait(false);
-        var tests = await RowsAsync($"SELECT * FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.BatteryTestFinished)}", "device", from, to, cancellationToken).ConfigureAwait(false);
-        var insulation = await RowsAsync($"SELECT insulation_mohm FROM {DeviceFamily.DistributionBox.ToContractName()}", "device", from, to, cancellationToken).ConfigureAwait(false);
-        var circuits = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.StreetController.ToContractName()}", "device, circuit", from, to, cancellationToken).ConfigureAwait(false);
-        var masts = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.HighMast.ToContractName()}", "device", from, to, cancellationToken).ConfigureAwait(false);
-        var refits = await RowsAsync($"SELECT lamps_replaced, circuit FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.LampsReplaced)}", "device, circuit", from, to, cancellationToken).ConfigureAwait(false);
+        var temperatures = await RowsAsync($"SELECT battery_temperature_c FROM {DeviceFamily.EmergencyBattery.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
+        var tests = await RowsAsync($"SELECT * FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.BatteryTestFinished)}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
+        var insulation = await RowsAsync($"SELECT insulation_mohm FROM {DeviceFamily.DistributionBox.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
+        var circuits = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.StreetController.ToContractName()}", "device, circuit", site, from, to, cancellationToken).ConfigureAwait(false);
+        var masts = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.HighMast.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
+        var refits = await RowsAsync($"SELECT lamps_replaced, circuit FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.LampsReplaced)}", "device, circuit", site, from, to, cancellationToken).ConfigureAwait(false);
 
         var batteries = batteriesInstalled.OrderBy(b => b.Key, StringComparer.Ordinal).Select(b => Battery(b.Key, b.Value, tests.GetValueOrDefault(b.Key), temperatures.GetValueOrDefault(b.Key))).ToList();
         var boxes = insulation.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new InsulationRecord(s.Key, [.. s.Value.Select(r => new Observation(r.Time, r.Number("insulation_mohm")))])).ToList();
@@ -80,15 +83,16 @@ public sealed class PlantHistoryReader
     }
 
     /// <summary>Rows of a query by series key ("device" or "device/circuit"), in time order, read a slice of time at a time.</summary>
-    private async Task<Dictionary<string, List<Row>>> RowsAsync(string select, string groupBy, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, List<Row>>> RowsAsync(string select, string groupBy, string? site, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, List<Row>>(StringComparer.Ordinal);
         for (var start = from; start < to; start += Slice)
         {
             var end = start + Slice < to ? start + Slice : to;
             var where = select.Contains(" WHERE ", StringComparison.Ordinal) ? " AND " : " WHERE ";
+            var ofSite = site is null ? "" : $"site = {InfluxQl.QuoteString(site)} AND ";
             var query = string.Create(CultureInfo.InvariantCulture,
-                $"{select}{where}time >= {start.ToUnixTimeMilliseconds()}ms AND time < {end.ToUnixTimeMilliseconds()}ms GROUP BY {groupBy}");
+                $"{select}{where}{ofSite}time >= {start.ToUnixTimeMilliseconds()}ms AND time < {end.ToUnixTimeMilliseconds()}ms GROUP BY {groupBy}");
             var result = await client.QueryAsync(query, null, cancellationToken).ConfigureAwait(false);
             foreach (var series in result.Series)
             {

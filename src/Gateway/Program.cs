@@ -38,7 +38,10 @@ builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
     sp.GetRequiredService<ILogger<MqttClient>>(),
     sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton<PollingService>();
+builder.Services.AddSingleton(sp => BatteryTestLedger.Open(
+    settings.BatteryTestLedgerPath, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.BatteryTests")));
 builder.Services.AddSingleton<BatteryTestRunner>();
+builder.Services.AddSingleton<EmergencyTestScheduler>();
 builder.Services.AddSingleton(sp => SeenCommandIds.Open(
     settings.SeenCommandsPath, settings.Commands.MaxRememberedIds, sp.GetRequiredService<TimeProvider>().GetUtcNow(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Commands")));
 builder.Services.AddSingleton<ReplayService>();
@@ -51,6 +54,7 @@ builder.Services.AddHostedService<BatchAssembler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayService>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<EmergencyTestScheduler>());
 
 var app = builder.Build();
 Directory.CreateDirectory(Path.GetFullPath(settings.StateDirectory));
@@ -60,6 +64,7 @@ statistics.Queue = queue;
 statistics.Site = app.Services.GetRequiredService<SiteConfiguration>();
 var commands = app.Services.GetRequiredService<CommandService>();
 statistics.CommandsWaiting = () => (commands.Inbox.Count, commands.Inbox.Bytes);
+statistics.BatteryTestLedgerCorrupt = app.Services.GetRequiredService<BatteryTestLedger>().CorruptLines;
 var registry = app.Services.GetRequiredService<HealthRegistry>();
 registry.Add(statistics);
 registry.Add(new StoreAndForwardQueueHealth(queue));

@@ -19,6 +19,9 @@ using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
 using Telemetry.Rules.Planning;
+using Telemetry.Rules.Predictive;
+using Telemetry.Forecasting.Storage;
+using Telemetry.Maintenance.Forecasts;
 using Telemetry.Rules.Ticketing;
 
 var builder = ServiceHost.CreateBuilder(args, "Rules");
@@ -95,19 +98,33 @@ builder.Services.AddSingleton(sp => new WorkOrderScheduler(
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(
     settings.MaxPayloadBytes + 64 * 1024, sp.GetRequiredService<ILogger<MqttClient>>(), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddHttpClient(AlertDispatcher.HttpClientName);
+builder.Services.AddSingleton<IForecastStore>(sp => new SqliteForecastStore(sp.GetRequiredService<SqliteDatabase>()));
+builder.Services.AddSingleton(sp => new PredictiveWorkOrders(
+    sp.GetRequiredService<IWorkOrderStore>(), sp.GetRequiredService<ServiceLevelMonitor>(), sp.GetRequiredService<TimeProvider>()));
 if (timelineSettings.Url is { } influxUrl)
 {
-    builder.Services.AddSingleton(sp => new TicketTimeline(
-        new InfluxClient(
-            new InfluxClientOptions
-            {
-                BaseAddress = influxUrl,
-                Database = timelineSettings.Database,
-                Username = timelineSettings.Username,
-                Password = timelineSettings.Password,
-            },
-            sp.GetRequiredService<ILogger<InfluxClient>>()),
-        timelineSettings.Database));
+    builder.Services.AddSingleton(sp => new InfluxClient(
+        new InfluxClientOptions
+        {
+            BaseAddress = influxUrl,
+            Database = timelineSettings.Database,
+            Username = timelineSettings.Username,
+            Password = timelineSettings.Password,
+        },
+        sp.GetRequiredService<ILogger<InfluxClient>>()));
+    builder.Services.AddSingleton(sp => new TicketTimeline(sp.GetRequiredService<InfluxClient>(), timelineSettings.Database));
+
+    // Forecasts read the plant history from the same InfluxDB. Battery installation dates: the first record of each
+    // unit, until the site files carry commissioning dates.
+    builder.Services.AddSingleton<IBatteryInstallationSource>(sp => new RegisteredInstallation(new FirstRecordInstallation(sp.GetRequiredService<InfluxClient>())));
+    builder.Services.AddSingleton(sp => new ForecastRun(
+        new PlantHistoryReader(sp.GetRequiredService<InfluxClient>()),
+        sp.GetRequiredService<IBatteryInstallationSource>(),
+        sp.GetRequiredService<IForecastStore>(),
+        sp.GetRequiredService<PredictiveWorkOrders>(),
+        new ForecastOptions { History = settings.ForecastHistory, LeadTimes = settings.ForecastLeadTime.ToLeadTimes() },
+        sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILogger<ForecastRun>>()));
 }
 
 builder.Services.AddHostedService<RuleInputService>();
@@ -124,10 +141,24 @@ builder.Services.AddQuartz(quartz =>
         trigger => trigger.WithIdentity("work-order-schedule").StartNow()
             .WithSimpleSchedule(s => s.WithInterval(settings.WorkOrderInterval).RepeatForever()),
         job => job.WithIdentity(WorkOrderScheduleJob.Key));
+
+    if (timelineSettings.Url is not null)
+    {
+        // At start, then on its interval: a restart forecasts again and finds its work orders already open.
+        quartz.ScheduleJob<ForecastJob>(
+            trigger => trigger.WithIdentity("forecast").StartNow()
+                .WithSimpleSchedule(s => s.WithInterval(settings.ForecastInterval).RepeatForever()),
+            job => job.WithIdentity(ForecastJob.Key));
+    }
 });
 builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();
 app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<RulesStatistics>());
+if (app.Services.GetService<ForecastRun>() is { } forecasts)
+{
+    app.Services.GetRequiredService<HealthRegistry>().Add(forecasts);
+}
+
 app.MapServiceHealth();
 await app.RunAsync();

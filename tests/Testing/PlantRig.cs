@@ -17,7 +17,13 @@ namespace Telemetry.Testing;
 /// <param name="PollIntervalSeconds">Poll interval.</param>
 /// <param name="Crew">The crew the site file names for the device.</param>
 /// <param name="Lamps">Lamps installed (street controllers and masts).</param>
-public sealed record PlantDevice(string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds, string Crew = "crew-a", int Lamps = 12);
+/// <param name="Commissioned">The asset register's commissioning day (yyyy-MM-dd), when given.</param>
+/// <param name="WarrantyUntil">The last day of its warranty (yyyy-MM-dd), when given.</param>
+/// <param name="Serial">Its maker's serial number, when given.</param>
+/// <param name="Group">The circuit or building of an emergency unit (the site file's <c>group</c>).</param>
+public sealed record PlantDevice(
+    string Id, string Profile, string Family, bool OnBus, int Unit, double PollIntervalSeconds, string Crew = "crew-a", int Lamps = 12,
+    string? Commissioned = null, string? WarrantyUntil = null, string? Serial = null, string? Group = null);
 
 /// <summary>What a <see cref="PlantRig"/> runs besides the broker, the simulator and the gateway.</summary>
 public sealed record PlantRigOptions
@@ -32,6 +38,9 @@ public sealed record PlantRigOptions
     public string TimeZone { get; init; } = "Asia/Shanghai";
 
     public bool WithIngest { get; init; }
+
+    /// <summary>The site file's <c>emergency_tests</c> section, if the gateway is to test its emergency units by itself.</summary>
+    public JsonObject? EmergencyTests { get; init; }
 
     /// <summary>Rules and Api on a maintenance database in the rig's folder.</summary>
     public bool WithRules { get; init; }
@@ -247,6 +256,19 @@ public sealed class PlantRig : IAsyncDisposable
                 device["lamps_installed"] = d.Lamps;
             }
 
+            foreach (var (name, value) in new[] { ("commissioned", d.Commissioned), ("warranty_until", d.WarrantyUntil), ("serial", d.Serial) })
+            {
+                if (value is not null)
+                {
+                    device[name] = value;
+                }
+            }
+
+            if (d.Group is not null)
+            {
+                device["group"] = d.Group;
+            }
+
             list.Add(device);
         }
 
@@ -259,6 +281,11 @@ public sealed class PlantRig : IAsyncDisposable
             ["time_zone"] = options.TimeZone,
             ["gateways"] = new JsonArray { new JsonObject { ["id"] = GatewayId, ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = 1883 }, ["links"] = links, ["devices"] = list } },
         };
+        if (options.EmergencyTests is { } tests)
+        {
+            site["emergency_tests"] = tests.DeepClone();
+        }
+
         return site.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
 

@@ -19,15 +19,19 @@ public sealed class WebFixture : IAsyncLifetime
 
     public static IReadOnlyList<PlantDevice> Devices { get; } =
     [
-        new("mast-01", "jg-hmc24", "high_mast", true, 1, 1, Crew: "crew-masts"),
+        new("mast-01", "jg-hmc24", "high_mast", true, 1, 1, Crew: "crew-masts", Commissioned: Day(-4 * 365), WarrantyUntil: Day(30), Serial: "JG24-RIG-001"),
         new("mast-02", "jg-hmc24", "high_mast", true, 3, 1, Crew: "crew-masts"),
-        new("eps-01", "yd-eps1k", "emergency_battery", true, 2, 1, Crew: "crew-central"),
-        new("box-01", "ak-dbm300", "distribution_box", false, 1, 1, Crew: "crew-central"),
+        new("eps-01", "yd-eps1k", "emergency_battery", true, 2, 1, Crew: "crew-central", Commissioned: Day(-6 * 365), WarrantyUntil: Day(-3 * 365), Serial: "YD1K-RIG-007"),
+        new("box-01", "ak-dbm300", "distribution_box", false, 1, 1, Crew: "crew-central", Commissioned: Day(-200), WarrantyUntil: Day(2 * 365)),
         new("box-02", "ak-dbm300", "distribution_box", false, 3, 1, Crew: "crew-masts"),
         new("sc-01", "mg-slc4", "street_controller", false, 2, 1, Crew: "crew-north"),
     ];
 
     public PlantRig Rig { get; private set; } = null!;
+
+    // Asset dates relative to the day the tests run, so that the warranty statuses stay what the tests expect.
+    private static string Day(int daysFromToday) =>
+        DateOnly.FromDateTime(DateTime.UtcNow).AddDays(daysFromToday).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     public IPlaywright Playwright { get; private set; } = null!;
 

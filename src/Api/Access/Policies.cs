@@ -46,6 +46,9 @@ public static class Policies
     /// <summary>Planned maintenance work orders: who may see them (a crew member its own crews' only).</summary>
     public const string ReadWorkOrders = "read_work_orders";
 
+    /// <summary>Forecasts of predictive maintenance (battery end of life, insulation, lamp failures): operators, crews and engineers.</summary>
+    public const string ReadForecasts = "read_forecasts";
+
     /// <summary>Start, complete and skip work orders: crews (their own crews'), operators on a crew's behalf.</summary>
     public const string WorkWorkOrders = "work_work_orders";
 
@@ -145,6 +148,7 @@ public static class Policies
             .AddPolicy(RegradeTickets, p => p.RequireRole(Names(Role.Operator, Role.Engineer, Role.Admin)))
             .AddPolicy(CommentOnTickets, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(ReadWorkOrders, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
+            .AddPolicy(ReadForecasts, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Engineer, Role.Admin)))
             .AddPolicy(WorkWorkOrders, p => p.RequireRole(Names(Role.Operator, Role.Crew, Role.Admin)))
             .AddPolicy(ChangeIntervals, p => p.RequireRole(Names(Role.Engineer, Role.Admin)))
             .AddPolicy(DeclareWeather, p => p.RequireRole(Names(Role.Operator, Role.Admin)))

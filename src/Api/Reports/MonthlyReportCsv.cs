@@ -42,7 +42,7 @@ public static class MonthlyReportCsv
 
     private static string Number(double? value) => value?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
 
-    private static void Line(StringBuilder csv, params string[] cells)
+    internal static void Line(StringBuilder csv, params string[] cells)
     {
         csv.AppendJoin(',', cells.Select(Quote)).Append("\r\n");
     }

@@ -17,6 +17,10 @@ public static class ReportEndpoints
         services.AddSingleton<MonthlyReportCalculator>();
         services.AddSingleton(sp => new LampReadings(
             sp.GetService<InfluxClient>(), sp.GetRequiredService<ApiInfluxSettings>().Database, sp.GetRequiredService<Plant.ApiPlant>()));
+        services.AddSingleton(sp => new History.BatteryTestLog(sp.GetService<InfluxClient>(), sp.GetRequiredService<ApiInfluxSettings>().Database));
+        services.AddSingleton<IPlannedWorkFigureSource>(sp => new PlannedWorkFromWorkOrders(sp.GetRequiredService<Maintenance.WorkOrders.IWorkOrderStore>()));
+        services.AddSingleton<IEmergencyTestFigureSource>(sp => new EmergencyTestsFromEvents(
+            sp.GetRequiredService<Plant.ApiPlant>(), sp.GetRequiredService<History.BatteryTestLog>()));
         services.AddSingleton(sp => new ReportTickets(sp.GetRequiredService<Maintenance.Tickets.ITicketRepository>()));
         services.AddSingleton(sp => new FaultAnalyses(
             sp.GetRequiredService<ReportTickets>(),
@@ -29,13 +33,32 @@ public static class ReportEndpoints
             sp.GetRequiredService<LightingRateCalculator>(),
             TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<ApiSettings>().TimeZone),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetService<IEmergencyTestFigureSource>(),
+            // Without a readings store no test is known: not available, rather than every unit failed.
+            sp.GetRequiredService<History.BatteryTestLog>().Available ? sp.GetService<IEmergencyTestFigureSource>() : null,
             sp.GetService<IPlannedWorkFigureSource>()));
+        services.AddSingleton(sp => new StoredReports(sp.GetRequiredService<Maintenance.Storage.SqliteDatabase>()));
+        services.AddSingleton(sp => new ReportSchedule(
+            sp.GetRequiredService<Plant.ApiPlant>(),
+            TimeZoneInfo.FindSystemTimeZoneById(sp.GetRequiredService<ApiSettings>().TimeZone),
+            sp.GetRequiredService<ApiSettings>().Reports));
+        services.AddSingleton(sp => new ScheduledReports(
+            sp.GetRequiredService<ReportSchedule>(),
+            sp.GetRequiredService<MonthlyReports>(),
+            sp.GetRequiredService<FaultAnalyses>(),
+            sp.GetRequiredService<StoredReports>(),
+            sp.GetRequiredService<ApiSettings>().Reports,
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ScheduledReports>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledReports>());
         return services;
     }
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder endpoints)
     {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.ServiceProvider.GetRequiredService<Hosting.HealthRegistry>().Add(endpoints.ServiceProvider.GetRequiredService<ScheduledReports>());
+        endpoints.MapReportArchive();
         endpoints.MapGet("/api/reports/monthly", GetAsync)
             .WithTags("Reports")
             .WithName("GetMonthlyReport")
@@ -57,6 +80,18 @@ public static class ReportEndpoints
             .WithTags("Reports")
             .WithName("GetFaultAnalysis")
             .WithSummary("The half-yearly fault analysis (half=2026-H2): Pareto of repair causes and of assets, repairs per device family and model, each against the half before.")
+            .RequireAuthorization(Policies.ReadReports);
+        endpoints.MapGet("/api/reports/fault-analysis.csv", GetFaultAnalysisCsvAsync)
+            .WithTags("Reports")
+            .WithName("GetFaultAnalysisCsv")
+            .WithSummary("The half-yearly fault analysis as CSV: the Pareto of causes, of assets, and repairs per model, each with the half before.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/csv")
+            .RequireAuthorization(Policies.ReadReports);
+        endpoints.MapGet("/api/reports/fault-analysis.xlsx", GetFaultAnalysisWorkbookAsync)
+            .WithTags("Reports")
+            .WithName("GetFaultAnalysisWorkbook")
+            .WithSummary("The half-yearly fault analysis as an Excel workbook: causes, assets and models sheets.")
+            .Produces(StatusCodes.Status200OK, contentType: MonthlyReportWorkbook.ContentType)
             .RequireAuthorization(Policies.ReadReports);
         return endpoints;
     }
@@ -86,6 +121,31 @@ public static class ReportEndpoints
 
         return TypedResults.Ok(FaultAnalysisView.Of(await analyses.ComputeAsync(parsedHalf!.Value, scope!, cancellationToken)));
     }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaultAnalysisCsvAsync(
+        ClaimsPrincipal user, FaultAnalyses analyses, Plant.ApiPlant plant, TimeProvider clock, CancellationToken cancellationToken,
+        [FromQuery] string? half = null, [FromQuery] string? site = null, [FromQuery] string? crew = null) =>
+        await GetFaultAnalysisAsync(user, analyses, plant, clock, cancellationToken, half, site, crew) switch
+        {
+            { Result: Ok<FaultAnalysisView> { Value: { } analysis } } => TypedResults.File(
+                Encoding.UTF8.GetBytes(FaultAnalysisExport.Csv(analysis)), "text/csv; charset=utf-8", FaultAnalysisFileName(analysis, "csv")),
+            { Result: ProblemHttpResult problem } => problem,
+            _ => throw new InvalidOperationException("the fault analysis gave neither an analysis nor a problem"),
+        };
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetFaultAnalysisWorkbookAsync(
+        ClaimsPrincipal user, FaultAnalyses analyses, Plant.ApiPlant plant, TimeProvider clock, CancellationToken cancellationToken,
+        [FromQuery] string? half = null, [FromQuery] string? site = null, [FromQuery] string? crew = null) =>
+        await GetFaultAnalysisAsync(user, analyses, plant, clock, cancellationToken, half, site, crew) switch
+        {
+            { Result: Ok<FaultAnalysisView> { Value: { } analysis } } => TypedResults.File(
+                FaultAnalysisExport.Workbook(analysis), MonthlyReportWorkbook.ContentType, FaultAnalysisFileName(analysis, "xlsx")),
+            { Result: ProblemHttpResult problem } => problem,
+            _ => throw new InvalidOperationException("the fault analysis gave neither an analysis nor a problem"),
+        };
+
+    private static string FaultAnalysisFileName(FaultAnalysisView analysis, string extension) =>
+        $"fault-analysis-{analysis.Half}-{analysis.Scope.Replace(':', '-')}.{extension}";
 
     public static async Task<Results<Ok<MonthlyReportView>, ProblemHttpResult>> GetAsync(
         ClaimsPrincipal user,

@@ -15,10 +15,13 @@ public static class WebNavigation
         new("/alarms", "Nav.Alarms", MudBlazor.Icons.Material.Filled.NotificationsActive, Policies.ReadPlant),
         new("/my-work", "Nav.MyWork", MudBlazor.Icons.Material.Filled.Engineering, Policies.WorkTickets),
         new("/maintenance", "Nav.Maintenance", MudBlazor.Icons.Material.Filled.CalendarMonth, Policies.ReadWorkOrders),
+        new("/forecasts", "Nav.Forecasts", MudBlazor.Icons.Material.Filled.Insights, Policies.ReadForecasts),
         new("/follow-ups", "Nav.FollowUps", MudBlazor.Icons.Material.Filled.PhoneCallback, Policies.DispatchTickets),
         new("/thresholds", "Nav.Thresholds", MudBlazor.Icons.Material.Filled.Tune, Policies.ChangeThresholds),
         new("/intervals", "Nav.Intervals", MudBlazor.Icons.Material.Filled.EventRepeat, Policies.ChangeIntervals),
+        new("/assets", "Nav.Assets", MudBlazor.Icons.Material.Filled.Inventory2, Policies.ReadPlant),
         new("/reports", "Nav.Reports", MudBlazor.Icons.Material.Filled.Assessment, Policies.ReadReports),
+        new("/reports/fault-analysis", "Nav.FaultAnalysis", MudBlazor.Icons.Material.Filled.BarChart, Policies.ReadReports),
         new("/battery-tests", "Nav.BatteryTests", MudBlazor.Icons.Material.Filled.BatteryChargingFull, Policies.SendCommands),
         new("/admin/users", "Nav.Users", MudBlazor.Icons.Material.Filled.ManageAccounts, Policies.ManageUsers),
     ];

@@ -33,7 +33,11 @@ public sealed record WorkOrderView(
     IReadOnlyDictionary<string, double> Readings,
     IReadOnlyList<string> RequiredReadings,
     IReadOnlyList<string> OptionalReadings,
-    long Version)
+    long Version,
+    int? Grade = null,
+    PredictiveBasisView? Forecast = null,
+    SpareLampsView? Spares = null,
+    int Revisions = 0)
 {
     public static WorkOrderView From(WorkOrder order, DateTimeOffset now)
     {
@@ -44,9 +48,19 @@ public sealed record WorkOrderView(
             order.CreatedAt.ToUniversalTime(), order.StartedAt?.ToUniversalTime(), order.StartedBy, order.DoneAt?.ToUniversalTime(), order.DoneBy,
             order.DoneOnTime, order.ReportDueDate, order.SkippedAt?.ToUniversalTime(), order.SkippedBy, order.SkipReason, order.Note,
             [.. order.Checklist.Select(i => new ChecklistItemView(i.Code, i.Passed, i.Note))], order.Readings,
-            order.Task.RequiredReadings(), order.Task.OptionalReadings(), order.Version);
+            order.Task.RequiredReadings(), order.Task.OptionalReadings(), order.Version,
+            order.Grade is { } grade ? (int)grade : null,
+            order.Basis is { } basis ? new PredictiveBasisView(basis.Kind, basis.AsOf.ToUniversalTime(), basis.Expected.ToUniversalTime(), basis.Low.ToUniversalTime(), basis.High.ToUniversalTime()) : null,
+            order.Spares is { } spares ? new SpareLampsView(spares.Count, spares.Days, spares.AsOf.ToUniversalTime()) : null,
+            order.Revisions.Count);
     }
 }
+
+/// <summary>The forecast a predictive work order stands on: its kind, when it was made, the expected date and the 80 % interval.</summary>
+public sealed record PredictiveBasisView(string Kind, DateTimeOffset AsOf, DateTimeOffset Expected, DateTimeOffset Low, DateTimeOffset High);
+
+/// <summary>The spare lamps to carry on a patrol: the high end of the 80 % interval of lamps going dark in the coming days.</summary>
+public sealed record SpareLampsView(int Count, int Days, DateTimeOffset AsOf);
 
 /// <summary>One checklist item: its code, and whether it was found in order (null while unanswered).</summary>
 public sealed record ChecklistItemView(string Code, bool? Passed, string? Note);

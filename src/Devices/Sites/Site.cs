@@ -21,6 +21,9 @@ public sealed record Site
     /// <summary>The public holidays of the site's calendar, in date order: special patrols before each, no working day within.</summary>
     public IReadOnlyList<SiteHoliday> Holidays { get; init; } = [];
 
+    /// <summary>When the gateways test the emergency units by themselves; null when they test only on command.</summary>
+    public EmergencyTestSchedule? EmergencyTests { get; init; }
+
     /// <summary>The edge gateways of the site.</summary>
     public required IReadOnlyList<SiteGateway> Gateways { get; init; }
 

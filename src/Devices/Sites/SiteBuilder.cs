@@ -16,6 +16,8 @@ internal sealed partial class SiteBuilder
 
     private const int MaxLamps = 10_000;
 
+    private const int MaxSerialLength = 64;
+
     // The rates termios knows; a serial driver refuses others (libmodbus would even fall back to 9600 silently).
     private static readonly int[] BaudRates =
     [
@@ -95,6 +97,7 @@ internal sealed partial class SiteBuilder
             }
         }
 
+        var emergencyTests = BuildEmergencyTests(document.EmergencyTests, gateways);
         if (errors.Count > 0)
         {
             return null;
@@ -102,6 +105,7 @@ internal sealed partial class SiteBuilder
 
         return new Site
         {
+            EmergencyTests = emergencyTests,
             Id = id!,
             Name = name!,
             Latitude = latitude!.Value,
@@ -616,8 +620,15 @@ internal sealed partial class SiteBuilder
             ok = false;
         }
 
+        if (document.Group is not null && !Identifiers.IsValid(document.Group))
+        {
+            Error($"{path}.group", SiteRule.InvalidIdentifier, $"group '{document.Group}' is invalid: {Identifiers.Rule}");
+            ok = false;
+        }
+
         var (lamps, circuits, lampsOk) = Lamps(document, path, profile, family);
-        if (!ok || !lampsOk || profile is null)
+        var (commissioned, warrantyUntil, assetOk) = AssetFacts(document, path);
+        if (!ok || !lampsOk || !assetOk || profile is null)
         {
             return null;
         }
@@ -637,8 +648,52 @@ internal sealed partial class SiteBuilder
             CrewZone = zone,
             Crew = document.Crew,
             DualSupply = document.DualSupply ?? false,
+            Group = document.Group,
             Circuits = circuits,
+            Commissioned = commissioned,
+            WarrantyUntil = warrantyUntil,
+            Serial = document.Serial,
         };
+    }
+
+    private (DateOnly? Commissioned, DateOnly? WarrantyUntil, bool Ok) AssetFacts(DeviceDocument document, string path)
+    {
+        var ok = true;
+        var commissioned = AssetDate(document.Commissioned, $"{path}.commissioned", "commissioned", ref ok);
+        var warrantyUntil = AssetDate(document.WarrantyUntil, $"{path}.warranty_until", "warranty_until", ref ok);
+        if (commissioned is { } from && warrantyUntil is { } until && until < from)
+        {
+            Error($"{path}.warranty_until", SiteRule.InvalidAssetDate,
+                $"warranty_until {until:yyyy-MM-dd} is before the device was commissioned ({from:yyyy-MM-dd})");
+            ok = false;
+        }
+
+        if (document.Serial is { } serial
+            && (string.IsNullOrWhiteSpace(serial) || serial.Length > MaxSerialLength || serial.Any(char.IsControl)))
+        {
+            Error($"{path}.serial", SiteRule.InvalidSerial,
+                $"serial must be 1 to {MaxSerialLength} printable characters, not blank and without control characters");
+            ok = false;
+        }
+
+        return (commissioned, warrantyUntil, ok);
+    }
+
+    private DateOnly? AssetDate(string? text, string path, string field, ref bool ok)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+
+        Error(path, SiteRule.InvalidAssetDate, $"'{field}' must be a date written yyyy-MM-dd, not '{text}'");
+        ok = false;
+        return null;
     }
 
     private (int Lamps, List<SiteCircuit> Circuits, bool Ok) Lamps(DeviceDocument document, string path, DeviceProfile? profile, DeviceFamily? family)

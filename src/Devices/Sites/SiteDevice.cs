@@ -45,8 +45,20 @@ public sealed record SiteDevice
     /// <summary>Whether the device (a distribution box) is fed from two supplies with a changeover, which is tested every 6 months.</summary>
     public bool DualSupply { get; init; }
 
+    /// <summary>The circuit or building the device belongs to; emergency units of one group are not all discharged at once.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The circuits the site describes (number, name, lamps), in number order; empty when the file gives none.</summary>
     public IReadOnlyList<SiteCircuit> Circuits { get; init; } = [];
+
+    /// <summary>The day the device went into service (投运日期), if the file gives it.</summary>
+    public DateOnly? Commissioned { get; init; }
+
+    /// <summary>The last day of the supplier's warranty (质保到期), if the file gives it.</summary>
+    public DateOnly? WarrantyUntil { get; init; }
+
+    /// <summary>The maker's serial number, if the file gives it.</summary>
+    public string? Serial { get; init; }
 
     /// <summary>The profile's model id.</summary>
     public string Model => Profile.Model;

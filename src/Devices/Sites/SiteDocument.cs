@@ -23,7 +23,53 @@ internal sealed class SiteDocument
 
     public List<HolidayDocument>? Holidays { get; init; }
 
+    public EmergencyTestsDocument? EmergencyTests { get; init; }
+
     public List<GatewayDocument>? Gateways { get; init; }
+}
+
+internal sealed class EmergencyTestsDocument
+{
+    public bool? Enabled { get; init; }
+
+    public HoursDocument? Window { get; init; }
+
+    public double? MaxShareDischarging { get; init; }
+
+    public double? RechargeH { get; init; }
+
+    public int? FunctionIntervalDays { get; init; }
+
+    public int? OneHourIntervalDays { get; init; }
+
+    public int? FullDurationIntervalDays { get; init; }
+
+    public List<EmergencyGroupDocument>? Groups { get; init; }
+}
+
+internal sealed class HoursDocument
+{
+    public string? From { get; init; }
+
+    public string? To { get; init; }
+}
+
+internal sealed class EmergencyGroupDocument
+{
+    public string? Group { get; init; }
+
+    public double? MaxShareDischarging { get; init; }
+
+    public List<OccupiedDocument>? Occupied { get; init; }
+}
+
+internal sealed class OccupiedDocument
+{
+    public List<string>? Days { get; init; }
+
+    public string? From { get; init; }
+
+    public string? To { get; init; }
 }
 
 internal sealed class HolidayDocument
@@ -146,7 +192,15 @@ internal sealed class DeviceDocument
 
     public bool? DualSupply { get; init; }
 
+    public string? Group { get; init; }
+
     public List<CircuitDocument>? Circuits { get; init; }
+
+    public string? Commissioned { get; init; }
+
+    public string? WarrantyUntil { get; init; }
+
+    public string? Serial { get; init; }
 }
 
 internal sealed class LocationDocument

@@ -92,4 +92,25 @@ public enum SiteRule
 
     /// <summary>A holiday without a name, with a date that is not <c>yyyy-MM-dd</c>, ending before it starts, or overlapping another.</summary>
     InvalidHoliday,
+
+    /// <summary>A commissioning or warranty date that is not <c>yyyy-MM-dd</c>, or a warranty ending before the device was commissioned.</summary>
+    InvalidAssetDate,
+
+    /// <summary>A serial number that is blank, longer than 64 characters or holds control characters.</summary>
+    InvalidSerial,
+
+    /// <summary>The emergency tests' window is not two <c>HH:mm</c> times (up to <c>24:00</c>) with the start before the end.</summary>
+    InvalidTestWindow,
+
+    /// <summary>A group's occupied hours: a day none of mon..sun, no days, a time not <c>HH:mm</c>, or the start not before the end.</summary>
+    InvalidOccupancy,
+
+    /// <summary>A <c>max_share_discharging</c> outside 0 (exclusive) to 1.</summary>
+    InvalidDischargeShare,
+
+    /// <summary>A test interval outside 1..1100 days, intervals out of order (function, one-hour, full duration), or a recharge time outside 0..168 h.</summary>
+    InvalidTestInterval,
+
+    /// <summary>The emergency tests name a group no emergency unit of the site belongs to.</summary>
+    UnknownGroup,
 }

@@ -11,37 +11,72 @@ using Telemetry.Gateway.Publishing;
 
 namespace Telemetry.Gateway.BatteryTests;
 
-/// <summary>The two tests of an emergency unit.</summary>
+/// <summary>The tests of an emergency unit.</summary>
 public enum BatteryTestKind
 {
+    /// <summary>The unit switches to battery briefly.</summary>
     Function = 1,
+
+    /// <summary>A discharge to the rated duration (the full-duration test).</summary>
     Duration = 2,
+
+    /// <summary>A discharge the gateway ends after 60 minutes; passed when the unit was still above cut-off.</summary>
+    OneHour = 3,
+}
+
+/// <summary>The event names of <see cref="BatteryTestKind"/>.</summary>
+public static class BatteryTestKinds
+{
+    /// <summary>The <c>test</c> attribute of the test's events.</summary>
+    public static string EventName(this BatteryTestKind kind) => kind switch
+    {
+        BatteryTestKind.Duration => BatteryTestNames.Duration,
+        BatteryTestKind.OneHour => BatteryTestNames.OneHour,
+        _ => BatteryTestNames.Function,
+    };
+
+    /// <summary>The kind named <paramref name="name"/> in an event, or null.</summary>
+    public static BatteryTestKind? FromEventName(string? name) => name switch
+    {
+        BatteryTestNames.Function => BatteryTestKind.Function,
+        BatteryTestNames.Duration => BatteryTestKind.Duration,
+        BatteryTestNames.OneHour => BatteryTestKind.OneHour,
+        _ => null,
+    };
 }
 
 /// <summary>One point of the discharge curve: seconds into the test and the battery voltage then.</summary>
 public readonly record struct DischargeSample(double ElapsedSeconds, double VoltageVolts);
 
 /// <summary>
-/// Runs function and duration tests of emergency units on command: checks the mains is there, starts the test,
-/// reads the unit every sample interval (battery voltage, elapsed time; each read is also a reading in the
-/// telemetry), ends a duration test itself at the rated duration or at the cut-off voltage should the unit not,
-/// and publishes <c>battery_test_finished</c> with the outcome (<c>passed</c>, <c>failed</c> with the runtime
-/// reached, <c>aborted</c>, <c>not_started</c> when the mains was lost) and the discharge curve.
+/// Runs function, one-hour and duration tests of emergency units, on command or by the gateway's schedule: checks the
+/// mains is there, starts the test, reads the unit every sample interval (battery voltage, elapsed time; each read is
+/// also a reading in the telemetry), ends a duration test itself at the rated duration or at the cut-off voltage
+/// should the unit not, ends a one-hour test (a duration test on the unit) at 60 minutes, and publishes
+/// <c>battery_test_finished</c> with the outcome (<c>passed</c>, <c>failed</c> with the runtime reached,
+/// <c>aborted</c>, <c>not_started</c> when the mains was lost), the discharge curve and the <c>trigger</c>
+/// (<c>command</c> or <c>schedule</c>). Every start and end goes into the <see cref="BatteryTestLedger"/>.
 /// </summary>
 public sealed partial class BatteryTestRunner(
     OutboundQueue outbound,
     GatewaySettings settings,
+    BatteryTestLedger ledger,
     TimeProvider clock,
     ILogger<BatteryTestRunner> logger) : IAsyncDisposable
 {
     private const int AbortCode = 3;
+    private const double OneHourSeconds = 3600;
     private readonly ConcurrentDictionary<string, Task> _running = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     public bool IsRunning(string deviceId) => _running.ContainsKey(deviceId);
 
-    public async Task<CommandOutcome> StartAsync(LinkWorker worker, SiteDevice device, BatteryTestKind kind, IReadOnlyList<WriteRequest> start, CancellationToken cancellationToken)
+    /// <summary>Starts <paramref name="kind"/> on <paramref name="device"/> with the <paramref name="start"/> writes and watches it to its end.</summary>
+    /// <remarks>The <paramref name="trigger"/> (<see cref="BatteryTestNames.Command"/> or <see cref="BatteryTestNames.Schedule"/>) is carried in the test's events and the ledger.</remarks>
+    public async Task<CommandOutcome> StartAsync(LinkWorker worker, SiteDevice device, BatteryTestKind kind, IReadOnlyList<WriteRequest> start, CancellationToken cancellationToken, string trigger = BatteryTestNames.Command)
     {
+        ArgumentNullException.ThrowIfNull(worker);
+        ArgumentNullException.ThrowIfNull(device);
         if (_running.ContainsKey(device.Id))
         {
             return CommandOutcome.Rejected($"a test is already being watched on {device.Id}");
@@ -55,7 +90,7 @@ public sealed partial class BatteryTestRunner(
 
         if (state.Find("mains_present")?.AsBoolean == false)
         {
-            Publish(device, kind, "not_started", "mains lost: a test would discharge the battery with nothing to recharge it", null, [], state);
+            Publish(device, kind, trigger, "not_started", "mains lost: a test would discharge the battery with nothing to recharge it", null, [], state);
             return CommandOutcome.Rejected("could not start: the mains is lost");
         }
 
@@ -70,21 +105,22 @@ public sealed partial class BatteryTestRunner(
             return written;
         }
 
-        LogStarted(logger, kind, device.Id);
+        LogStarted(logger, kind, device.Id, trigger);
+        RecordStart(device.Id, kind, trigger);
         outbound.AppendEvent(new GatewayEvent
         {
             Kind = EventKinds.BatteryTestStarted,
             Ts = clock.GetUtcNow(),
             Device = device.Id,
-            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = Name(kind) },
+            Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = kind.EventName(), ["trigger"] = trigger },
         });
-        var watch = Task.Run(() => WatchAsync(worker, device, kind, _stopping.Token), CancellationToken.None);
+        var watch = Task.Run(() => WatchAsync(worker, device, kind, trigger, _stopping.Token), CancellationToken.None);
         _running[device.Id] = watch;
         _ = watch.ContinueWith(_ => _running.TryRemove(device.Id, out Task? _), TaskScheduler.Default);
         return CommandOutcome.Done;
     }
 
-    private async Task WatchAsync(LinkWorker worker, SiteDevice device, BatteryTestKind kind, CancellationToken cancellationToken)
+    private async Task WatchAsync(LinkWorker worker, SiteDevice device, BatteryTestKind kind, string trigger, CancellationToken cancellationToken)
     {
         var samples = new List<DischargeSample>();
         var started = clock.GetTimestamp();
@@ -101,7 +137,7 @@ public sealed partial class BatteryTestRunner(
                 {
                     if (++failures >= 30)
                     {
-                        Publish(device, kind, "aborted", $"the unit stopped answering during the test: {read.Error}", null, samples, last);
+                        Publish(device, kind, trigger, "aborted", $"the unit stopped answering during the test: {read.Error}", null, samples, last);
                         return;
                     }
 
@@ -124,15 +160,19 @@ public sealed partial class BatteryTestRunner(
                     }
 
                     var overdue = clock.GetElapsedTime(started) > settings.BatteryTests.MaxWatch;
-                    var rated = kind == BatteryTestKind.Duration && ratedSeconds > 0 && elapsed >= ratedSeconds;
-                    var cutOff = kind == BatteryTestKind.Duration && cutoff > 0 && volts <= cutoff;
+                    var rated = (kind == BatteryTestKind.Duration && ratedSeconds > 0 && elapsed >= ratedSeconds)
+                        || (kind == BatteryTestKind.OneHour && elapsed >= OneHourSeconds);
+                    var cutOff = kind != BatteryTestKind.Function && cutoff > 0 && volts <= cutoff;
                     if (rated || cutOff || overdue)
                     {
-                        // The unit should have ended it; end it ourselves so the battery is not run flat.
+                        // The unit should have ended a duration test; end it ourselves so the battery is not run flat.
+                        // A one-hour test is a duration test on the unit that only the gateway ends.
                         await AbortAsync(worker, device, cancellationToken);
                         var outcome = overdue && !rated && !cutOff ? "aborted" : rated ? "passed" : "failed";
-                        var reason = rated ? "rated duration reached" : cutOff ? $"battery reached its cut-off voltage {cutoff.ToString(CultureInfo.InvariantCulture)} V" : "the test ran longer than the gateway watches";
-                        Publish(device, kind, outcome, reason, elapsed, samples, now);
+                        var reason = rated ? (kind == BatteryTestKind.OneHour ? "ran one hour above the cut-off voltage" : "rated duration reached")
+                            : cutOff ? $"battery reached its cut-off voltage {cutoff.ToString(CultureInfo.InvariantCulture)} V"
+                            : "the test ran longer than the gateway watches";
+                        Publish(device, kind, trigger, outcome, reason, elapsed, samples, now);
                         return;
                     }
 
@@ -152,7 +192,7 @@ public sealed partial class BatteryTestRunner(
                 var runtime = now.Find("last_test_runtime_s")?.AsReal;
                 var (name, why) = result switch
                 {
-                    1 => ("passed", kind == BatteryTestKind.Duration ? "rated duration reached" : "the unit switched to battery"),
+                    1 => ("passed", kind == BatteryTestKind.Function ? "the unit switched to battery" : "rated duration reached"),
                     2 => ("failed", "the unit did not switch to battery"),
                     3 => ("failed", $"the battery ran {runtime?.ToString(CultureInfo.InvariantCulture) ?? "?"} s of the rated {ratedSeconds.ToString(CultureInfo.InvariantCulture)} s"),
                     4 => ("aborted", "the test was aborted"),
@@ -163,18 +203,18 @@ public sealed partial class BatteryTestRunner(
                     samples.Add(new DischargeSample(r, v));
                 }
 
-                Publish(device, kind, name, why, runtime, samples, now);
+                Publish(device, kind, trigger, name, why, runtime, samples, now);
                 return;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            Publish(device, kind, "aborted", "the gateway stopped while the test ran", null, samples, last);
+            Publish(device, kind, trigger, "aborted", "the gateway stopped while the test ran", null, samples, last);
         }
         catch (Exception ex)
         {
             LogWatchFailed(logger, device.Id, ex);
-            Publish(device, kind, "aborted", $"gateway error while watching: {ex.Message}", null, samples, last);
+            Publish(device, kind, trigger, "aborted", $"gateway error while watching: {ex.Message}", null, samples, last);
         }
     }
 
@@ -186,8 +226,9 @@ public sealed partial class BatteryTestRunner(
         }
     }
 
-    private void Publish(SiteDevice device, BatteryTestKind kind, string outcome, string reason, double? runtime, List<DischargeSample> samples, DecodedReading? state)
+    private void Publish(SiteDevice device, BatteryTestKind kind, string trigger, string outcome, string reason, double? runtime, List<DischargeSample> samples, DecodedReading? state)
     {
+        RecordEnd(device.Id, kind, outcome);
         var values = new Dictionary<string, ReadingValue>(StringComparer.Ordinal)
         {
             ["samples"] = ReadingValue.Integer(samples.Count),
@@ -224,7 +265,7 @@ public sealed partial class BatteryTestRunner(
                 Device = device.Id,
                 Message = reason,
                 Values = values,
-                Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = Name(kind), ["outcome"] = outcome },
+                Attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["test"] = kind.EventName(), ["outcome"] = outcome, ["trigger"] = trigger },
             });
         }
         catch (Exception ex) when (ex is IOException or ArgumentException)
@@ -250,7 +291,30 @@ public sealed partial class BatteryTestRunner(
         return thinned;
     }
 
-    private static string Name(BatteryTestKind kind) => kind == BatteryTestKind.Duration ? "duration" : "function";
+    // The ledger is the schedule's memory; a disk error there must not lose the test's event.
+    private void RecordStart(string deviceId, BatteryTestKind kind, string trigger)
+    {
+        try
+        {
+            ledger.Started(deviceId, kind, trigger, clock.GetUtcNow());
+        }
+        catch (IOException ex)
+        {
+            LogLedgerFailed(logger, deviceId, ex.Message);
+        }
+    }
+
+    private void RecordEnd(string deviceId, BatteryTestKind kind, string outcome)
+    {
+        try
+        {
+            ledger.Finished(deviceId, kind, outcome, clock.GetUtcNow());
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            LogLedgerFailed(logger, deviceId, ex.Message);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -259,8 +323,11 @@ public sealed partial class BatteryTestRunner(
         _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} test started on {Device}")]
-    private static partial void LogStarted(ILogger logger, BatteryTestKind kind, string device);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} test started on {Device} by {Trigger}")]
+    private static partial void LogStarted(ILogger logger, BatteryTestKind kind, string device, string trigger);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the test of {Device} in the battery-test ledger: {Reason}")]
+    private static partial void LogLedgerFailed(ILogger logger, string device, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} test on {Device} finished: {Outcome} after {Runtime} s ({Reason})")]
     private static partial void LogFinished(ILogger logger, BatteryTestKind kind, string device, string outcome, double runtime, string reason);

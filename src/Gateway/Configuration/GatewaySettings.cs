@@ -67,6 +67,9 @@ public sealed class GatewaySettings
     /// <summary>The ids of the commands taken, kept until they expire so that a replay is refused after a restart too.</summary>
     public string SeenCommandsPath => Path.Combine(Path.GetFullPath(StateDirectory), "commands-seen");
 
+    /// <summary>The record of emergency tests and postponements the automatic tests plan from.</summary>
+    public string BatteryTestLedgerPath => Path.Combine(Path.GetFullPath(StateDirectory), "battery-tests.jsonl");
+
     public QueueOptions QueueOptions => new()
     {
         Directory = string.IsNullOrWhiteSpace(Buffering.Directory) ? Path.Combine(Path.GetFullPath(StateDirectory), "queue") : Buffering.Directory,
@@ -287,6 +290,9 @@ public sealed class BatteryTestSettings
     /// <summary>Most samples kept in the finished event; longer curves are thinned evenly.</summary>
     public int MaxSamples { get; set; } = 48;
 
+    /// <summary>How often the automatic emergency tests (the site's <c>emergency_tests</c>) are planned.</summary>
+    public TimeSpan PlanInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<string> Validate()
     {
         if (SampleInterval < TimeSpan.FromMilliseconds(100) || SampleInterval > TimeSpan.FromMinutes(10))
@@ -302,6 +308,11 @@ public sealed class BatteryTestSettings
         if (MaxSamples is < 2 or > 90)
         {
             yield return $"Gateway:BatteryTests:MaxSamples {MaxSamples} must be 2-90 (two event values each; consumers take at most 200 values per event)";
+        }
+
+        if (PlanInterval < TimeSpan.FromSeconds(1) || PlanInterval > TimeSpan.FromHours(1))
+        {
+            yield return $"Gateway:BatteryTests:PlanInterval {PlanInterval} must be 1 s to 1 h";
         }
     }
 }

@@ -15,6 +15,8 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     private readonly ConcurrentDictionary<ErrorKind, long> _errors = new();
     private readonly ConcurrentDictionary<string, long> _commands = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _commandRefusals = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _batteryTestsScheduled = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _batteryTestsPostponed = new(StringComparer.Ordinal);
     private long _commandsUnanswered;
     private long _readingsGood;
     private long _readingsError;
@@ -114,6 +116,19 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
     public long CommandRefusals(string code) => _commandRefusals.GetValueOrDefault(code);
 
     /// <summary>The command topic is subscribed (in the broker's session, so it holds across reconnections).</summary>
+    /// <summary>An automatic emergency test was started.</summary>
+    public void BatteryTestScheduled(string test) => _batteryTestsScheduled.AddOrUpdate(test, 1, (_, n) => n + 1);
+
+    /// <summary>A due emergency test was postponed (counted once per postponement recorded).</summary>
+    public void BatteryTestPostponed(string reason) => _batteryTestsPostponed.AddOrUpdate(reason, 1, (_, n) => n + 1);
+
+    /// <summary>Lines of the battery-test ledger that could not be read at start.</summary>
+    public int BatteryTestLedgerCorrupt { get; set; }
+
+    public long BatteryTestsScheduled(string test) => _batteryTestsScheduled.GetValueOrDefault(test);
+
+    public long BatteryTestsPostponed(string reason) => _batteryTestsPostponed.GetValueOrDefault(reason);
+
     public void ListeningForCommands() => Volatile.Write(ref _listeningForCommands, 1);
 
     public void UpdateRates()
@@ -189,6 +204,21 @@ public sealed class GatewayStatistics(TimeProvider clock) : IHealthSource
 
         writer.WriteEndObject();
         writer.WriteNumber("commands_unanswered", Interlocked.Read(ref _commandsUnanswered));
+        writer.WriteStartObject("battery_tests_scheduled");
+        foreach (var (test, count) in _batteryTestsScheduled.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(test, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteStartObject("battery_tests_postponed");
+        foreach (var (reason, count) in _batteryTestsPostponed.OrderBy(c => c.Key, StringComparer.Ordinal))
+        {
+            writer.WriteNumber(reason, count);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("battery_test_ledger_corrupt", BatteryTestLedgerCorrupt);
         if (CommandsWaiting?.Invoke() is var (waiting, waitingBytes))
         {
             writer.WriteNumber("commands_waiting", waiting);

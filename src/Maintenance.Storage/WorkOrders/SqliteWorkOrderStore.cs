@@ -138,8 +138,8 @@ public sealed class SqliteWorkOrderStore(SqliteDatabase database) : IWorkOrderSt
         change(order);
         order.State.Version++;
         await using (var command = connection.Command(transaction,
-            "UPDATE work_orders SET status = $status, done_at = $done, version = $version, document = $document WHERE number = $number",
-            ("$status", order.Status.ToName()), ("$done", order.DoneAt?.ToUnixTimeMilliseconds()), ("$version", order.Version),
+            "UPDATE work_orders SET status = $status, done_at = $done, due_date = $due_date, due_at = $due_at, version = $version, document = $document WHERE number = $number",
+            ("$status", order.Status.ToName()), ("$due_date", Day(order.DueDate)), ("$due_at", order.DueAt.ToUnixTimeMilliseconds()), ("$done", order.DoneAt?.ToUnixTimeMilliseconds()), ("$version", order.Version),
             ("$document", JsonSerializer.Serialize(order.State, WorkOrderStoreJson.Default.WorkOrderState)), ("$number", number.ToString())))
         {
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -4,7 +4,7 @@ namespace Telemetry.Maintenance.Reports;
 /// Emergency units that passed the tests due in a month (function checks, test runs, full discharges). The report
 /// shows them when an <see cref="IEmergencyTestFigureSource"/> is registered, and says they are not available otherwise.
 /// </summary>
-/// <param name="TestsDue">Tests due in the month on units in the scope.</param>
+/// <param name="TestsDue">Tests due in the month on units in the scope (each unit owes at least its monthly function check).</param>
 /// <param name="TestsPassed">Of those, tests run and passed.</param>
 public sealed record EmergencyTestFigures(int TestsDue, int TestsPassed)
 {

@@ -46,6 +46,12 @@ public enum MaintenanceTask
 
     /// <summary>Special patrol before extreme weather an operator declared.</summary>
     WeatherPatrol,
+
+    /// <summary>Replace an emergency battery before its forecast end of life (domain section 7), a grade-3 predictive work order.</summary>
+    PredictiveBatteryReplacement,
+
+    /// <summary>Find and repair the insulation of a box's circuit before it is forecast to fall below 0.5 MΩ, a grade-3 predictive work order.</summary>
+    PredictiveInsulationRepair,
 }
 
 /// <summary>What each <see cref="MaintenanceTask"/> is done on, how often by default, what it checks and what it measures.</summary>
@@ -57,9 +63,17 @@ public static class MaintenanceTasks
     private static readonly DeviceFamily[] Emergency = [DeviceFamily.EmergencyBattery];
     private static readonly DeviceFamily[] Patrolled = [DeviceFamily.HighMast, DeviceFamily.StreetController];
 
-    /// <summary>The tasks that recur on an interval (every task but the special patrols).</summary>
+    /// <summary>The tasks that recur on an interval (every task but the special patrols and the predictive work orders).</summary>
     public static IReadOnlyList<MaintenanceTask> Recurring { get; } =
-        [.. Enum.GetValues<MaintenanceTask>().Where(t => t is not (MaintenanceTask.HolidayPatrol or MaintenanceTask.WeatherPatrol))];
+        [.. Enum.GetValues<MaintenanceTask>().Where(t => t is not (MaintenanceTask.HolidayPatrol or MaintenanceTask.WeatherPatrol) && !t.IsPredictive())];
+
+    /// <summary>Whether the task is opened by a forecast (domain section 7) rather than by the schedule.</summary>
+    public static bool IsPredictive(this MaintenanceTask task) =>
+        task is MaintenanceTask.PredictiveBatteryReplacement or MaintenanceTask.PredictiveInsulationRepair;
+
+    /// <summary>The tasks a crew may be on when it passes an asset, in which it carries the spare lamps a forecast asks for.</summary>
+    public static bool IsPatrol(this MaintenanceTask task) =>
+        task is MaintenanceTask.HighMastPatrol or MaintenanceTask.HolidayPatrol or MaintenanceTask.WeatherPatrol or MaintenanceTask.LanternCleaning;
 
     /// <summary>The spelling used in storage, JSON and queries: <c>high_mast_patrol</c>, <c>rcd_fuse_check</c>, ...</summary>
     public static string ToName(this MaintenanceTask task) => task switch
@@ -78,6 +92,8 @@ public static class MaintenanceTasks
         MaintenanceTask.EmergencyFullDischarge => "emergency_full_discharge",
         MaintenanceTask.HolidayPatrol => "holiday_patrol",
         MaintenanceTask.WeatherPatrol => "weather_patrol",
+        MaintenanceTask.PredictiveBatteryReplacement => "predictive_battery_replacement",
+        MaintenanceTask.PredictiveInsulationRepair => "predictive_insulation_repair",
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "unknown maintenance task"),
     };
 
@@ -105,8 +121,9 @@ public static class MaintenanceTasks
         MaintenanceTask.LanternCleaning => StreetLighting,
         MaintenanceTask.InsulationTest => [DeviceFamily.StreetController, DeviceFamily.DistributionBox],
         MaintenanceTask.ControllerCalibration => [DeviceFamily.LightTimeController],
-        MaintenanceTask.RcdFuseCheck or MaintenanceTask.ChangeoverTest => Boxes,
-        MaintenanceTask.EmergencyFunctionCheck or MaintenanceTask.EmergencyOneHourTest or MaintenanceTask.EmergencyFullDischarge => Emergency,
+        MaintenanceTask.RcdFuseCheck or MaintenanceTask.ChangeoverTest or MaintenanceTask.PredictiveInsulationRepair => Boxes,
+        MaintenanceTask.EmergencyFunctionCheck or MaintenanceTask.EmergencyOneHourTest or MaintenanceTask.EmergencyFullDischarge
+            or MaintenanceTask.PredictiveBatteryReplacement => Emergency,
         MaintenanceTask.HolidayPatrol or MaintenanceTask.WeatherPatrol => Patrolled,
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "unknown maintenance task"),
     };
@@ -125,7 +142,7 @@ public static class MaintenanceTasks
         MaintenanceTask.EarthResistanceTest or MaintenanceTask.InsulationTest or MaintenanceTask.ControllerCalibration
             or MaintenanceTask.EmergencyFullDischarge => new(1, IntervalPeriod.Year),
         MaintenanceTask.RcdFuseCheck or MaintenanceTask.EmergencyFunctionCheck => new(1, IntervalPeriod.Month),
-        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "a special patrol has no interval"),
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, "a special patrol or a predictive work order has no interval"),
     };
 
     /// <summary>The items the crew ticks off, by code (the web shows each in the reader's language).</summary>
@@ -144,6 +161,8 @@ public static class MaintenanceTasks
         MaintenanceTask.EmergencyFunctionCheck => ["switches_to_battery", "lamps_light_on_battery"],
         MaintenanceTask.EmergencyOneHourTest => ["ran_one_hour", "recharging"],
         MaintenanceTask.EmergencyFullDischarge => ["ran_rated_duration", "recharging"],
+        MaintenanceTask.PredictiveBatteryReplacement => ["battery_replaced", "switches_to_battery", "lamps_light_on_battery", "recharging"],
+        MaintenanceTask.PredictiveInsulationRepair => ["circuits_isolated", "fault_located", "cable_or_joint_repaired", "megger_500v"],
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, "unknown maintenance task"),
     };
 
@@ -151,7 +170,7 @@ public static class MaintenanceTasks
     public static IReadOnlyList<string> RequiredReadings(this MaintenanceTask task) => task switch
     {
         MaintenanceTask.EarthResistanceTest => [PointNames.EarthResistanceOhm],
-        MaintenanceTask.InsulationTest => [PointNames.InsulationMohm],
+        MaintenanceTask.InsulationTest or MaintenanceTask.PredictiveInsulationRepair => [PointNames.InsulationMohm],
         _ => [],
     };
 
@@ -159,6 +178,7 @@ public static class MaintenanceTasks
     public static IReadOnlyList<string> OptionalReadings(this MaintenanceTask task) => task switch
     {
         MaintenanceTask.EmergencyOneHourTest or MaintenanceTask.EmergencyFullDischarge => ["runtime_min", "battery_voltage_v"],
+        MaintenanceTask.PredictiveBatteryReplacement => ["battery_voltage_v"],
         MaintenanceTask.RcdFuseCheck => ["rcd_trip_ms", PointNames.InsulationMohm, PointNames.EarthResistanceOhm],
         MaintenanceTask.ControllerCalibration => ["clock_offset_s"],
         MaintenanceTask.HighMastPatrol or MaintenanceTask.HolidayPatrol or MaintenanceTask.WeatherPatrol => ["lamps_dark"],

@@ -53,6 +53,18 @@ public sealed class WorkOrder
 
     public DateTimeOffset CreatedAt => state.CreatedAt;
 
+    /// <summary>Grade 3 for a predictive work order (domain section 7); null for planned maintenance.</summary>
+    public FaultGrade? Grade => state.Grade;
+
+    /// <summary>The forecast a predictive work order stands on, as it last stood; null for planned maintenance.</summary>
+    public PredictiveBasis? Basis => state.Basis;
+
+    /// <summary>The spare lamps to carry on this patrol, when a lamp forecast asked for any.</summary>
+    public SpareLamps? Spares => state.Spares;
+
+    /// <summary>How the forecast moved the work order: what it said before each move, oldest first.</summary>
+    public IReadOnlyList<WorkOrderRevision> Revisions => state.Revisions;
+
     public WorkOrderStatus Status => state.Status;
 
     public DateTimeOffset? StartedAt => state.StartedAt;
@@ -170,6 +182,58 @@ public sealed class WorkOrder
         state.SkipReason = reason.Trim();
     }
 
+    /// <summary>
+    /// A newer forecast moved a predictive work order: its reason, due day and basis are replaced and what they were is
+    /// kept in <see cref="Revisions"/>. Only while it is open; returns false when nothing changed.
+    /// </summary>
+    public bool Revise(string reason, DateOnly dueDate, DateTimeOffset dueAt, PredictiveBasis basis, DateTimeOffset at)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reason);
+        ArgumentNullException.ThrowIfNull(basis);
+        if (!Task.IsPredictive())
+        {
+            throw new WorkOrderLifecycleException(Number, Status, "revise (not a predictive work order)");
+        }
+
+        if (!Status.IsOpen())
+        {
+            throw new WorkOrderLifecycleException(Number, Status, "revise");
+        }
+
+        if (reason == state.Reason && dueDate == state.DueDate
+            && state.Basis is { } old && old.Expected == basis.Expected && old.Low == basis.Low && old.High == basis.High)
+        {
+            // The same forecast made again: nothing for the crew to see, only its time.
+            state.Basis = basis;
+            return false;
+        }
+
+        state.Revisions.Add(new WorkOrderRevision(at, state.DueDate, state.Reason, state.Basis));
+        state.Reason = reason;
+        state.DueDate = dueDate;
+        state.DueAt = dueAt;
+        state.Basis = basis;
+        return true;
+    }
+
+    /// <summary>A lamp forecast asks the crew to carry <paramref name="spares"/> on this open patrol.</summary>
+    public void CarrySpares(SpareLamps spares)
+    {
+        ArgumentNullException.ThrowIfNull(spares);
+        ArgumentOutOfRangeException.ThrowIfNegative(spares.Count);
+        if (!Task.IsPatrol())
+        {
+            throw new WorkOrderLifecycleException(Number, Status, "carry spare lamps (not a patrol)");
+        }
+
+        if (!Status.IsOpen())
+        {
+            throw new WorkOrderLifecycleException(Number, Status, "carry spare lamps");
+        }
+
+        state.Spares = spares;
+    }
+
     /// <summary>The day <paramref name="days"/> working days of <paramref name="site"/> after <paramref name="day"/>.</summary>
     public static DateOnly WorkingDaysAfter(DateOnly day, int days, Site site)
     {
@@ -201,6 +265,8 @@ public sealed class WorkOrder
         DueDate = planned.DueDate,
         DueAt = planned.DueAt,
         Reason = planned.Reason,
+        Grade = planned.Grade,
+        Basis = planned.Basis,
         CreatedAt = createdAt,
         Status = WorkOrderStatus.Planned,
         Checklist = [.. planned.Task.Checklist().Select(c => new ChecklistItem(c))],

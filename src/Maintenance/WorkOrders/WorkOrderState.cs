@@ -22,11 +22,23 @@ internal sealed record WorkOrderState
 
     public CrewZone Zone { get; init; }
 
-    public required DateOnly DueDate { get; init; }
+    public required DateOnly DueDate { get; set; }
 
-    public required DateTimeOffset DueAt { get; init; }
+    public required DateTimeOffset DueAt { get; set; }
 
-    public string? Reason { get; init; }
+    public string? Reason { get; set; }
+
+    /// <summary>The grade of a predictive work order (3); null for planned maintenance.</summary>
+    public Faults.FaultGrade? Grade { get; init; }
+
+    /// <summary>The forecast a predictive work order was opened on, as it last stood.</summary>
+    public PredictiveBasis? Basis { get; set; }
+
+    /// <summary>The spare lamps a forecast asks the crew to carry on this patrol, and the forecast's time.</summary>
+    public SpareLamps? Spares { get; set; }
+
+    /// <summary>What earlier forecasts said, oldest first, each time a newer one moved the work order.</summary>
+    public List<WorkOrderRevision> Revisions { get; init; } = [];
 
     public required DateTimeOffset CreatedAt { get; init; }
 
@@ -73,4 +85,18 @@ public sealed record PlannedWorkOrder(
     DateTimeOffset DueAt,
     string? Crew,
     CrewZone Zone,
-    string? Reason = null);
+    string? Reason = null,
+    Faults.FaultGrade? Grade = null,
+    PredictiveBasis? Basis = null);
+
+/// <summary>
+/// The forecast behind a predictive work order: what it forecast (<c>battery_end_of_life</c>,
+/// <c>insulation_time_to_limit</c>), when it was made, the expected date and the 80 % interval.
+/// </summary>
+public sealed record PredictiveBasis(string Kind, DateTimeOffset AsOf, DateTimeOffset Expected, DateTimeOffset Low, DateTimeOffset High);
+
+/// <summary>The lamps a crew carries on a patrol: the high end of the 80 % interval of lamps forecast to go dark, by asset (a mast, or a controller's circuits).</summary>
+public sealed record SpareLamps(int Count, DateTimeOffset AsOf, int Days);
+
+/// <summary>A predictive work order as it stood before a newer forecast moved it.</summary>
+public sealed record WorkOrderRevision(DateTimeOffset At, DateOnly DueDate, string? Reason, PredictiveBasis? Basis);

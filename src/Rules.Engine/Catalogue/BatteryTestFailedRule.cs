@@ -6,10 +6,11 @@ using Telemetry.Rules.Evaluation;
 namespace Telemetry.Rules.Catalogue;
 
 /// <summary>
-/// Emergency battery tests, from the gateway's <c>battery_test_finished</c> events: a failed duration test is
-/// <see cref="FaultType.FailedDischarge"/> and a failed function test <see cref="FaultType.FailedFunctionTest"/>,
-/// both grade 2 on the unit. The next passed test of the same kind clears it; an aborted test or one that could not
-/// start says nothing about the battery and changes nothing.
+/// Emergency battery tests, from the gateway's <c>battery_test_finished</c> events: a failed duration or one-hour test
+/// is <see cref="FaultType.FailedDischarge"/> and a failed function test <see cref="FaultType.FailedFunctionTest"/>,
+/// both grade 2 on the unit. The next passed test of the same kind clears it (a passed one-hour test proves no rated
+/// duration, so only a passed duration test clears a failed discharge); an aborted test or one that could not start
+/// says nothing about the battery and changes nothing.
 /// </summary>
 internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
 {
@@ -25,7 +26,7 @@ internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
 
     public override IReadOnlyList<string> EventKinds => [Contracts.EventKinds.BatteryTestFinished];
 
-    public override string Signals => "`battery_test_finished` events (`test`, `outcome`, `runtime_s`, `rated_s`); the unit's own `last_test_result` after `test_state`";
+    public override string Signals => "`battery_test_finished` events (`test` function, one_hour or duration, `outcome`, `runtime_s`, `rated_s`); the unit's own `last_test_result` after `test_state`";
 
     public override string Debounce => "none: the test's outcome";
 
@@ -41,8 +42,8 @@ internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
             return;
         }
 
-        var duration = test == "duration";
-        if (!duration && test != "function")
+        var duration = test is BatteryTestNames.Duration or BatteryTestNames.OneHour;
+        if (!duration && test != BatteryTestNames.Function)
         {
             return;
         }
@@ -54,10 +55,10 @@ internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
         {
             case "failed" when !active:
                 Set(state, duration, true);
-                var (summary, evidence) = Describe(duration, gatewayEvent);
+                var (summary, evidence) = Describe(duration, test == BatteryTestNames.OneHour, gatewayEvent);
                 output.Add(device.Detected(device.Asset, fault, fault.DefaultGrade(), gatewayEvent.Ts, summary, evidence));
                 break;
-            case "passed" when active:
+            case "passed" when active && test != BatteryTestNames.OneHour:
                 Set(state, duration, false);
                 output.Add(new FaultCleared(device.Asset, fault, gatewayEvent.Ts, $"{test} test passed"));
                 break;
@@ -132,18 +133,19 @@ internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
     private const long FailedFunction = 2;
     private const long FailedDuration = 3;
 
-    private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, GatewayEvent gatewayEvent)
+    private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, bool oneHour, GatewayEvent gatewayEvent)
     {
         var values = gatewayEvent.Values;
         double? runtime = values is not null && ReadingValues.TryNumber(values, "runtime_s", out var r) ? r : null;
-        double? rated = values is null ? null
+        double? rated = oneHour ? 3600
+            : values is null ? null
             : ReadingValues.TryNumber(values, "rated_s", out var s) ? s
             : ReadingValues.TryNumber(values, "rated_duration_min", out var m) ? m * 60
             : null;
-        return Describe(duration, runtime, rated, string.IsNullOrWhiteSpace(gatewayEvent.Message) ? null : gatewayEvent.Message);
+        return Describe(duration, runtime, rated, string.IsNullOrWhiteSpace(gatewayEvent.Message) ? null : gatewayEvent.Message, oneHour);
     }
 
-    private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, double? runtime, double? rated, string? why)
+    private static (string Summary, IReadOnlyDictionary<string, double> Evidence) Describe(bool duration, double? runtime, double? rated, string? why, bool oneHour = false)
     {
         var evidence = new Dictionary<string, double>(StringComparer.Ordinal);
         if (runtime is { } run)
@@ -162,9 +164,10 @@ internal sealed class BatteryTestFailedRule : Rule<BatteryTestState>
             return ("function test failed" + reason, evidence);
         }
 
+        var what = oneHour ? "one-hour test" : "duration test";
         var reached = runtime is { } ran ? string.Create(CultureInfo.InvariantCulture, $" after {ran / 60:0.0} min") : "";
-        var of = rated is { } full ? string.Create(CultureInfo.InvariantCulture, $" of the rated {full / 60:0.#} min") : "";
-        return ($"duration test failed{reached}{of}{reason}", evidence);
+        var of = rated is { } full ? string.Create(CultureInfo.InvariantCulture, $" of the {(oneHour ? "planned" : "rated")} {full / 60:0.#} min") : "";
+        return ($"{what} failed{reached}{of}{reason}", evidence);
     }
 }
 

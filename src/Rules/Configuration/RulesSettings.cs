@@ -38,6 +38,15 @@ public sealed class RulesSettings
     /// <summary>How far ahead planned maintenance work orders are made (domain section 5), so crews see the coming days.</summary>
     public TimeSpan WorkOrderHorizon { get; set; } = TimeSpan.FromDays(14);
 
+    /// <summary>How often the plant is forecast and predictive work orders opened (domain section 7); needs <c>Influx:Url</c>.</summary>
+    public TimeSpan ForecastInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How far back the plant history is read for forecasts.</summary>
+    public TimeSpan ForecastHistory { get; set; } = TimeSpan.FromDays(6 * 365);
+
+    /// <summary>How close a forecast date must come, per kind, to open a predictive work order.</summary>
+    public ForecastLeadTimeSettings ForecastLeadTime { get; set; } = new();
+
     /// <summary>How often learned state (current baselines) is saved, besides at shutdown.</summary>
     public TimeSpan StateSaveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -127,6 +136,24 @@ public sealed class RulesSettings
             yield return $"Rules:WorkOrderHorizon {WorkOrderHorizon} must be between 1.00:00:00 and 366.00:00:00";
         }
 
+        if (ForecastInterval < TimeSpan.FromMinutes(1) || ForecastInterval > TimeSpan.FromDays(7))
+        {
+            yield return $"Rules:ForecastInterval {ForecastInterval} must be between 00:01:00 and 7.00:00:00";
+        }
+
+        if (ForecastHistory < TimeSpan.FromDays(60) || ForecastHistory > TimeSpan.FromDays(20 * 365))
+        {
+            yield return $"Rules:ForecastHistory {ForecastHistory} must be between 60.00:00:00 and 7300.00:00:00";
+        }
+
+        foreach (var (name, value) in new[] { ("BatteryEndOfLife", ForecastLeadTime.BatteryEndOfLife), ("InsulationTimeToLimit", ForecastLeadTime.InsulationTimeToLimit) })
+        {
+            if (value < TimeSpan.FromDays(1) || value > TimeSpan.FromDays(730))
+            {
+                yield return $"Rules:ForecastLeadTime:{name} {value} must be between 1.00:00:00 and 730.00:00:00";
+            }
+        }
+
         if (MaxPayloadBytes is < 1024 or > 64 * 1024 * 1024)
         {
             yield return $"Rules:MaxPayloadBytes {MaxPayloadBytes} must be 1 KiB to 64 MiB";
@@ -161,6 +188,20 @@ public sealed class RulesSettings
         MaxFuture = MaxFuture,
         MaxUnknownGateways = MaxUnknownGateways,
         MaxUnknownDevicesPerGateway = MaxUnknownDevicesPerGateway,
+    };
+}
+
+/// <summary>The <c>Rules:ForecastLeadTime</c> section: how close a forecast date must come to open a predictive work order.</summary>
+public sealed class ForecastLeadTimeSettings
+{
+    public TimeSpan BatteryEndOfLife { get; set; } = TimeSpan.FromDays(90);
+
+    public TimeSpan InsulationTimeToLimit { get; set; } = TimeSpan.FromDays(90);
+
+    public Telemetry.Maintenance.WorkOrders.PredictiveLeadTimes ToLeadTimes() => new()
+    {
+        BatteryEndOfLife = BatteryEndOfLife,
+        InsulationTimeToLimit = InsulationTimeToLimit,
     };
 }
 

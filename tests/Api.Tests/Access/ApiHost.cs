@@ -196,7 +196,30 @@ public sealed class ApiHost : IAsyncLifetime
             }
         }
 
+        foreach (var scope in new[] { "unit", "crew-north", "crew-east" })
+        {
+            var placeholder = $"{{stored-{scope}}}";
+            if (text.Contains(placeholder, StringComparison.Ordinal))
+            {
+                text = text.Replace(placeholder, await StoredReportAsync(scope == "unit" ? "unit" : $"crew:{scope}"), StringComparison.Ordinal);
+            }
+        }
+
         return text;
+    }
+
+    // A stored report of January 2000, before any the schedule makes: its id.
+    private async Task<string> StoredReportAsync(string scope)
+    {
+        var store = Factory.Services.GetRequiredService<Api.Reports.StoredReports>();
+        var workbook = Api.Reports.MonthlyReportWorkbook.Write(new Api.Reports.MonthlyReportView(
+            "2000-01", scope, "UTC", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch,
+            new Api.Reports.LightingView(null, 0, 0, 0, 0, []), new Api.Reports.TicketCountsView(0, 0, 0), [], [], [],
+            new Api.Reports.RepairsView(0, null), [], null, null));
+        await store.AddAsync(Api.Reports.StoredReportKind.Monthly, "2000-01", scope, DateTimeOffset.UnixEpoch, "{}", workbook, CancellationToken.None);
+        var entry = (await store.ListAsync(Api.Reports.StoredReportKind.Monthly, scope, null, Api.Reports.StoredReports.MaxLimit, CancellationToken.None))
+            .Single(e => e.Period == "2000-01");
+        return entry.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Asserts a 400 problem that names <paramref name="field"/> under <c>errors</c>.</summary>

@@ -1,15 +1,18 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Telemetry.Api.Access;
 using Telemetry.Api.Tests.Access;
+using Telemetry.Contracts;
 using Telemetry.Devices.Sites;
 using Telemetry.InfluxDb;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Tickets;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Testing;
 
 namespace Telemetry.Api.Tests.Reports;
@@ -23,7 +26,14 @@ namespace Telemetry.Api.Tests.Reports;
 /// <item>sc-01 circuit 2 (crew-central): 22 lamps, due 18:00 to 24:00 only; lit all night, so lit while off too.</item>
 /// <item>mast-05 (crew-masts): 24 lamps, 6 dark through the night starting 5 November; no readings 22:00 to 02:00 in the
 /// night starting 20 November.</item>
+/// <item>Work orders due in November: mast-05 (crew-masts) done the day before; sc-01 (crew-central) done a day late;
+/// box-01 (crew-central) skipped; eps-01 (crew-central) done early. Beside them one due 31 October and one due 3 December.</item>
+/// <item>Battery tests in November (the four emergency units are crew-central's): eps-01 failed its function check on
+/// 5 November and passed it on the 6th; eps-02 passed on the 12th; eps-03 passed on the 8th and failed a duration test
+/// on the 25th; eps-04 ran none (its last passed on 28 October). eps-01 also passed a duration test on 10 June 2024.</item>
+/// <item>eps-01's battery pack and charger fuse replaced under a ticket of December 2025.</item>
 /// </list>
+/// The Api's clock stands at <see cref="Now"/>, 7 December 2026 noon in Shanghai.
 /// </summary>
 public sealed class MonthlyReportPlant : IAsyncLifetime
 {
@@ -34,6 +44,12 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
 
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
 
+    /// <summary>The readings store, for tests that stop it and start it again.</summary>
+    public InfluxServer Influx => influx!;
+
+    /// <summary>The Api's today: warranties are reckoned against 7 December 2026.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 12, 7, 12, 0, 0, Local);
+
     public static DateTimeOffset At(int month, int day, int hour, int minute = 0) => new(2026, month, day, hour, minute, 0, Local);
 
     public async Task InitializeAsync()
@@ -42,7 +58,7 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
         using (var client = new InfluxClient(new InfluxClientOptions { BaseAddress = influx.Url, Database = "telemetry" }))
         {
             await client.CreateDatabaseAsync("telemetry");
-            foreach (var batch in Readings().Chunk(5000))
+            foreach (var batch in Readings().Concat(BatteryTests()).Chunk(5000))
             {
                 await client.WriteAsync(Encoding.UTF8.GetBytes(string.Join('\n', batch)));
             }
@@ -50,6 +66,7 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
 
         var database = Path.Combine(RepositoryPaths.NewScratchDirectory("api-reports"), "maintenance.db");
         await WriteTicketsAsync(database);
+        await WriteWorkOrdersAsync(database);
 
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("Api:Database", database)
@@ -57,7 +74,11 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
             .UseSetting("Api:SiteFiles:0", ApiHost.DemoSite)
             .UseSetting("Mqtt:Port", FreePort.Next().ToString(CultureInfo.InvariantCulture))
             .UseSetting("Influx:Url", influx.Url.ToString())
-            .UseSetting("Influx:Database", "telemetry"));
+            .UseSetting("Influx:Database", "telemetry")
+
+            // The tests make the scheduled reports themselves, at the instants they choose.
+            .UseSetting("Api:Reports:Scheduled", "false")
+            .ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new FakeTimeProvider(Now))));
 
         var users = Factory.Services.GetRequiredService<UserStore>();
         await users.SetAsync("operator.zhang", ApiHost.Password, [Role.Operator], [], CancellationToken.None);
@@ -108,6 +129,58 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
         }
     }
 
+    // The gateway's battery_test_finished events as Ingest stores them.
+    private static IEnumerable<string> BatteryTests()
+    {
+        static string Test(string device, DateTimeOffset at, string test, string outcome, int runtime) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"events,device={device},gateway=gw-demo-01,kind=battery_test_finished,site=demo test=\"{test}\",outcome=\"{outcome}\",runtime_s={runtime},message=\"{(outcome == "passed" ? "planned duration reached" : "cut-off voltage reached")}\" {at.ToUnixTimeMilliseconds()}");
+
+        yield return Test("eps-01", new DateTimeOffset(2024, 6, 10, 10, 0, 0, Local), "duration", "passed", 5400);
+        yield return Test("eps-01", At(11, 5, 10), "function", "failed", 20);
+        yield return Test("eps-01", At(11, 6, 10), "function", "passed", 60);
+        yield return Test("eps-02", At(11, 12, 10), "function", "passed", 60);
+        yield return Test("eps-03", At(11, 8, 10), "function", "passed", 60);
+        yield return Test("eps-03", At(11, 25, 10), "duration", "failed", 2900);
+        yield return Test("eps-04", At(10, 28, 10), "function", "passed", 60);
+    }
+
+    // W1 to W4 due in November, W0 on 31 October and W5 on 3 December; done or skipped as the summary says.
+    private static async Task WriteWorkOrdersAsync(string database)
+    {
+        var store = new SqliteWorkOrderStore(new SqliteDatabase(database));
+        var cancel = CancellationToken.None;
+
+        async Task Order(string device, DeviceFamily family, MaintenanceTask task, string crew, int month, int day, DateTimeOffset? done, bool skip = false)
+        {
+            var due = new DateOnly(2026, month, day);
+            var planned = new PlannedWorkOrder(new AssetRef("demo", "gw-demo-01", device), family, task, $"2026-{month:D2}-{day:D2}", due,
+                new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), Local), crew, CrewZone.Inner);
+            var order = (await store.AddAsync([planned], At(10, 1, 8), cancel)).Single();
+            if (done is { } at)
+            {
+                await store.ChangeAsync(order.Number, o => o.Start("li.wei", at.AddHours(-1)), cancel);
+                var checklist = task.Checklist().ToDictionary(c => c, _ => true);
+                var readings = task.RequiredReadings().ToDictionary(r => r, _ => 1.0);
+                await store.ChangeAsync(order.Number, o => o.Complete("li.wei", at, checklist, readings, "all in order", Site), cancel);
+            }
+            else if (skip)
+            {
+                await store.ChangeAsync(order.Number, o => o.Skip("operator.zhang", At(month, day, 9), "road closed for works"), cancel);
+            }
+        }
+
+        await Order("sc-03", DeviceFamily.StreetController, MaintenanceTask.LanternCleaning, "crew-central", 10, 31, At(10, 30, 15));
+        await Order("mast-05", DeviceFamily.HighMast, MaintenanceTask.LiftingMechanismService, "crew-masts", 11, 10, At(11, 9, 15));
+        await Order("sc-01", DeviceFamily.StreetController, MaintenanceTask.LanternCleaning, "crew-central", 11, 15, At(11, 16, 10));
+        await Order("box-01", DeviceFamily.DistributionBox, MaintenanceTask.RcdFuseCheck, "crew-central", 11, 20, null, skip: true);
+        await Order("eps-01", DeviceFamily.EmergencyBattery, MaintenanceTask.EmergencyFunctionCheck, "crew-central", 11, 30, At(11, 28, 11));
+        await Order("mast-05", DeviceFamily.HighMast, MaintenanceTask.LiftingMechanismService, "crew-masts", 12, 3, At(12, 2, 15));
+    }
+
+    /// <summary>The demo site as the Api loads it.</summary>
+    public static Site Site { get; } = SiteLoader.LoadFile(ApiHost.DemoSite, Devices.Profiles.ProfileLoader.LoadDirectory(Path.Combine(RepositoryPaths.Hardware, "profiles")));
+
     private static string Line(string series, int lit, int installed, bool on, long ms) => string.Create(
         CultureInfo.InvariantCulture,
         $"{series},gateway=gw-demo-01,site=demo lamps_lit={lit}i,lamps_installed={installed}i,commanded_on={(on ? "true" : "false")} {ms}");
@@ -115,7 +188,7 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
     // T5 (October, fix due in November and missed), T2, T3 (repeats T2), T1, T4 (open at the month's end).
     private static async Task WriteTicketsAsync(string database)
     {
-        var time = new FakeTimeProvider(At(10, 30, 10));
+        var time = new FakeTimeProvider(new DateTimeOffset(2025, 12, 1, 0, 0, 0, Local));
         var store = new SqliteTicketRepository(new SqliteDatabase(database), new TicketOptions { TimeZone = "Asia/Shanghai" }, time);
         var repair = new Resolution("lamp drivers burnt out", "replaced drivers", ["driver 150W"], RepairKind.Hardware);
         var cancel = CancellationToken.None;
@@ -145,6 +218,17 @@ public sealed class MonthlyReportPlant : IAsyncLifetime
 
             return number;
         }
+
+        // T6: eps-01's failed function test of December 2025, repaired with a new battery pack and charger fuse.
+        time.SetUtcNow(new DateTimeOffset(2025, 12, 3, 10, 0, 0, Local));
+        var battery = (await store.RecordAsync(new FaultDetected(new AssetRef("demo", "gw-demo-01", "eps-01"), FaultType.FailedFunctionTest, FaultType.FailedFunctionTest.DefaultGrade(),
+            time.GetUtcNow(), "function test failed on eps-01", new Dictionary<string, double>(), "crew-central", CrewZone.Inner), cancel)).Ticket.Number;
+        await store.ChangeAsync(battery, t => t.Acknowledge("li.wei", new DateTimeOffset(2025, 12, 3, 10, 20, 0, Local)), cancel);
+        await store.ChangeAsync(battery, t => t.ArriveOnSite("li.wei", new DateTimeOffset(2025, 12, 3, 11, 30, 0, Local)), cancel);
+        await store.ChangeAsync(battery, t => t.Resolve(
+            new Resolution("battery pack worn out", "replaced battery pack and charger fuse", ["battery pack 12 V 7 Ah", "charger fuse 2 A"], RepairKind.Hardware),
+            "li.wei", new DateTimeOffset(2025, 12, 4, 9, 0, 0, Local)), cancel);
+        await store.ChangeAsync(battery, t => t.Close("operator.zhang", new DateTimeOffset(2025, 12, 5, 9, 0, 0, Local), "function test passed"), cancel);
 
         // T5: grade 2, opened 30 October 10:00; fix due 1 November 10:00, resolved 12:00 (50 h).
         await Ticket("sc-02", "1", FaultType.LowInsulation, "crew-central", At(10, 30, 10), At(10, 30, 10, 30), At(10, 30, 15), At(11, 1, 12), At(11, 2, 9));

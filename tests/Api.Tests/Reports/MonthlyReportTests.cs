@@ -72,9 +72,11 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         var repeat = Assert.Single(report.GetProperty("repeat_repairs").EnumerateArray().ToList());
         Assert.Equal(("YW2611-0002", "YW2611-0001"), (repeat.GetProperty("ticket").GetString(), repeat.GetProperty("repeat_of").GetString()));
 
-        // Not built into this product yet: not available, never zero.
-        Assert.Equal(JsonValueKind.Null, report.GetProperty("emergency_tests").ValueKind);
-        Assert.Equal(JsonValueKind.Null, report.GetProperty("planned_work").ValueKind);
+        // Work orders due in November: W1 (on time), W2 (a day late), W3 (skipped), W4 (early); W0 and W5 fall in other months.
+        Assert.Equal((4, 2, 0.5), Planned(report));
+
+        // The four emergency units: eps-01 (failed, then passed) and eps-02 passed; eps-03 failed last; eps-04 ran none.
+        Assert.Equal((5, 2, 0.4), Emergency(report));
     }
 
     [Fact]
@@ -93,6 +95,8 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal((0, 2, 0, 0.0), deadlines["fix"]);
         Assert.Equal((26 + 50) / 2.0, central.GetProperty("repairs").GetProperty("mean_time_to_repair_hours").GetDouble(), 9);
         Assert.Empty(central.GetProperty("repeat_repairs").EnumerateArray());
+        Assert.Equal((3, 1, 1 / 3.0), Planned(central));
+        Assert.Equal((5, 2, 0.4), Emergency(central));
     }
 
     [Fact]
@@ -107,6 +111,9 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal(2, masts.GetProperty("tickets").GetProperty("opened").GetInt32());
         Assert.Equal((1, 1, 0, 0.5), Deadlines(masts)["response"]);
         Assert.Equal(12.0, masts.GetProperty("repairs").GetProperty("mean_time_to_repair_hours").GetDouble(), 9);
+        Assert.Equal((1, 1, 1.0), Planned(masts));
+        var noUnits = masts.GetProperty("emergency_tests");
+        Assert.Equal((0, 0, JsonValueKind.Null), (noUnits.GetProperty("tests_due").GetInt32(), noUnits.GetProperty("tests_passed").GetInt32(), noUnits.GetProperty("pass_rate").ValueKind));
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/reports/monthly?month=2026-11")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/reports/monthly?month=2026-11&crew=crew-central")).StatusCode);
     }
@@ -129,7 +136,8 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal("50", figures["fix_on_time_percent"]);
         Assert.Equal("25", figures["mean_time_to_repair_hours"]);
         Assert.Equal("1", figures["repeat_repairs"]);
-        Assert.Equal("", figures["emergency_test_pass_percent"]);
+        Assert.Equal(("5", "2", "40"), (figures["emergency_tests_due"], figures["emergency_tests_passed"], figures["emergency_test_pass_percent"]));
+        Assert.Equal(("4", "2", "50"), (figures["planned_tasks_due"], figures["planned_tasks_done_on_time"], figures["planned_work_on_time_percent"]));
 
         Assert.Equal(HttpStatusCode.OK, workbookResponse.StatusCode);
         using var workbook = new XLWorkbook(await workbookResponse.Content.ReadAsStreamAsync());
@@ -163,6 +171,29 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync("/api/reports/fault-analysis?half=2026-11")).StatusCode);
     }
 
+    [Fact]
+    public async Task The_fault_analysis_CSV_and_workbook_carry_the_same_paretos_as_the_JSON()
+    {
+        using var client = plant.As("operator.zhang");
+
+        using var bad = await client.GetAsync("/api/reports/fault-analysis.csv?half=2026-H3");
+        var csv = await client.GetStringAsync("/api/reports/fault-analysis.csv?half=2026-H2");
+        using var workbookResponse = await client.GetAsync("/api/reports/fault-analysis.xlsx?half=2026-H2");
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var lines = csv.Split("\r\n");
+        Assert.Equal(["half,2026-H2", "scope,unit", "repairs,4", "previous_repairs,0", ""], lines[..5]);
+        Assert.Contains("lamp drivers burnt out,4,100,100,0", lines);
+        Assert.Equal(
+            ["asset,repairs,share_percent,cumulative_percent,previous_repairs", "demo/gw-demo-01/mast-05,2,50,50,0", "demo/gw-demo-01/sc-01/1,1,25,75,0", "demo/gw-demo-01/sc-02/1,1,25,100,0"],
+            lines.SkipWhile(l => !l.StartsWith("asset,", StringComparison.Ordinal)).Take(4));
+        Assert.Equal(HttpStatusCode.OK, workbookResponse.StatusCode);
+        using var workbook = new XLWorkbook(await workbookResponse.Content.ReadAsStreamAsync());
+        Assert.Equal(["causes", "assets", "models"], workbook.Worksheets.Select(w => w.Name));
+        Assert.Equal(("demo/gw-demo-01/mast-05", 2.0, 50.0), (workbook.Worksheet("assets").Cell(2, 1).GetString(), workbook.Worksheet("assets").Cell(2, 2).GetDouble(), workbook.Worksheet("assets").Cell(2, 3).GetDouble()));
+        Assert.Equal(3, workbook.Worksheet("models").RowsUsed().Count());
+    }
+
     [Theory]
     [InlineData("month=2026-13", "month")]
     [InlineData("month=2026-11&site=nowhere", "site")]
@@ -182,6 +213,18 @@ public sealed class MonthlyReportTests(MonthlyReportPlant plant) : IClassFixture
         using var response = await client.GetAsync(path);
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         return await ApiHost.JsonAsync(response);
+    }
+
+    private static (int Due, int OnTime, double? Rate) Planned(JsonElement report)
+    {
+        var planned = report.GetProperty("planned_work");
+        return (planned.GetProperty("tasks_due").GetInt32(), planned.GetProperty("tasks_done_on_time").GetInt32(), planned.GetProperty("on_time_rate").GetDouble());
+    }
+
+    private static (int Due, int Passed, double? Rate) Emergency(JsonElement report)
+    {
+        var tests = report.GetProperty("emergency_tests");
+        return (tests.GetProperty("tests_due").GetInt32(), tests.GetProperty("tests_passed").GetInt32(), tests.GetProperty("pass_rate").GetDouble());
     }
 
     private static Dictionary<string, (int Met, int Missed, int Pending, double? Rate)> Deadlines(JsonElement report) =>

@@ -220,6 +220,76 @@ public sealed class SiteLoaderTests
     }
 
     [Fact]
+    public void Commissioning_date_warranty_end_and_serial_are_read_and_may_be_left_out()
+    {
+        var site = SiteLoader.Parse(TestSites.Changed(s =>
+        {
+            TestSites.Device(s, 1)["commissioned"] = "2019-08-30";
+            TestSites.Device(s, 1)["warranty_until"] = "2024-08-29";
+            TestSites.Device(s, 1)["serial"] = "JG24-1908-001";
+            TestSites.Device(s, 2)["warranty_until"] = "2027-01-31";
+        }), TestSites.Source, TestSites.Profiles, TestSites.Options);
+
+        var mast = site.FindDevice("mast-07")!;
+        Assert.Equal((new DateOnly(2019, 8, 30), new DateOnly(2024, 8, 29), "JG24-1908-001", "jg-hmc24"), (mast.Commissioned, mast.WarrantyUntil, mast.Serial, mast.Model));
+        var box = site.FindDevice("box-3")!;
+        Assert.Equal(((DateOnly?)null, new DateOnly(2027, 1, 31), (string?)null), (box.Commissioned, box.WarrantyUntil, box.Serial));
+        var controller = site.FindDevice("sc-1")!;
+        Assert.Equal(((DateOnly?)null, (DateOnly?)null, (string?)null), (controller.Commissioned, controller.WarrantyUntil, controller.Serial));
+    }
+
+    [Fact]
+    public void A_warranty_may_end_on_the_day_the_device_was_commissioned()
+    {
+        var site = SiteLoader.Parse(TestSites.Changed(s =>
+        {
+            TestSites.Device(s, 0)["commissioned"] = "2026-03-01";
+            TestSites.Device(s, 0)["warranty_until"] = "2026-03-01";
+        }), TestSites.Source, TestSites.Profiles, TestSites.Options);
+
+        Assert.Equal(new DateOnly(2026, 3, 1), site.FindDevice("sc-1")!.WarrantyUntil);
+    }
+
+    [Theory]
+    [InlineData("commissioned", "2021-02-30")]
+    [InlineData("commissioned", "12/03/2021")]
+    [InlineData("commissioned", "")]
+    [InlineData("warranty_until", "2024-8-29")]
+    [InlineData("warranty_until", "2024-08-29T00:00:00")]
+    public void A_commissioning_or_warranty_date_not_written_yyyy_MM_dd_is_refused_naming_the_field(string field, string value)
+    {
+        var error = Assert.Single(TestSites.Errors(TestSites.Changed(s => TestSites.Device(s, 1)[field] = value)));
+
+        Assert.Equal((SiteRule.InvalidAssetDate, $"$.gateways[0].devices[1].{field}"), (error.Rule, error.Path));
+        Assert.Contains($"'{field}'", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_warranty_ending_before_commissioning_is_refused_naming_warranty_until()
+    {
+        var error = Assert.Single(TestSites.Errors(TestSites.Changed(s =>
+        {
+            TestSites.Device(s, 1)["commissioned"] = "2022-05-16";
+            TestSites.Device(s, 1)["warranty_until"] = "2022-05-15";
+        })));
+
+        Assert.Equal((SiteRule.InvalidAssetDate, "$.gateways[0].devices[1].warranty_until"), (error.Rule, error.Path));
+        Assert.Contains("before the device was commissioned (2022-05-16)", error.Detail, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("JG24\n1908")]
+    [InlineData("X12345678901234567890123456789012345678901234567890123456789012345")]
+    public void A_blank_overlong_or_control_character_serial_is_refused_naming_serial(string serial)
+    {
+        var error = Assert.Single(TestSites.Errors(TestSites.Changed(s => TestSites.Device(s, 2)["serial"] = System.Text.RegularExpressions.Regex.Unescape(serial))));
+
+        Assert.Equal((SiteRule.InvalidSerial, "$.gateways[0].devices[2].serial"), (error.Rule, error.Path));
+    }
+
+    [Fact]
     public void Circuit_lamps_must_add_up_to_the_device_lamps()
     {
         var errors = TestSites.Errors(TestSites.Changed(s => TestSites.Device(s, 0)["lamps_installed"] = 40));

@@ -32,6 +32,11 @@ public sealed class SiteSchemaTests
             TestSites.Device(s, 0)["name"] = "Cabinet 1";
             TestSites.Device(s, 0)["lamps_installed"] = 36;
             TestSites.Device(s, 0)["dual_supply"] = false;
+            TestSites.Device(s, 0)["commissioned"] = "2021-04-12";
+            TestSites.Device(s, 0)["warranty_until"] = "2024-04-11";
+            TestSites.Device(s, 0)["serial"] = "HG2104-0117";
+            TestSites.Device(s, 0)["group"] = "ring-road";
+            s["emergency_tests"] = JsonNode.Parse("""{"enabled": true, "window": {"from": "09:00", "to": "16:00"}, "max_share_discharging": 0.5, "recharge_h": 24, "function_interval_days": 30, "one_hour_interval_days": 182, "full_duration_interval_days": 365}""");
         });
         var gateway = JsonNode.Parse(json)!["gateways"]![0]!;
 
@@ -43,6 +48,7 @@ public sealed class SiteSchemaTests
         Assert.Equal(Properties(Definition("link")["properties"]!["tcp"]!), gateway["links"]![0]!["tcp"]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(Properties(Definition("link")["properties"]!["rtu"]!), gateway["links"]![1]!["rtu"]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.Equal(Properties(Definition("device")), gateway["devices"]![0]!.AsObject().Select(p => p.Key).ToHashSet());
+        Assert.Equal(Properties(Schema["properties"]!["emergency_tests"]!).Except(["groups"]).ToHashSet(), JsonNode.Parse(json)!["emergency_tests"]!.AsObject().Select(p => p.Key).ToHashSet());
         Assert.NotNull(SiteLoader.Parse(json, TestSites.Source, TestSites.Profiles, TestSites.Options));
     }
 

@@ -71,7 +71,7 @@ public sealed class PlannedYearTests : IDisposable
             [MaintenanceTask.HolidayPatrol] = holidaysAhead * (masts + streets),
         };
 
-        Assert.Equal((8, 7, 6, 2, 4, 4, 6), (masts, streets, boxes, dualSupplyBoxes, controllers, emergency, holidaysAhead));
+        Assert.Equal((8, 7, 6, 2, 4, 5, 6), (masts, streets, boxes, dualSupplyBoxes, controllers, emergency, holidaysAhead));
         Assert.Equal(expected, orders.GroupBy(o => o.Task).ToDictionary(g => g.Key, g => g.Count()));
         Assert.Equal(weeks, orders.Count(o => o.Task == MaintenanceTask.PoleTopBoxCheck && o.Asset.Device == "mast-01"));
         Assert.Equal(orders.Count, orders.Select(o => (o.Asset.Key, o.Task, o.Period)).Distinct().Count());

@@ -24,6 +24,23 @@ public sealed class BatteryTestFailedRuleTests
     }
 
     [Fact]
+    public void A_failed_one_hour_test_is_a_grade2_failed_discharge_that_a_passed_one_hour_test_does_not_clear_but_a_passed_duration_test_does()
+    {
+        var plant = new EngineHarness(TestPlant.Night);
+
+        plant.Event(Finished("one_hour", "failed", runtimeS: 2400, ratedMin: 90));
+        plant.Event(Finished("one_hour", "passed", runtimeS: 3600, ratedMin: 90));
+
+        var failed = Assert.Single(plant.Output.OfType<FaultDetected>());
+        Assert.Equal((FaultType.FailedDischarge, FaultGrade.Grade2), (failed.Fault, failed.Grade));
+        Assert.StartsWith("one-hour test failed after 40.0 min of the planned 60 min", failed.Summary, StringComparison.Ordinal);
+        Assert.Empty(plant.Output.OfType<FaultCleared>());
+
+        plant.Event(Finished("duration", "passed", runtimeS: 5400, ratedMin: 90));
+        Assert.Equal(FaultType.FailedDischarge, Assert.Single(plant.Output.OfType<FaultCleared>()).Fault);
+    }
+
+    [Fact]
     public void A_failed_function_test_is_grade2_failed_function_test()
     {
         var plant = new EngineHarness(TestPlant.Night);

@@ -18,7 +18,12 @@ public sealed class MonthlyReportPageTests(WebFixture web, ITestOutputHelper out
         await Assertions.Expect(figures).ToBeVisibleAsync(new() { Timeout = 30_000 });
         await Assertions.Expect(figures.GetByTestId("figure-lighting-rate")).ToContainTextAsync("Lamp lighting rate");
         await Assertions.Expect(figures.GetByTestId("figure-response")).ToContainTextAsync("Response on time");
-        await Assertions.Expect(figures.GetByTestId("figure-emergency-tests")).ToContainTextAsync("Not available");
+        // The rig has a readings store and a work-order store: both figures are reported, never "not available".
+        await Assertions.Expect(figures.GetByTestId("figure-emergency-tests")).ToContainTextAsync("Emergency");
+        await Assertions.Expect(figures.GetByTestId("figure-emergency-tests")).Not.ToContainTextAsync("Not available");
+        await Assertions.Expect(figures.GetByTestId("figure-planned-work")).Not.ToContainTextAsync("Not available");
+        await Assertions.Expect(figures.GetByTestId("figure-emergency-tests")).ToContainTextAsync("units passed");
+        await Assertions.Expect(figures.GetByTestId("figure-planned-work")).ToContainTextAsync("done on time");
         await Assertions.Expect(page.GetByTestId("tickets-by-grade").Locator("[data-testid=grade-bar]")).ToHaveCountAsync(4);
         await Assertions.Expect(page.GetByTestId("lighting-by-unit")).ToBeVisibleAsync();
 

@@ -6,6 +6,8 @@ public static class ReportsPages
     public static IServiceCollection AddReportsPages(this IServiceCollection services)
     {
         services.AddScoped<MonthlyReportReader>();
+        services.AddScoped<FaultAnalysisReader>();
+        services.AddScoped<StoredReportReader>();
         return services;
     }
 }
