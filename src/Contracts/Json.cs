@@ -16,6 +16,8 @@ namespace Telemetry.Contracts;
 [JsonSerializable(typeof(ReadingBatch))]
 [JsonSerializable(typeof(GatewayState))]
 [JsonSerializable(typeof(GatewayEvent))]
+[JsonSerializable(typeof(ReplayRequest))]
+[JsonSerializable(typeof(ReplaySummary))]
 public sealed partial class ContractsJson : JsonSerializerContext;
 
 /// <summary>RFC 3339 in UTC with milliseconds and a Z, as the contracts write time.</summary>

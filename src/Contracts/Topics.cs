@@ -10,13 +10,19 @@ public enum GatewayTopicKind
 
     /// <summary>An answer to a command, for the requester named in the last level.</summary>
     Reply,
+
+    /// <summary>A consumer group (the last level) asks the gateway for batches again.</summary>
+    Replay,
+
+    /// <summary>Batches sent again, and the replay's summary, for the consumer group named in the last level only.</summary>
+    Replayed,
 }
 
 /// <summary>A parsed gateway topic: <c>{root}/{site}/{gateway}/{kind}[/{device or requester}]</c>.</summary>
 /// <param name="Site">The site level.</param>
 /// <param name="Gateway">The gateway level.</param>
 /// <param name="Kind">What the topic carries.</param>
-/// <param name="Device">The device of a command topic, or the requester of a reply topic; null for the others.</param>
+/// <param name="Device">The device of a command topic, the requester of a reply topic, or the consumer group of a replay topic; null for the others.</param>
 public sealed record GatewayTopic(string Site, string Gateway, GatewayTopicKind Kind, string? Device = null);
 
 /// <summary>The MQTT topic names of the contracts, under a configurable root (default <c>lighting</c>).</summary>
@@ -56,6 +62,15 @@ public sealed class Topics
     /// <summary>The first levels every reply topic of a gateway starts with: <c>{root}/{site}/{gateway}/reply/</c>.</summary>
     public string ReplyPrefix(string site, string gateway) => $"{Root}/{Checked(site)}/{Checked(gateway)}/reply/";
 
+    /// <summary>Where consumer group <paramref name="group"/> asks a gateway for batches again.</summary>
+    public string Replay(string site, string gateway, string group) => $"{Root}/{Checked(site)}/{Checked(gateway)}/replay/{Checked(group)}";
+
+    /// <summary>Where a gateway sends batches again for consumer group <paramref name="group"/>, and the replay's summary.</summary>
+    public string Replayed(string site, string gateway, string group) => $"{Root}/{Checked(site)}/{Checked(gateway)}/replayed/{Checked(group)}";
+
+    /// <summary>Every gateway's replays for <paramref name="group"/>: <c>{root}/+/+/replayed/{group}</c>.</summary>
+    public string AllReplayedTo(string group) => $"{Root}/+/+/replayed/{Checked(group)}";
+
     public string Alerts(string crew) => $"{Root}/alerts/{Checked(crew)}";
 
     /// <summary>Every gateway's telemetry: <c>{root}/+/+/telemetry</c>.</summary>
@@ -84,6 +99,8 @@ public sealed class Topics
             (4, "event") => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Event),
             (5, "cmd") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Command, parts[4]),
             (5, "reply") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Reply, parts[4]),
+            (5, "replay") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Replay, parts[4]),
+            (5, "replayed") when Identifiers.IsValid(parts[4]) => new GatewayTopic(parts[1], parts[2], GatewayTopicKind.Replayed, parts[4]),
             _ => null,
         };
     }

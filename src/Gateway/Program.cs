@@ -6,6 +6,7 @@ using Telemetry.Gateway.Configuration;
 using Telemetry.Gateway.Health;
 using Telemetry.Gateway.Polling;
 using Telemetry.Gateway.Publishing;
+using Telemetry.Gateway.Replay;
 using Telemetry.Hosting;
 using Telemetry.Mqtt;
 
@@ -29,6 +30,8 @@ builder.Services.AddSingleton(sp => StoreAndForwardQueue.Open(
     settings.QueueOptions, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Buffering"), sp.GetRequiredService<TimeProvider>()));
 builder.Services.AddSingleton(sp => SequenceCounter.Open(
     settings.SequencePath, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Buffering"), sp.GetRequiredService<TimeProvider>()));
+builder.Services.AddSingleton(sp => BatchArchive.Open(
+    settings.ArchiveDirectory, settings.Replay, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Replay")));
 builder.Services.AddSingleton<OutboundQueue>();
 builder.Services.AddSingleton<IMqttClient>(sp => new MqttClient(
     BrokerOptions.For(initialPlant, settings, topics, sp.GetRequiredService<TimeProvider>()),
@@ -41,6 +44,7 @@ builder.Services.AddSingleton<BatteryTestRunner>();
 builder.Services.AddSingleton<EmergencyTestScheduler>();
 builder.Services.AddSingleton(sp => SeenCommandIds.Open(
     settings.SeenCommandsPath, settings.Commands.MaxRememberedIds, sp.GetRequiredService<TimeProvider>().GetUtcNow(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("Telemetry.Gateway.Commands")));
+builder.Services.AddSingleton<ReplayService>();
 builder.Services.AddSingleton<CommandService>();
 
 // Stopped in reverse order: commands, then polling, then the last batch is queued, then the queue is drained.
@@ -49,6 +53,7 @@ builder.Services.AddHostedService<PublishingService>();
 builder.Services.AddHostedService<BatchAssembler>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<PollingService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<CommandService>());
+builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplayService>());
 builder.Services.AddHostedService(sp => sp.GetRequiredService<EmergencyTestScheduler>());
 
 var app = builder.Build();
@@ -63,5 +68,6 @@ statistics.BatteryTestLedgerCorrupt = app.Services.GetRequiredService<BatteryTes
 var registry = app.Services.GetRequiredService<HealthRegistry>();
 registry.Add(statistics);
 registry.Add(new StoreAndForwardQueueHealth(queue));
+registry.Add(app.Services.GetRequiredService<ReplayService>());
 app.MapServiceHealth();
 await app.RunAsync();

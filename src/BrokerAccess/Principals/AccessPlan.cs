@@ -54,14 +54,18 @@ public static class AccessPlan
                     new(TopicAccess.Write, topics.Event(site.Id, gateway.Id)),
                     new(TopicAccess.Write, $"{tree}/reply/#"),
                     new(TopicAccess.Read, $"{tree}/cmd/#"),
+                    new(TopicAccess.Read, $"{tree}/replay/+"),
+                    new(TopicAccess.Write, $"{tree}/replayed/+"),
                 ]));
                 crews.UnionWith(gateway.Devices.Select(d => d.Crew).OfType<string>());
             }
         }
 
         // Each consumer publishes what it could not process to its own dead-letter topic (DeadLetters:TopicSuffix), for operators to watch.
-        principals.Add(new Principal(Ingest, [.. stream, new(TopicAccess.Write, $"{root}/deadletter/ingest")]));
-        principals.Add(new Principal(Rules, [.. stream, new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules")]));
+        // Each consumer group asks the gateways for batches it missed on its own replay topic and alone reads the answers,
+        // so a replay never reaches another group.
+        principals.Add(new Principal(Ingest, [.. stream, .. Replays(root, Ingest), new(TopicAccess.Write, $"{root}/deadletter/ingest")]));
+        principals.Add(new Principal(Rules, [.. stream, .. Replays(root, Rules), new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules")]));
         // The Api reads the command replies under the gateways' trees, and is the only principal that writes commands.
         principals.Add(new Principal(Api,
         [
@@ -93,4 +97,11 @@ public static class AccessPlan
 
         return principals;
     }
+
+    /// <summary>A consumer group's replay lines: it asks every gateway on <c>replay/{group}</c> and reads <c>replayed/{group}</c>.</summary>
+    private static AclEntry[] Replays(string root, string group) =>
+    [
+        new(TopicAccess.Write, $"{root}/+/+/replay/{group}"),
+        new(TopicAccess.Read, $"{root}/+/+/replayed/{group}"),
+    ];
 }

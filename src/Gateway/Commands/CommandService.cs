@@ -11,6 +11,7 @@ using Telemetry.Gateway.Configuration;
 using Telemetry.Gateway.Health;
 using Telemetry.Gateway.Polling;
 using Telemetry.Gateway.Publishing;
+using Telemetry.Gateway.Replay;
 using Telemetry.Mqtt;
 
 namespace Telemetry.Gateway.Commands;
@@ -37,7 +38,8 @@ public sealed partial class CommandService(
     SeenCommandIds seen,
     GatewayStatistics statistics,
     TimeProvider clock,
-    ILogger<CommandService> logger) : BackgroundService
+    ILogger<CommandService> logger,
+    ReplayService? replays = null) : BackgroundService
 {
     private static readonly TimeSpan IntakeSummaryInterval = TimeSpan.FromSeconds(1);
     private readonly CommandSettings _limits = settings.Commands;
@@ -67,7 +69,11 @@ public sealed partial class CommandService(
             {
                 await foreach (var received in mqtt.Messages.ReadAllAsync(stoppingToken))
                 {
-                    Take(received.Message);
+                    // The client has one reader: replay requests are handed to their own worker, the rest are commands.
+                    if (replays?.TryTake(received.Message) != true)
+                    {
+                        Take(received.Message);
+                    }
                 }
             }
             finally

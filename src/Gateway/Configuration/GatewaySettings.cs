@@ -57,6 +57,11 @@ public sealed class GatewaySettings
     /// <summary>The store-and-forward queue; its folder defaults to <c>{StateDirectory}/queue</c>.</summary>
     public QueueOptions Buffering { get; set; } = new();
 
+    /// <summary>The sent batches kept for consumer groups that ask for them again; its folder defaults to <c>{StateDirectory}/archive</c>.</summary>
+    public Replay.ReplaySettings Replay { get; set; } = new();
+
+    public string ArchiveDirectory => string.IsNullOrWhiteSpace(Replay.Directory) ? Path.Combine(Path.GetFullPath(StateDirectory), "archive") : Replay.Directory;
+
     public string SequencePath => Path.Combine(Path.GetFullPath(StateDirectory), "seq");
 
     /// <summary>The ids of the commands taken, kept until they expire so that a replay is refused after a restart too.</summary>
@@ -149,7 +154,7 @@ public sealed class GatewaySettings
             yield return $"Gateway:Publishing:MaxBatchBytes {Publishing.MaxBatchBytes} must be below Gateway:Buffering:MaxRecordBytes {Buffering.MaxRecordBytes}: a batch is one queue record";
         }
 
-        foreach (var problem in Mqtt.Validate().Concat(Publishing.Validate()).Concat(BatteryTests.Validate()).Concat(Commands.Validate()))
+        foreach (var problem in Mqtt.Validate().Concat(Publishing.Validate()).Concat(BatteryTests.Validate()).Concat(Commands.Validate()).Concat(Replay.Validate()))
         {
             yield return problem;
         }

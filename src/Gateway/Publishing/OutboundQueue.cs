@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Telemetry.Contracts;
 using Telemetry.Gateway.Buffering;
+using Telemetry.Gateway.Replay;
 
 namespace Telemetry.Gateway.Publishing;
 
@@ -15,9 +16,10 @@ public enum OutboundKind : byte
 
 /// <summary>
 /// The one writer of the store-and-forward queue: reading batches (numbered from the persistent seq counter) and
-/// events are appended here, durable before the call returns, and published from there.
+/// events are appended here, durable before the call returns, and published from there. Each batch is also kept in the
+/// <see cref="BatchArchive"/>, when there is one, for consumer groups that ask for it again.
 /// </summary>
-public sealed class OutboundQueue(StoreAndForwardQueue queue, SequenceCounter sequence)
+public sealed class OutboundQueue(StoreAndForwardQueue queue, SequenceCounter sequence, BatchArchive? archive = null)
 {
     private readonly Lock _appendGate = new();
 
@@ -65,6 +67,7 @@ public sealed class OutboundQueue(StoreAndForwardQueue queue, SequenceCounter se
             var seq = sequence.Next();
             Debug.Assert(seq == batch.Seq, "the seq counter has one writer");
             queue.Append(_record.WrittenSpan);
+            archive?.Append(seq, _record.WrittenSpan);
             _lastSentUnixMs = sentMs;
             return seq;
         }

@@ -117,6 +117,36 @@ public sealed class AccessControlTests(ClosedBrokerFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_consumer_group_alone_asks_a_gateway_for_a_replay_and_alone_reads_it()
+    {
+        await using var gatewayA = await Clients.SubscribedAsync(Broker.ClientOptions(Clients.GatewayA), "lighting/demo/gw-demo-01/replay/+");
+        await using var ingest = await Clients.SubscribedAsync(Broker.ClientOptions("ingest"), "lighting/+/+/replayed/#");
+        await using var rules = await Clients.SubscribedAsync(Broker.ClientOptions("rules"), "lighting/+/+/replayed/#");
+        await using var api = await Clients.SubscribedAsync(Broker.ClientOptions("api"), "lighting/+/+/replayed/#", "lighting/+/+/event");
+
+        // Rules cannot ask in Ingest's name, nor the Api at all; Ingest asks for itself.
+        await using var rulesSender = await Clients.ConnectAsync(Broker.ClientOptions("rules"));
+        await using var apiSender = await Clients.ConnectAsync(Broker.ClientOptions("api"));
+        await using var ingestSender = await Clients.ConnectAsync(Broker.ClientOptions("ingest"));
+        Assert.Equal(MqttPublishReasonCode.NotAuthorized, (await rulesSender.PublishAsync("lighting/demo/gw-demo-01/replay/ingest", "forged")).ReasonCode);
+        Assert.Equal(MqttPublishReasonCode.NotAuthorized, (await apiSender.PublishAsync("lighting/demo/gw-demo-01/replay/api", "api")).ReasonCode);
+        Assert.True((await ingestSender.PublishAsync("lighting/demo/gw-demo-01/replay/ingest", "own")).IsSuccess);
+        var request = await gatewayA.NextAsync();
+        Assert.Equal(("lighting/demo/gw-demo-01/replay/ingest", "own"), (request.Topic, request.Text()));
+
+        // The gateway answers each group on its own topic, only under its own tree; each group reads its own answer
+        // first, and the Api none: the first it gets is the event sent after.
+        await using var gatewaySender = await Clients.ConnectAsync(Broker.ClientOptions(Clients.GatewayA));
+        Assert.Equal(MqttPublishReasonCode.NotAuthorized, (await gatewaySender.PublishAsync("lighting/test-small/gw-test-01/replayed/ingest", "as another gateway")).ReasonCode);
+        Assert.True((await gatewaySender.PublishAsync("lighting/demo/gw-demo-01/replayed/rules", "for rules")).IsSuccess);
+        Assert.True((await gatewaySender.PublishAsync("lighting/demo/gw-demo-01/replayed/ingest", "for ingest")).IsSuccess);
+        Assert.True((await gatewaySender.PublishAsync("lighting/demo/gw-demo-01/event", "after")).IsSuccess);
+        Assert.Equal("for ingest", (await ingest.NextAsync()).Text());
+        Assert.Equal("for rules", (await rules.NextAsync()).Text());
+        Assert.Equal(("lighting/demo/gw-demo-01/event", "after"), ((await api.NextAsync()) is var first ? (first.Topic, first.Text()) : default));
+    }
+
+    [Fact]
     public async Task Rules_may_publish_alerts_and_a_gateway_may_not()
     {
         await using var crew = await Clients.SubscribedAsync(Broker.ClientOptions("alerts-crew-north"), "lighting/alerts/crew-north");

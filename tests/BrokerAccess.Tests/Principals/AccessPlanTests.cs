@@ -13,7 +13,7 @@ public sealed class AccessPlanTests
     private static string[] Lines(string name) => [.. Demo.Single(p => p.Name == name).Acl.Select(e => e.ToString())];
 
     [Fact]
-    public void A_gateway_writes_only_its_own_tree_and_reads_only_its_own_commands()
+    public void A_gateway_writes_only_its_own_tree_and_reads_only_its_own_commands_and_replay_requests()
     {
         Assert.Equal(
             [
@@ -22,14 +22,21 @@ public sealed class AccessPlanTests
                 "topic write lighting/demo/gw-demo-01/event",
                 "topic write lighting/demo/gw-demo-01/reply/#",
                 "topic read lighting/demo/gw-demo-01/cmd/#",
+                "topic read lighting/demo/gw-demo-01/replay/+",
+                "topic write lighting/demo/gw-demo-01/replayed/+",
             ],
             Lines("gateway-demo-gw-demo-01"));
     }
 
     [Fact]
-    public void Ingest_reads_the_gateways_streams_and_writes_only_its_dead_letters()
+    public void Ingest_reads_the_gateways_streams_and_its_replays_and_writes_only_its_replay_requests_and_dead_letters()
     {
-        Assert.Equal(["topic read lighting/+/+/telemetry", "topic read lighting/+/+/state", "topic read lighting/+/+/event", "topic write lighting/deadletter/ingest"], Lines("ingest"));
+        Assert.Equal(
+            [
+                "topic read lighting/+/+/telemetry", "topic read lighting/+/+/state", "topic read lighting/+/+/event",
+                "topic write lighting/+/+/replay/ingest", "topic read lighting/+/+/replayed/ingest", "topic write lighting/deadletter/ingest",
+            ],
+            Lines("ingest"));
     }
 
     [Fact]
