@@ -158,6 +158,7 @@ internal static class IngestBenchmark
             ["Mqtt:ClientId"] = clientId,
             ["Influx:Url"] = influx.Url.ToString(),
             ["DeadLetters:File"] = Path.Combine(influx.Directory, "dead", "ingest-.jsonl"),
+            ["Sequences:File"] = Path.Combine(influx.Directory, "sequences", "ingest.json"),
         };
         await using var ingest = await ServiceProcess.StartAsync("Ingest", settings);
         await Eventually.TrueAsync(async () => (await ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");

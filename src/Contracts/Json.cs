@@ -18,6 +18,7 @@ namespace Telemetry.Contracts;
 [JsonSerializable(typeof(GatewayEvent))]
 [JsonSerializable(typeof(ReplayRequest))]
 [JsonSerializable(typeof(ReplaySummary))]
+[JsonSerializable(typeof(DataGapReport))]
 public sealed partial class ContractsJson : JsonSerializerContext;
 
 /// <summary>RFC 3339 in UTC with milliseconds and a Z, as the contracts write time.</summary>

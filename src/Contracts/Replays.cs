@@ -64,3 +64,56 @@ public static class ReplayProperties
     /// <summary>On the summary: the request's id.</summary>
     public const string Summary = "replay-summary";
 }
+
+/// <summary>
+/// Batches a consumer group will never have, on <c>{root}/datagap/{group}</c>: the gateway no longer holds them (dropped after
+/// its retention), it began its numbering again with them missing, or it sent them again and they still did not arrive.
+/// Rules opens a data-gap ticket on the gateway for each; the range is the group's, so the same batches missed by Ingest and
+/// by Rules are two reports.
+/// </summary>
+public sealed record DataGapReport
+{
+    public int V { get; init; } = 1;
+
+    /// <summary>The consumer group that lost the batches (<c>ingest</c>, <c>rules</c>).</summary>
+    public required string Group { get; init; }
+
+    public required string Site { get; init; }
+
+    public required string Gateway { get; init; }
+
+    /// <summary>The first seq lost.</summary>
+    public required long First { get; init; }
+
+    /// <summary>The last seq lost.</summary>
+    public required long Last { get; init; }
+
+    /// <summary>Why: <c>not_held</c>, <c>restarted</c>, <c>unanswered</c> or <c>too_many_gaps</c> (see <see cref="DataGapReasons"/>).</summary>
+    public required string Reason { get; init; }
+
+    /// <summary>When the gap was first noticed.</summary>
+    [JsonConverter(typeof(UtcMillisecondsJsonConverter))]
+    public required DateTimeOffset Since { get; init; }
+
+    /// <summary>When it was given up.</summary>
+    [JsonConverter(typeof(UtcMillisecondsJsonConverter))]
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>Why a <see cref="DataGapReport"/> was made.</summary>
+public static class DataGapReasons
+{
+    /// <summary>The gateway's replay summary says it no longer holds them.</summary>
+    public const string NotHeld = "not_held";
+
+    /// <summary>The gateway began its numbering again (its state was lost) while they were missing.</summary>
+    public const string Restarted = "restarted";
+
+    /// <summary>Asked for as often as allowed and still not received (the gateway did not answer, or sent what cannot be stored).</summary>
+    public const string Unanswered = "unanswered";
+
+    /// <summary>So many gaps were open at once that the oldest was given up to bound memory.</summary>
+    public const string TooManyGaps = "too_many_gaps";
+
+    public static bool IsKnown(string? reason) => reason is NotHeld or Restarted or Unanswered or TooManyGaps;
+}

@@ -71,6 +71,12 @@ public sealed class Topics
     /// <summary>Every gateway's replays for <paramref name="group"/>: <c>{root}/+/+/replayed/{group}</c>.</summary>
     public string AllReplayedTo(string group) => $"{Root}/+/+/replayed/{Checked(group)}";
 
+    /// <summary>Where consumer group <paramref name="group"/> reports batches it will never have: <c>{root}/datagap/{group}</c>.</summary>
+    public string DataGap(string group) => $"{Root}/datagap/{Checked(group)}";
+
+    /// <summary>Every consumer group's data-gap reports.</summary>
+    public string AllDataGaps => $"{Root}/datagap/+";
+
     public string Alerts(string crew) => $"{Root}/alerts/{Checked(crew)}";
 
     /// <summary>Every gateway's telemetry: <c>{root}/+/+/telemetry</c>.</summary>

@@ -1,5 +1,6 @@
 using Telemetry.Contracts;
 using Telemetry.Hosting;
+using Telemetry.Hosting.Sequences;
 using Telemetry.InfluxDb;
 using Telemetry.Ingest;
 using Telemetry.Ingest.Consuming;
@@ -16,7 +17,13 @@ var limits = builder.Configuration.GetSection("Validation").Get<ValidationLimits
 var deadLetterSettings = new DeadLetterSettings { File = "deadletters/ingest-.jsonl", TopicSuffix = "deadletter/ingest" };
 builder.Configuration.GetSection("DeadLetters").Bind(deadLetterSettings);
 var healthSettings = builder.Configuration.GetSection("Health").Get<ConsumerHealthSettings>() ?? new ConsumerHealthSettings();
-var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).Concat(deadLetterSettings.Validate()).Concat(healthSettings.Validate()).ToList();
+
+// Each process of the group keeps its own numbers: it sees only its part of the shared stream, and looks up the rest in
+// the batches measurement before asking a gateway for them.
+var sequenceSettings = new SequenceSettings { File = Path.Combine("state", $"{mqttSettings.ClientId}.sequences.json") };
+builder.Configuration.GetSection(SequenceSettings.SectionName).Bind(sequenceSettings);
+var problems = mqttSettings.Validate().Concat(influxSettings.Validate()).Concat(limits.Validate()).Concat(deadLetterSettings.Validate()).Concat(healthSettings.Validate())
+    .Concat(sequenceSettings.Validate()).ToList();
 if (problems.Count > 0)
 {
     throw new InvalidConfigurationException(problems);
@@ -27,6 +34,20 @@ builder.Services.AddSingleton(influxSettings);
 builder.Services.AddSingleton(limits);
 builder.Services.AddSingleton(deadLetterSettings);
 builder.Services.AddSingleton(healthSettings);
+builder.Services.AddSingleton(sequenceSettings);
+builder.Services.AddSingleton<StoredBatches>();
+builder.Services.AddSingleton(sp =>
+{
+    var stored = sp.GetRequiredService<StoredBatches>();
+    var repair = new GapRepair(
+        sp.GetRequiredService<IMqttClient>(), new Topics(mqttSettings.Root), mqttSettings.SharedGroup, sequenceSettings,
+        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GapRepair>>())
+    {
+        FindHandled = stored.FindAsync,
+    };
+    repair.Load();
+    return repair;
+});
 builder.Services.AddSingleton(sp => new ConsumerProgress(sp.GetRequiredService<TimeProvider>(), healthSettings.MaxMessageAge));
 builder.Services.AddSingleton<IngestStatistics>();
 builder.Services.AddSingleton(new Topics(mqttSettings.Root));
@@ -56,5 +77,6 @@ builder.Services.AddHostedService<IngestService>();
 
 var app = builder.Build();
 app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<IngestStatistics>());
+app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<GapRepair>());
 app.MapServiceHealth();
 await app.RunAsync();

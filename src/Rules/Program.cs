@@ -4,6 +4,7 @@ using Telemetry.Contracts;
 using Telemetry.Contracts.Validation;
 using Telemetry.Hosting.DeadLetters;
 using Telemetry.Hosting;
+using Telemetry.Hosting.Sequences;
 using Telemetry.Maintenance.Notifications;
 using Telemetry.Maintenance.ServiceLevels;
 using Telemetry.Maintenance.Storage;
@@ -42,7 +43,11 @@ var ticketOptions = new TicketOptions
     SameEventWindow = settings.SameEventWindow,
     SupervisorChannel = alertSettings.SupervisorChannel,
 };
-var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(alertSettings.Validate()).Concat(timelineSettings.Validate())
+
+// The batch numbers judged live beside the tickets they led to: a database restored from a copy takes them with it.
+var sequenceSettings = new SequenceSettings { File = Path.ChangeExtension(settings.Database, null) + ".sequences.json" };
+builder.Configuration.GetSection(SequenceSettings.SectionName).Bind(sequenceSettings);
+var problems = brokerSettings.Validate().Concat(settings.Validate()).Concat(sequenceSettings.Validate()).Concat(alertSettings.Validate()).Concat(timelineSettings.Validate())
     .Concat(ticketOptions.Validate().Select(p => "Rules:" + p)).Concat(limits.Validate()).Concat(healthSettings.Validate())
     .Concat(deadLetterSettings.Validate()).Distinct().ToList();
 if (problems.Count > 0)
@@ -60,9 +65,21 @@ builder.Services.AddSingleton(sp => new ConsumerProgress(sp.GetRequiredService<T
 builder.Services.AddSingleton<RulesStatistics>();
 builder.Services.AddSingleton(limits);
 builder.Services.AddSingleton<GatewayMessageValidator>();
+builder.Services.AddSingleton(sp =>
+{
+    var repair = new GapRepair(
+        sp.GetRequiredService<IMqttClient>(), sp.GetRequiredService<Topics>(), brokerSettings.SharedGroup, sequenceSettings,
+        sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<GapRepair>>());
+    repair.Load();
+    return repair;
+});
 builder.Services.AddSingleton(sp => new MessageJudge(
     sp.GetRequiredService<RuleEngine>(), sp.GetRequiredService<GatewayMessageValidator>(), sp.GetRequiredService<Topics>(), settings.MaxPayloadBytes,
-    sp.GetRequiredService<RulesStatistics>(), sp.GetRequiredService<TimeProvider>()));
+    sp.GetRequiredService<RulesStatistics>(), sp.GetRequiredService<TimeProvider>())
+{
+    AlreadyJudged = sp.GetRequiredService<GapRepair>().IsHandled,
+});
+builder.Services.AddSingleton<DataGapTickets>();
 builder.Services.AddSingleton(sp => new DeadLetterSink(
     sp.GetRequiredService<IMqttClient>(), deadLetterSettings, brokerSettings.Root, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeadLetterSink>>()));
 builder.Services.AddSingleton<AlertSignal>();
@@ -155,6 +172,7 @@ builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
 
 var app = builder.Build();
 app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<RulesStatistics>());
+app.Services.GetRequiredService<HealthRegistry>().Add(app.Services.GetRequiredService<GapRepair>());
 if (app.Services.GetService<ForecastRun>() is { } forecasts)
 {
     app.Services.GetRequiredService<HealthRegistry>().Add(forecasts);

@@ -18,6 +18,7 @@ public static class PlantProcesses
             ["Influx:Url"] = influx.Url.ToString(),
             ["Influx:Linger"] = "00:00:00.050",
             ["DeadLetters:File"] = Path.Combine(directory, "deadletters", "ingest-.jsonl"),
+            ["Sequences:File"] = Path.Combine(directory, "sequences", "ingest.json"),
         });
         await Eventually.TrueAsync(async () => (await ingest.HealthAsync()).Contains("\"subscribed\": true", StringComparison.Ordinal), "Ingest subscribes");
         return ingest;

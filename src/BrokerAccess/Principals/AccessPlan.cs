@@ -64,8 +64,13 @@ public static class AccessPlan
         // Each consumer publishes what it could not process to its own dead-letter topic (DeadLetters:TopicSuffix), for operators to watch.
         // Each consumer group asks the gateways for batches it missed on its own replay topic and alone reads the answers,
         // so a replay never reaches another group.
+        // Batches a group will never have are reported on its own data-gap topic, which Rules reads to open a ticket.
         principals.Add(new Principal(Ingest, [.. stream, .. Replays(root, Ingest), new(TopicAccess.Write, $"{root}/deadletter/ingest")]));
-        principals.Add(new Principal(Rules, [.. stream, .. Replays(root, Rules), new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules")]));
+        principals.Add(new Principal(Rules,
+        [
+            .. stream, .. Replays(root, Rules), new(TopicAccess.Write, $"{root}/alerts/#"), new(TopicAccess.Write, $"{root}/deadletter/rules"),
+            new(TopicAccess.Read, topics.AllDataGaps),
+        ]));
         // The Api reads the command replies under the gateways' trees, and is the only principal that writes commands.
         principals.Add(new Principal(Api,
         [
@@ -98,10 +103,11 @@ public static class AccessPlan
         return principals;
     }
 
-    /// <summary>A consumer group's replay lines: it asks every gateway on <c>replay/{group}</c> and reads <c>replayed/{group}</c>.</summary>
+    /// <summary>A consumer group's replay lines: it asks every gateway on <c>replay/{group}</c>, reads <c>replayed/{group}</c>, and reports what it lost on <c>{root}/datagap/{group}</c>.</summary>
     private static AclEntry[] Replays(string root, string group) =>
     [
         new(TopicAccess.Write, $"{root}/+/+/replay/{group}"),
         new(TopicAccess.Read, $"{root}/+/+/replayed/{group}"),
+        new(TopicAccess.Write, $"{root}/datagap/{group}"),
     ];
 }

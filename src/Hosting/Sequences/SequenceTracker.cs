@@ -154,6 +154,34 @@ public sealed class SequenceTracker
     /// <summary>The gateway no longer holds <paramref name="range"/>: its missing numbers are closed as lost; returns how many were missing.</summary>
     public long Lost(GatewayStream stream, SequenceRange range)
     {
+        var missing = Close(stream, range);
+        lock (_gate)
+        {
+            LostCount += missing;
+        }
+
+        return missing;
+    }
+
+    /// <summary>
+    /// <paramref name="range"/> was handled by another member of the consumer group (found in the shared store): its missing
+    /// numbers are closed as handled; returns how many were missing.
+    /// </summary>
+    public long HandledElsewhere(GatewayStream stream, SequenceRange range) => Close(stream, range);
+
+    /// <summary>The numbers still missing within <paramref name="range"/>, as ranges.</summary>
+    public IReadOnlyList<SequenceRange> MissingWithin(GatewayStream stream, SequenceRange range)
+    {
+        lock (_gate)
+        {
+            return _streams.TryGetValue(stream, out var state)
+                ? [.. state.Missing().Select(g => Overlap(g, range)).OfType<SequenceRange>()]
+                : [];
+        }
+    }
+
+    private long Close(GatewayStream stream, SequenceRange range)
+    {
         lock (_gate)
         {
             if (!_streams.TryGetValue(stream, out var state))
@@ -161,13 +189,12 @@ public sealed class SequenceTracker
                 return 0;
             }
 
-            var missing = state.Missing().Select(g => Overlap(g, range)).Where(o => o is not null).Sum(o => o!.Value.Count);
+            var missing = state.Missing().Select(g => Overlap(g, range)).OfType<SequenceRange>().Sum(o => o.Count);
             if (range.First <= state.Highest)
             {
                 state.Add(new SequenceRange(range.First, Math.Min(range.Last, state.Highest)));
             }
 
-            LostCount += missing;
             return missing;
         }
     }

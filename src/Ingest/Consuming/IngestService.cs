@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
 using Telemetry.Contracts.Validation;
 using Telemetry.Hosting;
+using Telemetry.Hosting.Sequences;
 using Telemetry.InfluxDb.Writing;
 using Telemetry.Ingest.Storage;
 using Telemetry.Mqtt;
@@ -26,6 +27,7 @@ public sealed partial class IngestService(
     BrokerSettings mqttSettings,
     InfluxSettings influxSettings,
     IngestStatistics statistics,
+    GapRepair gaps,
     ConsumerProgress progress,
     TimeProvider clock,
     ILogger<IngestService> logger) : BackgroundService
@@ -54,7 +56,10 @@ public sealed partial class IngestService(
         var topics = new Topics(mqttSettings.Root);
         string[] filters = [topics.AllTelemetry, topics.AllStates, topics.AllEvents];
         await mqtt.SubscribeAsync(
-            [.. filters.Select(f => new MqttSubscription { TopicFilter = Topics.Shared(mqttSettings.SharedGroup, f), MaximumQoS = MqttQualityOfService.AtLeastOnce })],
+            [
+                .. filters.Select(f => new MqttSubscription { TopicFilter = Topics.Shared(mqttSettings.SharedGroup, f), MaximumQoS = MqttQualityOfService.AtLeastOnce }),
+                gaps.Subscription,
+            ],
             stoppingToken);
         statistics.Subscribed();
         LogConsuming(logger, string.Join(", ", filters), mqttSettings.SharedGroup, influxSettings.WritesInFlight, influxSettings.CompressWrites);
@@ -62,6 +67,7 @@ public sealed partial class IngestService(
         var writes = Channel.CreateBounded<PendingWrite>(new BoundedChannelOptions(1) { SingleReader = false, SingleWriter = true });
         var writers = Enumerable.Range(0, influxSettings.WritesInFlight).Select(_ => WriteLoopAsync(writes.Reader, stoppingToken)).ToList();
         var reporting = ReportLoopAsync(stoppingToken);
+        var repairing = gaps.RunAsync(stoppingToken);
         try
         {
             await ReadLoopAsync(writes.Writer, stoppingToken);
@@ -74,7 +80,7 @@ public sealed partial class IngestService(
         finally
         {
             writes.Writer.TryComplete();
-            await Task.WhenAll([.. writers, reporting, findingDatabase]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAll([.. writers, reporting, repairing, findingDatabase]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             using var goodbye = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await mqtt.DisconnectAsync(goodbye.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -101,6 +107,13 @@ public sealed partial class IngestService(
             {
                 if (messages.TryRead(out var message))
                 {
+                    if (gaps.TryTakeSummary(message.Message))
+                    {
+                        // A replay's summary is the gap tracker's; nothing of it is stored.
+                        await mqtt.AcknowledgeAsync(message, cancellationToken);
+                        continue;
+                    }
+
                     if (held.Count == 0)
                     {
                         // One hold per write, from its first (and oldest) message until the last is acknowledged.
@@ -116,7 +129,7 @@ public sealed partial class IngestService(
                     }
 
                     var deadLetter = encoded.Rejections.Count > 0 ? deadLetters.WriteAsync(message, encoded.Rejections, cancellationToken) : Task.CompletedTask;
-                    held.Add(new HeldMessage(message, new PointRange(start.ByteCount, builder.ByteCount), deadLetter));
+                    held.Add(new HeldMessage(message, new PointRange(start.ByteCount, builder.ByteCount), deadLetter, encoded.Batch));
                     readings += encoded.Readings;
                     oldest = encoded.OldestReading is { } o && (oldest is null || o < oldest) ? o : oldest;
                     continue;
@@ -198,6 +211,11 @@ public sealed partial class IngestService(
                         if (!held.DeadLetter.IsCompletedSuccessfully && !await DeadLetteredAsync(held, cancellationToken))
                         {
                             continue;
+                        }
+
+                        if (held.Batch is { } number)
+                        {
+                            gaps.Handled(number.Topic, number.Seq, number.Sent, GapRepair.IsReplay(held.Message.Message));
                         }
 
                         await mqtt.AcknowledgeAsync(held.Message, cancellationToken);

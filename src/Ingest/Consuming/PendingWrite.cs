@@ -4,8 +4,11 @@ using Telemetry.Mqtt;
 
 namespace Telemetry.Ingest.Consuming;
 
-/// <summary>A message waiting for its points (<see cref="Points"/> of the write body) to be stored and its dead letter, if any, to be written.</summary>
-public sealed record HeldMessage(MqttReceivedMessage Message, PointRange Points, Task DeadLetter);
+/// <summary>
+/// A message waiting for its points (<see cref="Points"/> of the write body) to be stored and its dead letter, if any, to be
+/// written; <see cref="Batch"/> is its place in its gateway's stream when it is a reading batch.
+/// </summary>
+public sealed record HeldMessage(MqttReceivedMessage Message, PointRange Points, Task DeadLetter, BatchNumber? Batch = null);
 
 /// <summary>
 /// The messages of one write, in the order received, with the body of their points; <see cref="Hold"/> is their

@@ -7,8 +7,11 @@ using Telemetry.Contracts.Validation;
 
 namespace Telemetry.Ingest.Storage;
 
-/// <summary>What became of one message: how many points it added and what of it was refused.</summary>
-public readonly record struct EncodedMessage(int Points, int Readings, DateTimeOffset? OldestReading, IReadOnlyList<Rejection> Rejections);
+/// <summary>What became of one message: how many points it added, what of it was refused, and which gateway batch it was.</summary>
+public readonly record struct EncodedMessage(int Points, int Readings, DateTimeOffset? OldestReading, IReadOnlyList<Rejection> Rejections, BatchNumber? Batch = null);
+
+/// <summary>A reading batch's place in its gateway's stream: handled once stored, or once refused for good.</summary>
+public sealed record BatchNumber(GatewayTopic Topic, long Seq, DateTimeOffset Sent);
 
 /// <summary>
 /// Turns one gateway message into points in a batch: parse, check against the contracts, lay out per the
@@ -32,7 +35,7 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
     {
         if (Known(topicName) is not { } known)
         {
-            return Refused(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry or event topic under '{topics.Root}'");
+            return Refused(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry, event or replayed topic under '{topics.Root}'");
         }
 
         if (payload.Length > limits.MaxPayloadBytes)
@@ -41,7 +44,7 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
         }
 
         var topic = known.Topic;
-        if (topic.Kind == GatewayTopicKind.Telemetry)
+        if (topic.Kind is GatewayTopicKind.Telemetry or GatewayTopicKind.Replayed)
         {
             return _readings.Encode(topic, known.Site, known.Gateway, payload, batch);
         }
@@ -74,7 +77,8 @@ public sealed class GatewayMessageEncoder(Topics topics, GatewayMessageValidator
             _topics.Clear();
         }
 
-        known = topics.Parse(topicName) is { Kind: not GatewayTopicKind.Command } topic
+        // A batch sent again for a replay comes on the group's replayed topic, as it was first sent.
+        known = topics.Parse(topicName) is { Kind: GatewayTopicKind.State or GatewayTopicKind.Telemetry or GatewayTopicKind.Event or GatewayTopicKind.Replayed } topic
             ? new KnownTopic(topic, Encoding.UTF8.GetBytes(topic.Site), Encoding.UTF8.GetBytes(topic.Gateway))
             : null;
         _topics[topicName] = known;

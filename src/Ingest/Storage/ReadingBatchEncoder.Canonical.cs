@@ -136,7 +136,7 @@ public sealed partial class ReadingBatchEncoder
         }
 
         WriteBatchPoint(batch, site, gateway, seq, stored, sent);
-        encoded = new(stored + 1, stored, oldest, []);
+        encoded = new(stored + 1, stored, oldest, [], new BatchNumber(topic, seq, sent));
         return true;
     }
 

@@ -226,12 +226,14 @@ public sealed partial class ReadingBatchEncoder(GatewayMessageValidator validato
             topic, version, payloadSite.In(payload, _scratch), payloadGateway.In(payload, _scratch), readings, sent, latest);
         if (refused is not null)
         {
+            // Refused whole, it is still handled: asking for it again would bring the same batch. Not so one whose payload
+            // names another gateway: its number is not of this stream.
             batch.RollBack(start);
-            return new(0, 0, null, [refused]);
+            return new(0, 0, null, [refused], refused.Reason == RejectionReason.TopicMismatch ? null : new BatchNumber(topic, seq, sent));
         }
 
         WriteBatchPoint(batch, site, gateway, seq, stored, sent);
-        return new(stored + 1, stored, oldest, rejections ?? (IReadOnlyList<Rejection>)[]);
+        return new(stored + 1, stored, oldest, rejections ?? (IReadOnlyList<Rejection>)[], new BatchNumber(topic, seq, sent));
     }
 
     /// <summary>The batch's own point: its sequence number and how many of its readings were stored.</summary>

@@ -62,6 +62,8 @@ public sealed class FaultType
 
     public static readonly FaultType LampRingLowered = new("lamp_ring_lowered", FaultGrade.Grade2, "A high mast's lamp ring not at the top of the mast while its lighting is due on.");
 
+    public static readonly FaultType DataGap = new("data_gap", FaultGrade.Grade3, "Operator side: batches of a gateway's readings a consumer group will never have (no longer held by the gateway, or not delivered when asked again).");
+
     // After the instances, which it lists.
     private static readonly FaultType[] Catalogue =
     [
@@ -89,6 +91,7 @@ public sealed class FaultType
         MainsLost,
         PhaseLost,
         LampRingLowered,
+        DataGap,
     ];
 
 

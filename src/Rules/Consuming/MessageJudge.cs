@@ -14,12 +14,25 @@ namespace Telemetry.Rules.Consuming;
 /// </summary>
 public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator validator, Topics topics, int maxPayloadBytes, RulesStatistics statistics, TimeProvider clock)
 {
+    /// <summary>Whether a gateway's batch was judged already (the consumer group's batch numbers); null when nobody keeps them.</summary>
+    public Func<GatewayTopic, long, bool>? AlreadyJudged { get; set; }
+
     /// <summary>Judges the message; its conclusions are added to <paramref name="output"/>; returns what was refused (nothing when all of it was judged).</summary>
-    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output)
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output) =>
+        Judge(topicName, payload, output, out _);
+
+    /// <summary>
+    /// The same; <paramref name="batch"/> is the reading batch's place in its gateway's stream (null for anything else, and for a
+    /// batch whose payload names another gateway), whether it was judged now, refused whole, or skipped as judged before.
+    /// </summary>
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, out JudgedBatch? batch)
     {
-        if (topics.Parse(topicName) is not { Kind: not GatewayTopicKind.Command } topic)
+        batch = null;
+
+        // A batch sent again for a replay comes on the group's replayed topic, as it was first sent.
+        if (topics.Parse(topicName) is not { Kind: GatewayTopicKind.State or GatewayTopicKind.Telemetry or GatewayTopicKind.Event or GatewayTopicKind.Replayed } topic)
         {
-            return Refuse(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry or event topic under '{topics.Root}'");
+            return Refuse(RejectionReason.UnknownTopic, $"'{Shorten(topicName)}' is not a gateway state, telemetry, event or replayed topic under '{topics.Root}'");
         }
 
         if (payload.Length > maxPayloadBytes)
@@ -29,9 +42,17 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
         try
         {
+            if (topic.Kind is GatewayTopicKind.Telemetry or GatewayTopicKind.Replayed)
+            {
+                var readings = Parse(payload, ContractsJson.Default.ReadingBatch);
+                var judged = AlreadyJudged?.Invoke(topic, readings.Seq) ?? false;
+                var rejections = judged ? [] : JudgeTelemetry(topic, readings, output);
+                batch = rejections is [{ Reason: RejectionReason.TopicMismatch }] ? null : new JudgedBatch(topic, readings.Seq, readings.Sent, judged);
+                return rejections;
+            }
+
             return topic.Kind switch
             {
-                GatewayTopicKind.Telemetry => JudgeTelemetry(topic, Parse(payload, ContractsJson.Default.ReadingBatch), output),
                 GatewayTopicKind.State => JudgeState(topic, Parse(payload, ContractsJson.Default.GatewayState), output),
                 _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output),
             };
@@ -115,3 +136,6 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
     private static string Shorten(string text) => text.Length <= 128 ? text : string.Concat(text.AsSpan(0, 128), "…");
 }
+
+/// <summary>A reading batch's place in its gateway's stream; <see cref="Skipped"/> when it had been judged before and was not judged again.</summary>
+public sealed record JudgedBatch(GatewayTopic Topic, long Seq, DateTimeOffset Sent, bool Skipped);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Telemetry.Contracts;
 using Telemetry.Contracts.Validation;
 using Telemetry.Hosting;
+using Telemetry.Hosting.Sequences;
 using Telemetry.Hosting.DeadLetters;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
@@ -31,6 +32,8 @@ public sealed partial class RuleInputService(
     IMqttClient mqtt,
     RuleEngine engine,
     MessageJudge judge,
+    GapRepair gaps,
+    DataGapTickets dataGaps,
     TicketRecorder recorder,
     ITicketRepository tickets,
     RuleStateStore stateStore,
@@ -65,6 +68,8 @@ public sealed partial class RuleInputService(
             new() { TopicFilter = Topics.Shared(brokerSettings.SharedGroup, topics.AllTelemetry), MaximumQoS = MqttQualityOfService.AtLeastOnce },
             new() { TopicFilter = Topics.Shared(brokerSettings.SharedGroup, topics.AllEvents), MaximumQoS = MqttQualityOfService.AtLeastOnce },
             new() { TopicFilter = topics.AllStates, MaximumQoS = MqttQualityOfService.AtLeastOnce },
+            gaps.Subscription,
+            new() { TopicFilter = Topics.Shared(brokerSettings.SharedGroup, topics.AllDataGaps), MaximumQoS = MqttQualityOfService.AtLeastOnce },
         ];
         await Persistently.UntilDoneAsync(ct => mqtt.SubscribeAsync(subscriptions, ct), "subscribe", logger, clock, stoppingToken);
         progress.Watch(mqtt.Messages);
@@ -73,7 +78,7 @@ public sealed partial class RuleInputService(
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var store = StoreLoopAsync(stopping.Token);
-        var background = new[] { TickLoopAsync(stoppingToken), SaveLoopAsync(stoppingToken), PlantLoopAsync(stoppingToken), ReportLoopAsync(stoppingToken) };
+        var background = new[] { TickLoopAsync(stoppingToken), SaveLoopAsync(stoppingToken), PlantLoopAsync(stoppingToken), ReportLoopAsync(stoppingToken), gaps.RunAsync(stoppingToken) };
         try
         {
             await foreach (var message in mqtt.Messages.ReadAllAsync(stoppingToken))
@@ -112,14 +117,22 @@ public sealed partial class RuleInputService(
     /// </summary>
     internal async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
+        if (gaps.TryTakeSummary(message))
+        {
+            return;
+        }
+
         var transitions = new List<FaultTransition>();
         IReadOnlyList<Rejection> rejections;
         Task<Rejection?>? stored = null;
+        JudgedBatch? batch = null;
         lock (_order)
         {
             try
             {
-                rejections = judge.Judge(message.Topic, message.Payload.Span, transitions);
+                rejections = dataGaps.IsDataGap(message.Topic)
+                    ? DataGap(message, transitions)
+                    : judge.Judge(message.Topic, message.Payload.Span, transitions, out batch);
             }
             catch (Exception ex)
             {
@@ -154,6 +167,32 @@ public sealed partial class RuleInputService(
                 progress: progress);
             statistics.DeadLettered();
         }
+
+        // Judged (or refused for good) and its conclusions stored: a replay or redelivery of it is skipped from now on.
+        if (batch is { } judged)
+        {
+            if (judged.Skipped)
+            {
+                gaps.Skipped();
+            }
+            else
+            {
+                gaps.Handled(judged.Topic, judged.Seq, judged.Sent, GapRepair.IsReplay(message));
+            }
+        }
+    }
+
+    private IReadOnlyList<Rejection> DataGap(MqttApplicationMessage message, List<FaultTransition> transitions)
+    {
+        if (dataGaps.Read(message.Topic, message.Payload.Span, out var rejection) is { } detected)
+        {
+            LogDataGap(logger, detected.Asset.Key, detected.Summary);
+            transitions.Add(detected);
+            return [];
+        }
+
+        statistics.Rejected(rejection!.Reason);
+        return [rejection];
     }
 
     private Task<Rejection?> Enqueue(List<FaultTransition> transitions)
@@ -337,6 +376,9 @@ public sealed partial class RuleInputService(
 
         public TaskCompletionSource<Rejection?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Data gap on {Gateway}: {Summary}")]
+    private static partial void LogDataGap(ILogger logger, string gateway, string summary);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Judging {Filters}")]
     private static partial void LogConsuming(ILogger logger, string filters);

@@ -129,7 +129,7 @@ public sealed class DeliveryTests
     /// queue after a kill) is in InfluxDB once with all its readings, InfluxDB holds no other batch, seq has no
     /// gap but a value handed out just before a kill, and there are exactly as many points as readings.
     /// </summary>
-    private static async Task<(IReadOnlyDictionary<long, QueuedBatch> Queued, IReadOnlyList<QueuedBatch> Stored, IReadOnlyList<StoredPoint> Points)> AssertEverythingQueuedIsStoredOnceAsync(
+    internal static async Task<(IReadOnlyDictionary<long, QueuedBatch> Queued, IReadOnlyList<QueuedBatch> Stored, IReadOnlyList<StoredPoint> Points)> AssertEverythingQueuedIsStoredOnceAsync(
         GatewayRig rig, IReadOnlyList<QueuedBatch>? pendingAtKill = null)
     {
         // Stopped gracefully: the last readings are batched, queued and published before the process ends.
@@ -174,7 +174,7 @@ public sealed class DeliveryTests
         return (queued, stored, points);
     }
 
-    private static Task WaitForStoredAsync(GatewayRig rig, long minimum) =>
+    internal static Task WaitForStoredAsync(GatewayRig rig, long minimum) =>
         Eventually.TrueAsync(async () => await rig.InfluxCountAsync(Counted) >= minimum, $"{minimum} readings stored", TimeSpan.FromSeconds(60));
 
     private static async Task<long> QueueDepthAsync(GatewayRig rig)
@@ -183,7 +183,7 @@ public sealed class DeliveryTests
         return health.RootElement.GetProperty("gateway").GetProperty("queue_depth").GetInt64();
     }
 
-    private static async Task<long> LastSeqAsync(GatewayRig rig)
+    internal static async Task<long> LastSeqAsync(GatewayRig rig)
     {
         using var health = await rig.GatewayHealthAsync();
         return health.RootElement.GetProperty("gateway").GetProperty("last_seq").GetInt64();

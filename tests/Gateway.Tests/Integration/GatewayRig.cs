@@ -50,6 +50,10 @@ internal sealed partial class GatewayRig : IAsyncDisposable
 
     public ServiceProcess? Ingest { get; private set; }
 
+    public ServiceProcess? Rules { get; private set; }
+
+    public string DatabasePath => Path.Combine(Directory, "maintenance.db");
+
     public SimulatorProcess Simulator { get; private set; } = null!;
 
     public PseudoTerminalPair? Bus { get; private set; }
@@ -89,12 +93,13 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         IDictionary<string, string>? gatewaySettings = null,
         IDictionary<string, string>? simulatorSettings = null,
         bool record = true,
-        IReadOnlyList<RigDevice>? simulated = null)
+        IReadOnlyList<RigDevice>? simulated = null,
+        bool withRules = false)
     {
         var rig = new GatewayRig(RepositoryPaths.NewScratchDirectory("gateway-rig"));
         try
         {
-            await rig.InitializeAsync(devices, simulated ?? devices, withIngest, gatewaySettings, simulatorSettings, record);
+            await rig.InitializeAsync(devices, simulated ?? devices, withIngest, gatewaySettings, simulatorSettings, record, withRules);
             return rig;
         }
         catch
@@ -105,7 +110,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     }
 
     private async Task InitializeAsync(
-        IReadOnlyList<RigDevice> devices, IReadOnlyList<RigDevice> simulated, bool withIngest, IDictionary<string, string>? gatewaySettings, IDictionary<string, string>? simulatorSettings, bool record)
+        IReadOnlyList<RigDevice> devices, IReadOnlyList<RigDevice> simulated, bool withIngest, IDictionary<string, string>? gatewaySettings, IDictionary<string, string>? simulatorSettings, bool record, bool withRules)
     {
         Devices = devices;
         TcpPort = FreePort.Next();
@@ -128,6 +133,20 @@ internal sealed partial class GatewayRig : IAsyncDisposable
         {
             Influx = await InfluxServer.StartAsync();
             Ingest = await PlantProcesses.StartIngestAsync(Broker, Influx, Directory);
+        }
+
+        if (withRules)
+        {
+            // Before the gateway, so that it judges the stream from its first batch.
+            Rules = await ServiceProcess.StartAsync("Rules", new Dictionary<string, string>(Broker.ServiceSettings("rules"))
+            {
+                ["Mqtt:ClientId"] = "rules-rig",
+                ["Rules:SiteFiles:0"] = SiteFile,
+                ["Rules:ProfilesDirectory"] = Path.Combine(RepositoryPaths.Hardware, "profiles"),
+                ["Rules:Database"] = DatabasePath,
+                ["DeadLetters:File"] = Path.Combine(Directory, "deadletters", "rules-.jsonl"),
+            });
+            await Eventually.TrueAsync(async () => (await Rules.HealthAsync()).Contains("\"status\": \"healthy\"", StringComparison.Ordinal), "Rules subscribes");
         }
 
         Simulator = await PlantProcesses.StartSimulatorAsync(simulatedSite, TcpPort, Bus, simulatorSettings ?? new Dictionary<string, string>());
@@ -199,7 +218,7 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     }
 
     public string Logs() =>
-        $"gateway:\n{Tail(Gateway?.OutputOfAllRuns)}\nsimulator:\n{Tail(Simulator?.Output)}\ningest:\n{Tail(Ingest?.OutputOfAllRuns)}\nbroker:\n{Tail(Broker?.Log)}";
+        $"gateway:\n{Tail(Gateway?.OutputOfAllRuns)}\nsimulator:\n{Tail(Simulator?.Output)}\ningest:\n{Tail(Ingest?.OutputOfAllRuns)}\nrules:\n{Tail(Rules?.OutputOfAllRuns)}\nbroker:\n{Tail(Broker?.Log)}";
 
     /// <summary>Every batch the gateway queued since the rig started, across restarts, from its log.</summary>
     public IReadOnlyDictionary<long, QueuedBatch> QueuedBatches() =>
@@ -302,5 +321,5 @@ internal sealed partial class GatewayRig : IAsyncDisposable
     [GeneratedRegex(@"Batch (\d+) queued with (\d+) readings")]
     private static partial Regex QueuedLine();
 
-    public ValueTask DisposeAsync() => PlantProcesses.DisposeAllAsync(Gateway, _recorder, Simulator, Ingest, Influx, Broker, Bus);
+    public ValueTask DisposeAsync() => PlantProcesses.DisposeAllAsync(Gateway, _recorder, Simulator, Rules, Ingest, Influx, Broker, Bus);
 }

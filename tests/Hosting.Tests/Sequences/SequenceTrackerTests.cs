@@ -57,6 +57,31 @@ public sealed class SequenceTrackerTests
     }
 
     [Fact]
+    public void Batches_another_member_of_the_group_stored_close_their_part_of_a_gap_without_counting_as_lost()
+    {
+        var tracker = new SequenceTracker();
+        Handle(tracker, 1);
+        Handle(tracker, 10, Start.AddSeconds(1));
+        Assert.Equal([new SequenceRange(2, 9)], tracker.MissingWithin(North, new SequenceRange(1, 10)));
+        Assert.Equal([new SequenceRange(4, 6)], tracker.MissingWithin(North, new SequenceRange(4, 6)));
+
+        // 3 and 5 to 7 stored by another process of the group; 2, 4, 8 and 9 still missing.
+        Assert.Equal(1, tracker.HandledElsewhere(North, new SequenceRange(3, 3)));
+        Assert.Equal(3, tracker.HandledElsewhere(North, new SequenceRange(5, 7)));
+        Assert.Equal(0, tracker.HandledElsewhere(North, new SequenceRange(5, 7)));
+        Assert.Equal(
+            [new SequenceRange(2, 2), new SequenceRange(4, 4), new SequenceRange(8, 9)],
+            tracker.MissingWithin(North, new SequenceRange(1, 10)));
+        Assert.Equal(0, tracker.LostCount);
+
+        // The gateway no longer holds 2 to 4: only what was still missing of it is lost.
+        Assert.Equal(2, tracker.Lost(North, new SequenceRange(2, 4)));
+        Assert.Equal(2, tracker.LostCount);
+        Assert.Equal([new SequenceRange(8, 9)], tracker.MissingWithin(North, new SequenceRange(1, 10)));
+        Assert.Empty(tracker.MissingWithin(new GatewayStream("south", "gw-south-01"), new SequenceRange(1, 10)));
+    }
+
+    [Fact]
     public void A_gap_in_the_middle_of_a_gap_splits_it_and_both_parts_keep_their_age()
     {
         var tracker = new SequenceTracker();

@@ -24,6 +24,7 @@ internal static class IngestProcess
             ["Influx:Url"] = influxUrl.ToString(),
             ["Influx:Linger"] = "00:00:00.050",
             ["DeadLetters:File"] = Path.Combine(scratch, $"deadletters-{clientId}", "ingest-.jsonl"),
+            ["Sequences:File"] = Path.Combine(scratch, $"sequences-{clientId}.json"),
         };
         foreach (var (key, value) in more ?? new Dictionary<string, string>())
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Telemetry.Contracts;
 using Telemetry.Contracts.Validation;
 using Telemetry.Hosting;
+using Telemetry.Hosting.Sequences;
 using Telemetry.Hosting.DeadLetters;
 using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
@@ -137,8 +138,9 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
         var deadLetters = new DeadLetterSink(
             mqtt, new DeadLetterSettings { File = Path.Combine(_directory, "dead", "rules-.jsonl"), TopicSuffix = "deadletter/rules" }, topics.Root, clock, NullLogger<DeadLetterSink>.Instance);
         var judge = new MessageJudge(engine, new GatewayMessageValidator(new ValidationLimits(), clock), topics, settings.MaxPayloadBytes, statistics, clock);
+        var gaps = new GapRepair(mqtt, topics, broker.SharedGroup, new SequenceSettings { File = Path.Combine(_directory, "sequences.json") }, clock, NullLogger<GapRepair>.Instance);
         var service = new RuleInputService(
-            mqtt, engine, judge, new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance), store,
+            mqtt, engine, judge, gaps, new DataGapTickets(plant, topics), new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance), store,
             new RuleStateStore(database, clock), plant, broker, settings, topics, statistics, progress, deadLetters, clock, NullLogger<RuleInputService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(statistics.Verdict.Status == HealthStatus.Healthy), "the consumer subscribes");
