@@ -12,7 +12,8 @@ namespace Telemetry.Forecasting.Storage;
 
 /// <summary>
 /// Reads what the forecasters need back from InfluxDB with InfluxQL, a year at a time (a response stays small
-/// whatever the plant's size): battery temperatures and test events, insulation readings, lamps lit and relamping.
+/// whatever the plant's size): battery temperatures and test events, insulation as a mean a day (UTC days, each at
+/// its start), lamps lit and relamping.
 /// </summary>
 public sealed class PlantHistoryReader
 {
@@ -35,7 +36,12 @@ public sealed class PlantHistoryReader
         ArgumentNullException.ThrowIfNull(batteriesInstalled);
         var temperatures = await RowsAsync($"SELECT battery_temperature_c FROM {DeviceFamily.EmergencyBattery.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
         var tests = await RowsAsync($"SELECT * FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.BatteryTestFinished)}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
-        var insulation = await RowsAsync($"SELECT insulation_mohm FROM {DeviceFamily.DistributionBox.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
+        // Insulation as a mean a day, whatever a box's polling interval: the forecaster's weather moves from day to day,
+        // and years of raw readings would be most of the answer. A reading at zero or at the megger's ceiling measures
+        // nothing; from the first whole day, so that no day is split between two slices into two means.
+        var insulation = await RowsAsync(
+            string.Create(CultureInfo.InvariantCulture, $"SELECT mean(insulation_mohm) AS insulation_mohm FROM {DeviceFamily.DistributionBox.ToContractName()} WHERE insulation_mohm > 0 AND insulation_mohm < {InsulationTimeToLimitForecaster.CeilingMohm}"),
+            "time(1d), device fill(none)", site, WholeDayFrom(from), to, cancellationToken).ConfigureAwait(false);
         var circuits = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.StreetController.ToContractName()}", "device, circuit", site, from, to, cancellationToken).ConfigureAwait(false);
         var masts = await RowsAsync($"SELECT lamps_installed, lamps_lit FROM {DeviceFamily.HighMast.ToContractName()}", "device", site, from, to, cancellationToken).ConfigureAwait(false);
         var refits = await RowsAsync($"SELECT lamps_replaced, circuit FROM {HistoryLayout.Events} WHERE kind = {InfluxQl.QuoteString(HistoryLayout.LampsReplaced)}", "device, circuit", site, from, to, cancellationToken).ConfigureAwait(false);
@@ -44,6 +50,13 @@ public sealed class PlantHistoryReader
         var boxes = insulation.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => new InsulationRecord(s.Key, [.. s.Value.Select(r => new Observation(r.Time, r.Number("insulation_mohm")))])).ToList();
         var groups = circuits.Concat(masts).OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => Group(s.Key, s.Value, refits.GetValueOrDefault(s.Key))).ToList();
         return new PlantObservations(from, to, latitude, batteries, boxes, groups);
+    }
+
+    /// <summary>The start of the first whole UTC day from <paramref name="from"/>.</summary>
+    private static DateTimeOffset WholeDayFrom(DateTimeOffset from)
+    {
+        var day = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero);
+        return day == from ? day : day.AddDays(1);
     }
 
     private static BatteryRecord Battery(string device, DateTimeOffset installed, List<Row>? events, List<Row>? temperatures)

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Telemetry.Api.Access;
@@ -26,12 +27,13 @@ public static class ForecastEndpoints
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .WithName("ListForecasts")
-            .WithSummary("The latest forecast per asset: battery end of life, insulation time to limit, lamp failures, with the 80 % interval, the sentence in the request's language, the chart's series and the predictive work order.");
+            .WithSummary("The latest forecast per asset: battery end of life, insulation time to limit, lamp failures, with the 80 % interval, the sentence in the request's language, the chart's series and the predictive work order (for a crew member, only its own crews' work orders).");
         return endpoints;
     }
 
     /// <summary>The handler of <c>GET /api/forecasts</c>.</summary>
     public static async Task<Results<Ok<IReadOnlyList<ForecastView>>, ProblemHttpResult>> ListAsync(
+        ClaimsPrincipal user,
         ForecastReader reader,
         CancellationToken cancellationToken,
         [FromQuery] string? site = null,
@@ -61,7 +63,7 @@ public static class ForecastEndpoints
             return TypedResults.Problem(new HttpValidationProblemDetails(problems) { Title = "The forecast query is invalid", Status = StatusCodes.Status400BadRequest });
         }
 
-        return TypedResults.Ok(await reader.ListAsync(site, parsed, cancellationToken));
+        return TypedResults.Ok(await reader.ListAsync(user, site, parsed, cancellationToken));
     }
 
     private static string Shorten(string value) => value.Length <= 64 ? value : value[..64] + "…";

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Security.Claims;
 using Microsoft.Extensions.Localization;
+using Telemetry.Api.Access;
 using Telemetry.Api.Web.Forecasts;
 using Telemetry.Forecasting;
 using Telemetry.Maintenance.Forecasts;
@@ -9,13 +11,19 @@ namespace Telemetry.Api.Forecasts;
 
 /// <summary>
 /// The stored forecasts with their sentences in the current UI culture and the predictive work order of each asset
-/// (the open one, else the latest); shared by <c>GET /api/forecasts</c> and the forecasts page.
+/// (the open one, else the latest); shared by <c>GET /api/forecasts</c> and the forecasts page. Every reader sees every
+/// forecast, but a crew member sees the work order only when it is one of its own crews' (<see cref="Policies.CrewScope"/>),
+/// as the work orders themselves.
 /// </summary>
 public sealed class ForecastReader(IForecastStore forecasts, IWorkOrderStore orders, IStringLocalizer<ForecastText> text)
 {
-    /// <summary>The forecasts of a site (or all) and kind (or all): date forecasts soonest first, lamp forecasts most lamps first.</summary>
-    public async Task<IReadOnlyList<ForecastView>> ListAsync(string? site, ForecastKind? kind, CancellationToken cancellationToken)
+    /// <summary>
+    /// The forecasts of a site (or all) and kind (or all) as <paramref name="user"/> may see them: date forecasts
+    /// soonest first, lamp forecasts most lamps first.
+    /// </summary>
+    public async Task<IReadOnlyList<ForecastView>> ListAsync(ClaimsPrincipal user, string? site, ForecastKind? kind, CancellationToken cancellationToken)
     {
+        var crews = Policies.CrewScope(user);
         var stored = await forecasts.ListAsync(site, kind, cancellationToken);
         var wording = Wording();
         var views = new List<ForecastView>(stored.Count);
@@ -29,6 +37,11 @@ public sealed class ForecastReader(IForecastStore forecasts, IWorkOrderStore ord
             foreach (var item in byKind)
             {
                 var order = byAsset.GetValueOrDefault((item.Site, item.Forecast.Asset));
+                if (order is not null && crews is not null && (order.Crew is null || !crews.Contains(order.Crew)))
+                {
+                    order = null;
+                }
+
                 views.Add(View(item, item.Forecast.Sentence(wording), order));
             }
         }

@@ -11,8 +11,10 @@ namespace Telemetry.Forecasting.Insulation;
 /// </summary>
 public sealed class InsulationTimeToLimitForecaster
 {
+    /// <summary>The highest reading a megger gives, in MΩ: a reading there says only "at least", and is not fitted.</summary>
+    public const double CeilingMohm = 655.35;
+
     private const int Futures = 200;
-    private const double Ceiling = 655.35;
     private readonly double limitMohm;
     private readonly int seed;
 
@@ -132,7 +134,7 @@ public sealed class InsulationTimeToLimitForecaster
     }
 
     private static List<Observation> LogReadings(InsulationRecord box, DateTimeOffset asOf) =>
-        [.. box.ReadingsMohm.Where(o => o.Time <= asOf && o.Value > 0 && o.Value < Ceiling).Select(o => new Observation(o.Time, Math.Log(o.Value)))];
+        [.. box.ReadingsMohm.Where(o => o.Time <= asOf && o.Value > 0 && o.Value < CeilingMohm).Select(o => new Observation(o.Time, Math.Log(o.Value)))];
 
     private static double Gaussian(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -1,9 +1,5 @@
-using System.Globalization;
 using System.Xml.Linq;
 using Microsoft.Extensions.Localization;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Telemetry.Api.Web;
 using Telemetry.Api.Web.Maintenance;
 using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Testing;
@@ -16,27 +12,14 @@ namespace Telemetry.Api.Tests.Web;
 /// </summary>
 public sealed class ForecastWordsTests
 {
-    public static TheoryData<string> Languages() => [.. WebApp.Cultures.Select(c => c.Name)];
-
     [Theory]
-    [MemberData(nameof(Languages))]
+    [MemberData(nameof(LanguageWords.Languages), MemberType = typeof(LanguageWords))]
     public void Every_task_and_checklist_item_has_its_words(string language)
     {
-        var factory = new ResourceManagerStringLocalizerFactory(Options.Create(new LocalizationOptions()), NullLoggerFactory.Instance);
-        var text = new StringLocalizer<MaintenanceText>(factory);
-        var before = CultureInfo.CurrentUICulture;
-        try
-        {
-            CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo(language);
-            var keys = Enum.GetValues<MaintenanceTask>().Select(t => "Task." + t.ToName())
-                .Concat(Enum.GetValues<MaintenanceTask>().SelectMany(t => t.Checklist()).Distinct(StringComparer.Ordinal).Select(c => "Checklist." + c));
-            var missing = keys.Where(k => text[k] is { ResourceNotFound: true } || (language == "zh-CN" && !text[k].Value.Any(c => c is >= '\u4e00' and <= '\u9fff'))).ToList();
-            Assert.True(missing.Count == 0, $"no {language} words for: {string.Join(", ", missing)}");
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = before;
-        }
+        var text = new StringLocalizer<MaintenanceText>(LanguageWords.Localizers());
+        var keys = Enum.GetValues<MaintenanceTask>().Select(t => "Task." + t.ToName())
+            .Concat(Enum.GetValues<MaintenanceTask>().SelectMany(t => t.Checklist()).Distinct(StringComparer.Ordinal).Select(c => "Checklist." + c));
+        LanguageWords.AssertAllFound(language, keys, k => text[k] is { ResourceNotFound: false } found ? found.Value : null);
     }
 
     [Fact]
