@@ -14,8 +14,11 @@ namespace Telemetry.Rules.Consuming;
 /// </summary>
 public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator validator, Topics topics, int maxPayloadBytes, RulesStatistics statistics, TimeProvider clock)
 {
-    /// <summary>Judges the message; its conclusions are added to <paramref name="output"/>; returns what was refused (nothing when all of it was judged).</summary>
-    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output)
+    /// <summary>
+    /// Judges the message; its conclusions are added to <paramref name="output"/>, and a gateway event that was judged to
+    /// <paramref name="events"/>; returns what was refused (nothing when all of it was judged).
+    /// </summary>
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events = null)
     {
         if (topics.Parse(topicName) is not { Kind: not GatewayTopicKind.Command } topic)
         {
@@ -33,7 +36,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
             {
                 GatewayTopicKind.Telemetry => JudgeTelemetry(topic, Parse(payload, ContractsJson.Default.ReadingBatch), output),
                 GatewayTopicKind.State => JudgeState(topic, Parse(payload, ContractsJson.Default.GatewayState), output),
-                _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output),
+                _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output, events),
             };
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException or OverflowException)
@@ -90,7 +93,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
         return [];
     }
 
-    private IReadOnlyList<Rejection> JudgeEvent(GatewayTopic topic, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
+    private IReadOnlyList<Rejection> JudgeEvent(GatewayTopic topic, GatewayEvent gatewayEvent, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events)
     {
         if (validator.CheckEvent(gatewayEvent) is { } refused)
         {
@@ -99,6 +102,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
         statistics.Event();
         engine.OnGatewayEvent(topic.Site, topic.Gateway, gatewayEvent, output);
+        events?.Add(new JudgedEvent(topic.Site, topic.Gateway, gatewayEvent));
         return [];
     }
 
@@ -115,3 +119,6 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
     private static string Shorten(string text) => text.Length <= 128 ? text : string.Concat(text.AsSpan(0, 128), "…");
 }
+
+/// <summary>A gateway event that met the contract and was judged, with the site and gateway of its topic.</summary>
+public sealed record JudgedEvent(string Site, string Gateway, GatewayEvent Event);

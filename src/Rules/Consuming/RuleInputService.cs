@@ -13,6 +13,7 @@ using Telemetry.Rules.Configuration;
 using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Planning;
 using Telemetry.Rules.Ticketing;
 
 namespace Telemetry.Rules.Consuming;
@@ -32,6 +33,7 @@ public sealed partial class RuleInputService(
     RuleEngine engine,
     MessageJudge judge,
     TicketRecorder recorder,
+    BatteryTestWorkOrders batteryTestOrders,
     ITicketRepository tickets,
     RuleStateStore stateStore,
     PlantFiles plant,
@@ -107,19 +109,21 @@ public sealed partial class RuleInputService(
     }
 
     /// <summary>
-    /// Judges one message and waits until what it concluded is stored; what was refused, by the contract, the
-    /// engine or the store, is dead-lettered. Returns when the message may be acknowledged.
+    /// Judges one message and waits until what it concluded is stored: its ticket changes, then the work order a
+    /// finished battery test completes. What was refused, by the contract, the engine or the store, is dead-lettered.
+    /// Returns when the message may be acknowledged.
     /// </summary>
     internal async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         var transitions = new List<FaultTransition>();
+        var events = new List<JudgedEvent>();
         IReadOnlyList<Rejection> rejections;
         Task<Rejection?>? stored = null;
         lock (_order)
         {
             try
             {
-                rejections = judge.Judge(message.Topic, message.Payload.Span, transitions);
+                rejections = judge.Judge(message.Topic, message.Payload.Span, transitions, events);
             }
             catch (Exception ex)
             {
@@ -142,6 +146,15 @@ public sealed partial class RuleInputService(
             rejections = [.. rejections, refusal];
         }
 
+        foreach (var judged in events.Where(e => BatteryTestWorkOrders.Concerns(e.Event)))
+        {
+            if (await CompleteWorkOrderAsync(judged, cancellationToken) is { } refused)
+            {
+                statistics.Rejected(refused.Reason);
+                rejections = [.. rejections, refused];
+            }
+        }
+
         if (rejections.Count > 0)
         {
             await Persistently.UntilDoneAsync(
@@ -153,6 +166,30 @@ public sealed partial class RuleInputService(
                 isTransient: ex => ex is IOException or UnauthorizedAccessException,
                 progress: progress);
             statistics.DeadLettered();
+        }
+    }
+
+    // The work order store is the ticket store's database: unavailable is retried, a refusal for good is the message's.
+    private async Task<Rejection?> CompleteWorkOrderAsync(JudgedEvent judged, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Persistently.UntilDoneAsync(
+                ct => batteryTestOrders.RecordAsync(judged.Site, judged.Gateway, judged.Event, ct),
+                "complete a work order by a battery test",
+                logger,
+                clock,
+                cancellationToken,
+                onFailure: _ => statistics.StoreFailed(),
+                isTransient: SqliteDatabase.IsTransient,
+                progress: progress);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            statistics.StoreRefused();
+            LogWorkOrderRefused(logger, ex, judged.Event.Device, ex.Message);
+            return new Rejection(RejectionReason.RefusedByStore, $"work order of the battery test on {judged.Event.Device}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -352,6 +389,9 @@ public sealed partial class RuleInputService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The ticket store refused {Fault} on {Asset} for good ({Reason}); its message is dead-lettered")]
     private static partial void LogStoreRefused(ILogger logger, Exception exception, string fault, string asset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The work order store refused the battery test of {Device} for good ({Reason}); its message is dead-lettered")]
+    private static partial void LogWorkOrderRefused(ILogger logger, Exception exception, string? device, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the rule state, keeping the last saved one: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string reason);

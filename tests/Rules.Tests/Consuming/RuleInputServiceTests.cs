@@ -10,6 +10,7 @@ using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Maintenance.Tickets;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Mqtt;
 using Telemetry.Rules.Alerts;
 using Telemetry.Rules.Configuration;
@@ -17,6 +18,7 @@ using Telemetry.Rules.Consuming;
 using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Planning;
 using Telemetry.Rules.Ticketing;
 using Telemetry.Testing;
 
@@ -138,7 +140,8 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
             mqtt, new DeadLetterSettings { File = Path.Combine(_directory, "dead", "rules-.jsonl"), TopicSuffix = "deadletter/rules" }, topics.Root, clock, NullLogger<DeadLetterSink>.Instance);
         var judge = new MessageJudge(engine, new GatewayMessageValidator(new ValidationLimits(), clock), topics, settings.MaxPayloadBytes, statistics, clock);
         var service = new RuleInputService(
-            mqtt, engine, judge, new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance), store,
+            mqtt, engine, judge, new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance),
+            new BatteryTestWorkOrders(new SqliteWorkOrderStore(database), new SqliteMaintenanceIntervalStore(database), plant, NullLogger<BatteryTestWorkOrders>.Instance), store,
             new RuleStateStore(database, clock), plant, broker, settings, topics, statistics, progress, deadLetters, clock, NullLogger<RuleInputService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(statistics.Verdict.Status == HealthStatus.Healthy), "the consumer subscribes");
