@@ -64,6 +64,15 @@ public sealed class AssetRegisterPageTests(WebFixture web, ITestOutputHelper out
             await session.Page.GotoAsync($"/assets/{PlantRig.SiteId}/eps-01");
             await Assertions.Expect(session.Page.Locator($"[data-testid=asset-work-order][data-number='{number}'] [data-testid=asset-work-order-by-gateway]")).ToHaveTextAsync(text);
         }
+
+        // The maintenance calendar's work order says so too, with the test, its outcome and what started it.
+        await using var calendar = await web.SignInAsync(web.Operator);
+        await calendar.Page.GotoAsync("/maintenance");
+        await calendar.Page.Locator($"[data-testid=calendar-order][data-number='{number}']").ClickAsync();
+        var order = calendar.Page.GetByTestId("work-order");
+        await Assertions.Expect(order.GetByTestId("work-order-by-gateway")).ToContainTextAsync("by gateway gw-rig, by its automatic emergency test");
+        await Assertions.Expect(order.GetByTestId("work-order-gateway-test")).ToHaveTextAsync("One-hour test: passed, started by the gateway's schedule");
+        await Assertions.Expect(order.GetByTestId("work-order-reading")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Runtime.*: 60$"));
     }
 
     [Fact]
