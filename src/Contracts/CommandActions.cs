@@ -19,6 +19,9 @@ public static class CommandActions
 
     public const string StartDurationTest = "start_duration_test";
 
+    /// <summary>A discharge the gateway ends after 60 minutes (domain section 5, twice a year): on the unit a duration test.</summary>
+    public const string StartOneHourTest = "start_one_hour_test";
+
     public const string AbortTest = "abort_test";
 
     /// <summary>
@@ -33,5 +36,5 @@ public static class CommandActions
     /// <summary>The directions of <see cref="Lift"/>.</summary>
     public static readonly IReadOnlyList<string> LiftDirections = ["up", "down", "stop"];
 
-    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, AbortTest, Lift, Write];
+    public static readonly IReadOnlyList<string> All = [Switch, ResumeSchedule, SetClock, StartFunctionTest, StartDurationTest, StartOneHourTest, AbortTest, Lift, Write];
 }

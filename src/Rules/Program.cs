@@ -110,6 +110,7 @@ builder.Services.AddSingleton<TicketRecorder>();
 builder.Services.AddSingleton<EscalationSweep>();
 builder.Services.AddSingleton<IWorkOrderStore>(sp => new SqliteWorkOrderStore(sp.GetRequiredService<SqliteDatabase>()));
 builder.Services.AddSingleton<IMaintenanceIntervalStore>(sp => new SqliteMaintenanceIntervalStore(sp.GetRequiredService<SqliteDatabase>()));
+builder.Services.AddSingleton<BatteryTestWorkOrders>();
 builder.Services.AddSingleton(sp => new WorkOrderScheduler(
     sp.GetRequiredService<IWorkOrderStore>(), sp.GetRequiredService<IMaintenanceIntervalStore>(), sp.GetRequiredService<TimeProvider>(), settings.WorkOrderHorizon));
 builder.Services.AddSingleton<IMqttClient>(sp => brokerSettings.CreateConsumer(

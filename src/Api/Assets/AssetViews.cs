@@ -1,4 +1,5 @@
 using Telemetry.Api.History;
+using Telemetry.Api.WorkOrders;
 using Telemetry.Maintenance.Tickets;
 using Telemetry.Maintenance.WorkOrders;
 
@@ -36,12 +37,15 @@ public sealed record AssetTicket(string Number, string Asset, string? Circuit, s
 }
 
 /// <summary>A work order of the asset, the latest due first in the record.</summary>
-public sealed record AssetWorkOrder(string Number, string Task, string Status, DateOnly DueDate, DateTimeOffset? DoneAt, string? DoneBy, bool DoneOnTime, string? Note)
+/// <remarks><see cref="GatewayTest"/> is the gateway's emergency test that completed it; null when a crew did.</remarks>
+public sealed record AssetWorkOrder(
+    string Number, string Task, string Status, DateOnly DueDate, DateTimeOffset? DoneAt, string? DoneBy, bool DoneOnTime, string? Note, GatewayTestView? GatewayTest = null)
 {
     public static AssetWorkOrder From(WorkOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return new(order.Number.ToString(), order.Task.ToName(), order.Status.ToName(), order.DueDate, order.DoneAt, order.DoneBy, order.DoneOnTime, order.Note);
+        return new(order.Number.ToString(), order.Task.ToName(), order.Status.ToName(), order.DueDate, order.DoneAt, order.DoneBy, order.DoneOnTime, order.Note,
+            GatewayTestView.From(order.GatewayTest));
     }
 }
 

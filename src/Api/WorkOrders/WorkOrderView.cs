@@ -37,7 +37,8 @@ public sealed record WorkOrderView(
     int? Grade = null,
     PredictiveBasisView? Forecast = null,
     SpareLampsView? Spares = null,
-    int Revisions = 0)
+    int Revisions = 0,
+    GatewayTestView? GatewayTest = null)
 {
     public static WorkOrderView From(WorkOrder order, DateTimeOffset now)
     {
@@ -52,8 +53,22 @@ public sealed record WorkOrderView(
             order.Grade is { } grade ? (int)grade : null,
             order.Basis is { } basis ? new PredictiveBasisView(basis.Kind, basis.AsOf.ToUniversalTime(), basis.Expected.ToUniversalTime(), basis.Low.ToUniversalTime(), basis.High.ToUniversalTime()) : null,
             order.Spares is { } spares ? new SpareLampsView(spares.Count, spares.Days, spares.AsOf.ToUniversalTime()) : null,
-            order.Revisions.Count);
+            order.Revisions.Count,
+            GatewayTestView.From(order.GatewayTest));
     }
+}
+
+/// <summary>
+/// The emergency test the gateway ran that completed a work order (null when a crew completed it): the gateway, the test
+/// (function, one_hour, duration), its outcome (passed, failed), what started it (schedule, command), when it finished,
+/// the minutes on battery and the minutes it had to reach, the battery voltage at the end, and why it ended.
+/// </summary>
+public sealed record GatewayTestView(
+    string Gateway, string Test, string Outcome, string Trigger, DateTimeOffset FinishedAt, double? RuntimeMinutes, double? RatedMinutes, double? EndVolts, string? Message)
+{
+    public static GatewayTestView? From(GatewayTest? test) => test is null ? null : new(
+        test.Gateway, test.Test, test.Outcome, test.Trigger, test.FinishedAt.ToUniversalTime(),
+        test.RuntimeSeconds / 60, test.RatedSeconds / 60, test.EndVolts, test.Message);
 }
 
 /// <summary>The forecast a predictive work order stands on: its kind, when it was made, the expected date and the 80 % interval.</summary>

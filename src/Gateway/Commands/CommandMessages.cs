@@ -7,10 +7,10 @@ namespace Telemetry.Gateway.Commands;
 /// <summary>
 /// A command on <c>{root}/{site}/{gateway}/cmd/{device}</c>. <c>action</c> is one of <c>switch</c> (<c>on</c>,
 /// <c>circuit</c> for multi-circuit devices), <c>resume_schedule</c>, <c>set_clock</c> (<c>time</c>, the gateway's
-/// clock when absent), <c>start_function_test</c>, <c>start_duration_test</c>, <c>abort_test</c>, <c>lift</c>
-/// (<c>direction</c>: up, down or stop), or <c>write</c> (<c>point</c>, <c>circuit</c>, <c>value</c>: a number, a
-/// boolean or a label of the point; not a point that a dedicated action owns). Every command carries the envelope
-/// (<see cref="CommandEnvelope"/>): <c>id</c>, <c>issuer</c>, <c>issued</c>, <c>expires</c>.
+/// clock when absent), <c>start_function_test</c>, <c>start_duration_test</c>, <c>start_one_hour_test</c>,
+/// <c>abort_test</c>, <c>lift</c> (<c>direction</c>: up, down or stop), or <c>write</c> (<c>point</c>, <c>circuit</c>,
+/// <c>value</c>: a number, a boolean or a label of the point; not a point that a dedicated action owns). Every command
+/// carries the envelope (<see cref="CommandEnvelope"/>): <c>id</c>, <c>issuer</c>, <c>issued</c>, <c>expires</c>.
 /// </summary>
 public sealed record DeviceCommand
 {

@@ -20,6 +20,7 @@ public static class CommandPlanner
     public const string SetClock = CommandActions.SetClock;
     public const string StartFunctionTest = CommandActions.StartFunctionTest;
     public const string StartDurationTest = CommandActions.StartDurationTest;
+    public const string StartOneHourTest = CommandActions.StartOneHourTest;
     public const string AbortTest = CommandActions.AbortTest;
     public const string Write = CommandActions.Write;
     public const string Lift = CommandActions.Lift;
@@ -115,6 +116,12 @@ public static class CommandPlanner
             case StartFunctionTest or StartDurationTest or AbortTest:
                 return Writable(profile, "test_command", null) is not null
                     ? ([new PointWrite("test_command", null, command.Action)], null)
+                    : (null, $"model {profile.Model} runs no emergency tests");
+
+            case StartOneHourTest:
+                // The unit knows no one-hour test: it runs a duration test, which the gateway ends at 60 minutes.
+                return Writable(profile, "test_command", null) is not null
+                    ? ([new PointWrite("test_command", null, StartDurationTest)], null)
                     : (null, $"model {profile.Model} runs no emergency tests");
 
             case Lift:

@@ -189,6 +189,7 @@ public sealed partial class CommandService(
         {
             CommandPlanner.StartFunctionTest => await batteryTests.StartAsync(worker, device, BatteryTestKind.Function, writes, cancellationToken),
             CommandPlanner.StartDurationTest => await batteryTests.StartAsync(worker, device, BatteryTestKind.Duration, writes, cancellationToken),
+            CommandPlanner.StartOneHourTest => await batteryTests.StartAsync(worker, device, BatteryTestKind.OneHour, writes, cancellationToken),
             CommandPlanner.Lift => await LiftAsync(worker, device, command, writes, cancellationToken),
             _ => await DeviceWriter.WriteAsync(worker, device, writes, cancellationToken),
         };

@@ -60,6 +60,13 @@ public sealed record MaintenanceInterval(int Times, IntervalPeriod Per)
         }
     }
 
+    /// <summary>The first day of the slot that ends on <paramref name="due"/>: the day after the slot before it, or the period's first day.</summary>
+    public DateOnly SlotStart(DateOnly due)
+    {
+        var start = PeriodStart(due);
+        return SlotsDueBetween(start, due.AddDays(-1)).Select(s => s.Due.AddDays(1)).DefaultIfEmpty(start).Max();
+    }
+
     public override string ToString() => $"{Times}x per {Per.ToString().ToLowerInvariant()}";
 
     private DateOnly PeriodStart(DateOnly date) => Per switch

@@ -6,8 +6,9 @@ namespace Telemetry.Maintenance.WorkOrders;
 
 /// <summary>
 /// A planned maintenance work order (domain section 5): a task on one asset, due on a day, for the asset's crew.
-/// It moves planned → in progress → done, or to skipped with a reason from planned or in progress; its methods refuse
-/// any other move with a <see cref="WorkOrderLifecycleException"/>. Overdue is derived from the due day, not stored.
+/// It moves planned → in progress → done, or to done by the gateway's emergency test from either, or to skipped with a
+/// reason from planned or in progress; its methods refuse any other move with a <see cref="WorkOrderLifecycleException"/>.
+/// Overdue is derived from the due day, not stored.
 /// </summary>
 public sealed class WorkOrder
 {
@@ -74,6 +75,9 @@ public sealed class WorkOrder
     public DateTimeOffset? DoneAt => state.DoneAt;
 
     public string? DoneBy => state.DoneBy;
+
+    /// <summary>The emergency test the gateway ran that completed it; null when a crew completed it.</summary>
+    public GatewayTest? GatewayTest => state.GatewayTest;
 
     /// <summary>The day the inspection report is due: <see cref="ReportWorkingDays"/> working days after the day the work was done.</summary>
     public DateOnly? ReportDueDate => state.ReportDueDate;
@@ -160,6 +164,68 @@ public sealed class WorkOrder
         state.DoneBy = actor;
         state.Note = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
         state.ReportDueDate = WorkingDaysAfter(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, site.TimeZone).DateTime), ReportWorkingDays, site);
+    }
+
+    /// <summary>
+    /// The gateway did the work: it ran the emergency test of this task on the unit (<see cref="BatteryTestOrders"/>),
+    /// which passed or failed. Done from planned or in progress, at the time the test finished and by the gateway, with the
+    /// checklist items the test checked and the readings it measured; no inspection report falls due, the test's record
+    /// is its report. The same test reported again changes nothing and returns false.
+    /// </summary>
+    public bool CompleteByGateway(GatewayTest test)
+    {
+        ArgumentNullException.ThrowIfNull(test);
+        if (Status == WorkOrderStatus.Done && state.GatewayTest is { } done && done.IsSameTestAs(test))
+        {
+            return false;
+        }
+
+        if (!Status.IsOpen())
+        {
+            throw new WorkOrderLifecycleException(Number, Status, "complete by the gateway's test");
+        }
+
+        var problems = new List<string>();
+        if (BatteryTestOrders.TaskOf(test.Test) != Task)
+        {
+            problems.Add($"a {test.Test} test does not do {Task.ToName()}");
+        }
+
+        if (!BatteryTestOrders.WasDone(test.Outcome))
+        {
+            problems.Add($"a test that ended {test.Outcome} was not done");
+        }
+
+        if (string.IsNullOrWhiteSpace(test.Gateway))
+        {
+            problems.Add("the gateway that ran the test is required");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new WorkOrderInputException(Number, problems);
+        }
+
+        var answers = BatteryTestOrders.Checklist(Task, test.Passed);
+        for (var i = 0; i < state.Checklist.Count; i++)
+        {
+            if (answers.TryGetValue(state.Checklist[i].Code, out var passed))
+            {
+                state.Checklist[i] = state.Checklist[i] with { Passed = passed };
+            }
+        }
+
+        foreach (var (name, value) in BatteryTestOrders.Readings(Task, test))
+        {
+            state.Readings[name] = value;
+        }
+
+        state.Status = WorkOrderStatus.Done;
+        state.DoneAt = test.FinishedAt;
+        state.DoneBy = test.Gateway;
+        state.GatewayTest = test;
+        state.Note = test.Describe();
+        return true;
     }
 
     /// <summary>The work is not done, for a reason the crew or an operator gives.</summary>

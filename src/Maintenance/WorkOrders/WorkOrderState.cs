@@ -52,6 +52,9 @@ internal sealed record WorkOrderState
 
     public string? DoneBy { get; set; }
 
+    /// <summary>The gateway's emergency test that completed it; null when a crew did.</summary>
+    public GatewayTest? GatewayTest { get; set; }
+
     public DateOnly? ReportDueDate { get; set; }
 
     public DateTimeOffset? SkippedAt { get; set; }

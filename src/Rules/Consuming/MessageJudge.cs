@@ -17,15 +17,18 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
     /// <summary>Whether a gateway's batch was judged already (the consumer group's batch numbers); null when nobody keeps them.</summary>
     public Func<GatewayTopic, long, bool>? AlreadyJudged { get; set; }
 
-    /// <summary>Judges the message; its conclusions are added to <paramref name="output"/>; returns what was refused (nothing when all of it was judged).</summary>
-    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output) =>
-        Judge(topicName, payload, output, out _);
+    /// <summary>
+    /// Judges the message; its conclusions are added to <paramref name="output"/>, and a gateway event that was judged to
+    /// <paramref name="events"/>; returns what was refused (nothing when all of it was judged).
+    /// </summary>
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events = null) =>
+        Judge(topicName, payload, output, events, out _);
 
     /// <summary>
     /// The same; <paramref name="batch"/> is the reading batch's place in its gateway's stream (null for anything else, and for a
     /// batch whose payload names another gateway), whether it was judged now, refused whole, or skipped as judged before.
     /// </summary>
-    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, out JudgedBatch? batch)
+    public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events, out JudgedBatch? batch)
     {
         batch = null;
 
@@ -54,7 +57,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
             return topic.Kind switch
             {
                 GatewayTopicKind.State => JudgeState(topic, Parse(payload, ContractsJson.Default.GatewayState), output),
-                _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output),
+                _ => JudgeEvent(topic, Parse(payload, ContractsJson.Default.GatewayEvent), output, events),
             };
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or FormatException or OverflowException)
@@ -111,7 +114,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
         return [];
     }
 
-    private IReadOnlyList<Rejection> JudgeEvent(GatewayTopic topic, GatewayEvent gatewayEvent, ICollection<FaultTransition> output)
+    private IReadOnlyList<Rejection> JudgeEvent(GatewayTopic topic, GatewayEvent gatewayEvent, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events)
     {
         if (validator.CheckEvent(gatewayEvent) is { } refused)
         {
@@ -120,6 +123,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
         statistics.Event();
         engine.OnGatewayEvent(topic.Site, topic.Gateway, gatewayEvent, output);
+        events?.Add(new JudgedEvent(topic.Site, topic.Gateway, gatewayEvent));
         return [];
     }
 
@@ -139,3 +143,6 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
 
 /// <summary>A reading batch's place in its gateway's stream; <see cref="Skipped"/> when it had been judged before and was not judged again.</summary>
 public sealed record JudgedBatch(GatewayTopic Topic, long Seq, DateTimeOffset Sent, bool Skipped);
+
+/// <summary>A gateway event that met the contract and was judged, with the site and gateway of its topic.</summary>
+public sealed record JudgedEvent(string Site, string Gateway, GatewayEvent Event);

@@ -14,6 +14,7 @@ using Telemetry.Rules.Configuration;
 using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Planning;
 using Telemetry.Rules.Ticketing;
 
 namespace Telemetry.Rules.Consuming;
@@ -35,6 +36,7 @@ public sealed partial class RuleInputService(
     GapRepair gaps,
     DataGapTickets dataGaps,
     TicketRecorder recorder,
+    BatteryTestWorkOrders batteryTestOrders,
     ITicketRepository tickets,
     RuleStateStore stateStore,
     PlantFiles plant,
@@ -112,8 +114,9 @@ public sealed partial class RuleInputService(
     }
 
     /// <summary>
-    /// Judges one message and waits until what it concluded is stored; what was refused, by the contract, the
-    /// engine or the store, is dead-lettered. Returns when the message may be acknowledged.
+    /// Judges one message and waits until what it concluded is stored: its ticket changes, then the work order a
+    /// finished battery test completes. What was refused, by the contract, the engine or the store, is dead-lettered.
+    /// Returns when the message may be acknowledged.
     /// </summary>
     internal async Task HandleAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
@@ -123,6 +126,7 @@ public sealed partial class RuleInputService(
         }
 
         var transitions = new List<FaultTransition>();
+        var events = new List<JudgedEvent>();
         IReadOnlyList<Rejection> rejections;
         Task<Rejection?>? stored = null;
         JudgedBatch? batch = null;
@@ -132,7 +136,7 @@ public sealed partial class RuleInputService(
             {
                 rejections = dataGaps.IsDataGap(message.Topic)
                     ? DataGap(message, transitions)
-                    : judge.Judge(message.Topic, message.Payload.Span, transitions, out batch);
+                    : judge.Judge(message.Topic, message.Payload.Span, transitions, events, out batch);
             }
             catch (Exception ex)
             {
@@ -155,6 +159,15 @@ public sealed partial class RuleInputService(
             rejections = [.. rejections, refusal];
         }
 
+        foreach (var judged in events.Where(e => BatteryTestWorkOrders.Concerns(e.Event)))
+        {
+            if (await CompleteWorkOrderAsync(judged, cancellationToken) is { } refused)
+            {
+                statistics.Rejected(refused.Reason);
+                rejections = [.. rejections, refused];
+            }
+        }
+
         if (rejections.Count > 0)
         {
             await Persistently.UntilDoneAsync(
@@ -169,15 +182,15 @@ public sealed partial class RuleInputService(
         }
 
         // Judged (or refused for good) and its conclusions stored: a replay or redelivery of it is skipped from now on.
-        if (batch is { } judged)
+        if (batch is { } number)
         {
-            if (judged.Skipped)
+            if (number.Skipped)
             {
                 gaps.Skipped();
             }
             else
             {
-                gaps.Handled(judged.Topic, judged.Seq, judged.Sent, GapRepair.IsReplay(message));
+                gaps.Handled(number.Topic, number.Seq, number.Sent, GapRepair.IsReplay(message));
             }
         }
     }
@@ -193,6 +206,30 @@ public sealed partial class RuleInputService(
 
         statistics.Rejected(rejection!.Reason);
         return [rejection];
+    }
+
+    // The work order store is the ticket store's database: unavailable is retried, a refusal for good is the message's.
+    private async Task<Rejection?> CompleteWorkOrderAsync(JudgedEvent judged, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Persistently.UntilDoneAsync(
+                ct => batteryTestOrders.RecordAsync(judged.Site, judged.Gateway, judged.Event, ct),
+                "complete a work order by a battery test",
+                logger,
+                clock,
+                cancellationToken,
+                onFailure: _ => statistics.StoreFailed(),
+                isTransient: SqliteDatabase.IsTransient,
+                progress: progress);
+            return null;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            statistics.StoreRefused();
+            LogWorkOrderRefused(logger, ex, judged.Event.Device, ex.Message);
+            return new Rejection(RejectionReason.RefusedByStore, $"work order of the battery test on {judged.Event.Device}: {ex.GetType().Name}: {ex.Message}");
+        }
     }
 
     private Task<Rejection?> Enqueue(List<FaultTransition> transitions)
@@ -394,6 +431,9 @@ public sealed partial class RuleInputService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The ticket store refused {Fault} on {Asset} for good ({Reason}); its message is dead-lettered")]
     private static partial void LogStoreRefused(ILogger logger, Exception exception, string fault, string asset, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The work order store refused the battery test of {Device} for good ({Reason}); its message is dead-lettered")]
+    private static partial void LogWorkOrderRefused(ILogger logger, Exception exception, string? device, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not save the rule state, keeping the last saved one: {Reason}")]
     private static partial void LogSaveFailed(ILogger logger, string reason);

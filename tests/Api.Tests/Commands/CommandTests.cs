@@ -253,6 +253,7 @@ public sealed class CommandTests(CommandHost host) : IClassFixture<CommandHost>
 
     [Theory]
     [InlineData("operator.zhang", """{"action":"start_function_test"}""", "/api/sites/demo/devices/eps-01/commands")]
+    [InlineData("operator.zhang", """{"action":"start_one_hour_test"}""", "/api/sites/demo/devices/eps-01/commands")]
     [InlineData("operator.zhang", """{"action":"write","point":"schedule_command","value":"resume_schedule"}""", Sc01)]
     [InlineData("engineer.wang", """{"action":"switch","circuit":1,"on":true}""", Sc01)]
     [InlineData("crew.li", """{"action":"switch","on":true}""", "/api/sites/demo/devices/sc-06/commands")]

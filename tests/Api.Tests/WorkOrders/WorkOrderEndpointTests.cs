@@ -54,6 +54,29 @@ public sealed class WorkOrderEndpointTests(ApiHost host) : IClassFixture<ApiHost
     }
 
     [Fact]
+    public async Task A_work_order_the_gateways_test_completed_shows_the_test_and_what_it_measured_and_cannot_be_worked_again()
+    {
+        var store = host.Factory.Services.GetRequiredService<IWorkOrderStore>();
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5);
+        var planned = new PlannedWorkOrder(new AssetRef("demo", "gw-demo-01", "eps-02"), DeviceFamily.EmergencyBattery, MaintenanceTask.EmergencyFullDischarge,
+            $"test-{Guid.NewGuid():N}", due, new DateTimeOffset(due.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), "crew-central", CrewZone.Inner);
+        var number = (await store.AddAsync([planned], DateTimeOffset.UtcNow, CancellationToken.None)).Single().Number;
+        var finished = new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero).AddHours(3);
+        await store.ChangeAsync(number, o => o.CompleteByGateway(
+            new GatewayTest("gw-demo-01", BatteryTestNames.Duration, "failed", BatteryTestNames.Command, finished, 2520, 5400, 10.5, "battery reached its cut-off voltage")), CancellationToken.None);
+        using var crew = host.As("operator.zhang");
+
+        var body = await ApiHost.JsonAsync(await crew.GetAsync($"/api/work-orders/{number}"));
+
+        Assert.Equal(("done", "gw-demo-01"), (body.GetProperty("status").GetString(), body.GetProperty("done_by").GetString()));
+        var test = body.GetProperty("gateway_test");
+        Assert.Equal(("duration", "failed", "command"), (test.GetProperty("test").GetString(), test.GetProperty("outcome").GetString(), test.GetProperty("trigger").GetString()));
+        Assert.Equal((42.0, 90.0), (test.GetProperty("runtime_minutes").GetDouble(), test.GetProperty("rated_minutes").GetDouble()));
+        Assert.Equal(42.0, body.GetProperty("readings").GetProperty("runtime_min").GetDouble());
+        Assert.Equal(HttpStatusCode.Conflict, (await crew.PostAsync($"/api/work-orders/{number}/start", null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_crew_member_lists_its_own_crews_work_orders_only()
     {
         await host.FreshWorkOrderAsync("north", started: false);

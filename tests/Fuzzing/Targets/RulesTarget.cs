@@ -17,7 +17,7 @@ using Telemetry.Rules.Health;
 namespace Telemetry.Fuzzing.Targets;
 
 /// <summary>
-/// Rules' handling of one gateway message: <see cref="MessageJudge.Judge(string, ReadOnlySpan{byte}, ICollection{FaultTransition})"/> (the shared validator, then the rule
+/// Rules' handling of one gateway message: <see cref="MessageJudge.Judge(string, ReadOnlySpan{byte}, ICollection{FaultTransition}, ICollection{JudgedEvent})"/> (the shared validator, then the rule
 /// engine) on the plant of the small test site, whose gateway the messages come from. A refused message says why and
 /// is counted by its reason; the next valid message is judged, whatever came before: its reading counted as judged,
 /// not skipped, however the hostile ones moved the engine's state.

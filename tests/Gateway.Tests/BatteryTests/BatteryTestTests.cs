@@ -7,10 +7,14 @@ public sealed class BatteryFixture : IAsyncLifetime
 {
     internal GatewayRig Rig { get; private set; } = null!;
 
-    // Two emergency units on the bus; the simulated clock runs 600 times real time, so 90 minutes take 9 s.
+    // Three emergency units on the bus; the simulated clock runs 600 times real time, so 90 minutes take 9 s.
     public async Task InitializeAsync() =>
         Rig = await GatewayRig.StartAsync(
-            [new RigDevice("eps-aged", "yd-eps1k", "emergency_battery", true, 1, 5), new RigDevice("eps-new", "yd-eps1k", "emergency_battery", true, 2, 5)],
+            [
+                new RigDevice("eps-aged", "yd-eps1k", "emergency_battery", true, 1, 5),
+                new RigDevice("eps-new", "yd-eps1k", "emergency_battery", true, 2, 5),
+                new RigDevice("eps-hour", "yd-eps1k", "emergency_battery", true, 3, 5),
+            ],
             gatewaySettings: new Dictionary<string, string> { ["Gateway:BatteryTests:SampleInterval"] = "00:00:00.250" },
             simulatorSettings: new Dictionary<string, string> { ["Simulator:Clock:Speed"] = "600", ["Simulator:Tick"] = "00:00:00.050" });
 
@@ -40,7 +44,7 @@ public sealed class BatteryTestTests(BatteryFixture fixture) : IClassFixture<Bat
         Assert.Equal("done", healthy.GetProperty("result").GetString());
 
         var finished = await Eventually.ValueAsync(
-            () => Task.FromResult(Rig.Events().Where(e => e.Kind == "battery_test_finished").ToList()),
+            () => Task.FromResult(Rig.Events().Where(e => e.Kind == "battery_test_finished" && e.Device is "eps-aged" or "eps-new").ToList()),
             events => events.Count >= 2,
             "both tests finish",
             TimeSpan.FromSeconds(90));
@@ -56,6 +60,24 @@ public sealed class BatteryTestTests(BatteryFixture fixture) : IClassFixture<Bat
 
         Assert.Equal("passed", newResult.Attributes!["outcome"]);
         Assert.True(newResult.Values!["runtime_s"].AsDouble() >= 90 * 60);
+    }
+
+    [Fact]
+    public async Task A_one_hour_test_by_command_is_ended_by_the_gateway_after_60_minutes_as_passed()
+    {
+        await Rig.InjectFaultAsync("eps-hour", new { fault = "battery_aged", health = 1.0 });
+
+        var reply = await Rig.Recorder.CommandAsync("eps-hour", """{"action":"start_one_hour_test"}""");
+        Assert.Equal("done", reply.GetProperty("result").GetString());
+
+        var finished = await Eventually.ValueAsync(
+            () => Task.FromResult(Rig.Events().FirstOrDefault(e => e.Kind == "battery_test_finished" && e.Device == "eps-hour")),
+            e => e is not null,
+            "the one-hour test ends",
+            TimeSpan.FromSeconds(90));
+
+        Assert.Equal(("one_hour", "passed", "command"), (finished!.Attributes!["test"], finished.Attributes["outcome"], finished.Attributes["trigger"]));
+        Assert.InRange(finished.Values!["runtime_s"].AsDouble(), 3600, 90 * 60 - 1);
     }
 
     [Fact]

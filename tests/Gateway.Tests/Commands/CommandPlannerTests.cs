@@ -130,6 +130,7 @@ public sealed class CommandPlannerTests
     [Theory]
     [InlineData("start_function_test", 1)]
     [InlineData("start_duration_test", 2)]
+    [InlineData("start_one_hour_test", 2)]
     [InlineData("abort_test", 3)]
     public void Each_test_action_writes_its_code_to_the_test_register_with_the_function_the_model_demands(string action, ushort code)
     {

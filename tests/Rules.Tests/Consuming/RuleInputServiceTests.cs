@@ -11,6 +11,7 @@ using Telemetry.Maintenance.Faults;
 using Telemetry.Maintenance.Storage;
 using Telemetry.Maintenance.Thresholds;
 using Telemetry.Maintenance.Tickets;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Mqtt;
 using Telemetry.Rules.Alerts;
 using Telemetry.Rules.Configuration;
@@ -18,6 +19,7 @@ using Telemetry.Rules.Consuming;
 using Telemetry.Rules.Evaluation;
 using Telemetry.Rules.Health;
 using Telemetry.Rules.Persistence;
+using Telemetry.Rules.Planning;
 using Telemetry.Rules.Ticketing;
 using Telemetry.Testing;
 
@@ -140,7 +142,8 @@ public sealed class RuleInputServiceTests : IAsyncLifetime
         var judge = new MessageJudge(engine, new GatewayMessageValidator(new ValidationLimits(), clock), topics, settings.MaxPayloadBytes, statistics, clock);
         var gaps = new GapRepair(mqtt, topics, broker.SharedGroup, new SequenceSettings { File = Path.Combine(_directory, "sequences.json") }, clock, NullLogger<GapRepair>.Instance);
         var service = new RuleInputService(
-            mqtt, engine, judge, gaps, new DataGapTickets(plant, topics), new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance), store,
+            mqtt, engine, judge, gaps, new DataGapTickets(plant, topics), new TicketRecorder(store, new AlertSignal(), statistics, clock, NullLogger<TicketRecorder>.Instance),
+            new BatteryTestWorkOrders(new SqliteWorkOrderStore(database), new SqliteMaintenanceIntervalStore(database), plant, NullLogger<BatteryTestWorkOrders>.Instance), store,
             new RuleStateStore(database, clock), plant, broker, settings, topics, statistics, progress, deadLetters, clock, NullLogger<RuleInputService>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Eventually.TrueAsync(() => Task.FromResult(statistics.Verdict.Status == HealthStatus.Healthy), "the consumer subscribes");

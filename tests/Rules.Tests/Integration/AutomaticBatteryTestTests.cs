@@ -1,11 +1,16 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Telemetry.Contracts;
+using Telemetry.Maintenance.Storage;
+using Telemetry.Maintenance.WorkOrders;
 using Telemetry.Testing;
 
 namespace Telemetry.Rules.Tests.Integration;
 
 /// <summary>
 /// A rig whose site has automatic emergency tests all day, every unit due (nothing known of its tests), planned every
-/// second, and simulated time at 600 times real time so that a 90-minute test takes 9 s. From the simulator's first
+/// second, and simulated time at 600 times real time so that a 90-minute test takes 9 s; Rules plans a year of work. From the simulator's first
 /// moment one unit's battery is aged and another's mains is lost, before the gateway plans anything.
 /// </summary>
 public sealed class AutomaticBatteryTestFixture : IAsyncLifetime
@@ -37,6 +42,12 @@ public sealed class AutomaticBatteryTestFixture : IAsyncLifetime
             GatewaySettings = new Dictionary<string, string>(options.GatewaySettings)
             {
                 ["Gateway:BatteryTests:PlanInterval"] = "00:00:01",
+            },
+
+            // A year ahead, so that this year's full discharge work order is open whatever the day.
+            RulesSettings = new Dictionary<string, string>(options.RulesSettings)
+            {
+                ["Rules:WorkOrderHorizon"] = "366.00:00:00",
             },
         });
     }
@@ -87,6 +98,52 @@ public sealed class AutomaticBatteryTestTests(AutomaticBatteryTestFixture fixtur
     }
 
     [Fact]
+    public async Task The_automatic_test_completes_the_units_open_full_discharge_work_order_once_even_when_its_event_comes_again()
+    {
+        var store = new SqliteWorkOrderStore(new SqliteDatabase(Rig.DatabasePath));
+        await Eventually.TrueAsync(
+            async () => await store.ScheduledThroughAsync(PlantRig.SiteId, CancellationToken.None) is not null,
+            $"Rules schedules the site's planned work\n{Rig.Logs()}",
+            Pipeline);
+        var finished = await Eventually.ValueAsync(
+            () => Task.FromResult(Rig.Recorder.Messages.FirstOrDefault(m => m.Topic.EndsWith("/event", StringComparison.Ordinal)
+                && JsonSerializer.Deserialize(m.Payload.Span, ContractsJson.Default.GatewayEvent) is { Kind: "battery_test_finished", Device: "eps-aged" })),
+            m => m is not null,
+            $"the automatic test of eps-aged ends\n{Rig.Logs()}",
+            Pipeline);
+        var reported = JsonSerializer.Deserialize(finished!.Payload.Span, ContractsJson.Default.GatewayEvent)!;
+
+        // Delivered again, twice, as the broker does after a consumer's crash; then a message that is dead-lettered, which
+        // Rules takes only once it has handled the two before it.
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await PublishEventAsync(finished.Payload.ToArray());
+        await PublishEventAsync(finished.Payload.ToArray());
+        await PublishEventAsync(Encoding.UTF8.GetBytes($"not json {marker}"));
+        await Eventually.TrueAsync(
+            () => Task.FromResult(DeadLetters().Any(l => l.Contains(marker, StringComparison.Ordinal))),
+            $"Rules handles the events sent again\n{Rig.Logs()}",
+            Pipeline);
+
+        var orders = await store.ListAsync(
+            new WorkOrderQuery { AssetKey = "rig/gw-rig/eps-aged", Task = MaintenanceTask.EmergencyFullDischarge, Limit = WorkOrderQuery.MaxLimit }, CancellationToken.None);
+        var done = Assert.Single(orders, o => o.Status == WorkOrderStatus.Done);
+        Assert.Equal(("gw-rig", "duration", "failed", "schedule"), (done.DoneBy, done.GatewayTest!.Test, done.GatewayTest.Outcome, done.GatewayTest.Trigger));
+        Assert.Equal(reported.Ts, done.DoneAt);
+        Assert.Equal(reported.Ts, done.GatewayTest.FinishedAt);
+        Assert.Equal(new ChecklistItem("ran_rated_duration", false), done.Checklist[0]);
+        Assert.Null(done.Checklist.Single(i => i.Code == "recharging").Passed);
+        Assert.True(done.Readings["runtime_min"] < 90, $"ran {done.Readings["runtime_min"]} min");
+
+        // Saved once: a work order is stored at version 1 and each change adds one.
+        Assert.Equal(2, done.Version);
+        Assert.All(orders.Where(o => o != done), o => Assert.Equal(WorkOrderStatus.Planned, o.Status));
+
+        // The failure is the ticket's, counted once.
+        var tickets = await Rig.TicketsAsync($"asset={Uri.EscapeDataString("rig/gw-rig/eps-aged")}&fault=failed_discharge");
+        Assert.Single(tickets);
+    }
+
+    [Fact]
     public async Task A_unit_without_mains_is_postponed_with_an_event_and_tested_once_the_mains_returns()
     {
         var postponed = await Eventually.ValueAsync(
@@ -116,5 +173,15 @@ public sealed class AutomaticBatteryTestTests(AutomaticBatteryTestFixture fixtur
         Assert.Equal("schedule", started!.Attributes!["trigger"]);
         var health = await Rig.Gateway.HealthAsync();
         Assert.Contains("\"mains_absent\": 1", health, StringComparison.Ordinal);
+    }
+
+    private Task PublishEventAsync(byte[] payload) =>
+        ExternalCommand.RunAsync("mosquitto_pub", [.. Rig.Broker.CommandLineArguments(MosquittoServer.Harness), "-V", "5", "-q", "1", "-i", "field-event", "-t", "lighting/rig/gw-rig/event", "-m", Encoding.UTF8.GetString(payload)])
+            .ContinueWith(t => t.Result.EnsureSuccess("mosquitto_pub"), TaskScheduler.Default);
+
+    private IEnumerable<string> DeadLetters()
+    {
+        var directory = Path.Combine(Rig.Directory, "deadletters");
+        return Directory.Exists(directory) ? Directory.GetFiles(directory, "rules-*").SelectMany(File.ReadAllLines) : [];
     }
 }

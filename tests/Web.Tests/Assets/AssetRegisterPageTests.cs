@@ -1,4 +1,10 @@
 using Microsoft.Playwright;
+using Telemetry.Contracts;
+using Telemetry.Devices.Sites;
+using Telemetry.Maintenance.Faults;
+using Telemetry.Maintenance.Storage;
+using Telemetry.Maintenance.WorkOrders;
+using Telemetry.Testing;
 using Telemetry.Web.Tests.Tickets;
 using Xunit.Abstractions;
 
@@ -38,6 +44,35 @@ public sealed class AssetRegisterPageTests(WebFixture web, ITestOutputHelper out
         await Assertions.Expect(page.GetByTestId("asset-work-orders")).ToBeVisibleAsync();
         await WebFixture.ScreenshotAsync(page, "asset-record.en");
         await Accessibility.AssertNoSeriousViolationsAsync(page, output);
+    }
+
+    [Fact]
+    public async Task A_work_order_the_gateways_test_completed_reads_so_on_the_units_record_in_both_languages()
+    {
+        var store = new SqliteWorkOrderStore(new SqliteDatabase(web.Rig.DatabasePath));
+        var shanghai = TimeZoneInfo.FindSystemTimeZoneById(web.Rig.Options.TimeZone);
+        var now = DateTimeOffset.UtcNow;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, shanghai).DateTime);
+        var planned = new PlannedWorkOrder(new AssetRef(PlantRig.SiteId, "gw-rig", "eps-01"), DeviceFamily.EmergencyBattery, MaintenanceTask.EmergencyOneHourTest,
+            $"web-{Guid.NewGuid():N}", today, now.AddHours(12), "crew-central", CrewZone.Inner);
+        var number = (await store.AddAsync([planned], now, CancellationToken.None)).Single().Number;
+        await store.ChangeAsync(number, o => o.CompleteByGateway(new GatewayTest("gw-rig", BatteryTestNames.OneHour, "passed", BatteryTestNames.Schedule, now, 3600, 3600)), CancellationToken.None);
+
+        foreach (var (language, text) in new[] { ("en", "done by gateway gw-rig (automatic test) · Passed"), ("zh-CN", "由网关 gw-rig 自动试验完成 · 合格") })
+        {
+            await using var session = await web.SignInAsync(web.Operator, language);
+            await session.Page.GotoAsync($"/assets/{PlantRig.SiteId}/eps-01");
+            await Assertions.Expect(session.Page.Locator($"[data-testid=asset-work-order][data-number='{number}'] [data-testid=asset-work-order-by-gateway]")).ToHaveTextAsync(text);
+        }
+
+        // The maintenance calendar's work order says so too, with the test, its outcome and what started it.
+        await using var calendar = await web.SignInAsync(web.Operator);
+        await calendar.Page.GotoAsync("/maintenance");
+        await calendar.Page.Locator($"[data-testid=calendar-order][data-number='{number}']").ClickAsync();
+        var order = calendar.Page.GetByTestId("work-order");
+        await Assertions.Expect(order.GetByTestId("work-order-by-gateway")).ToContainTextAsync("by gateway gw-rig, by its automatic emergency test");
+        await Assertions.Expect(order.GetByTestId("work-order-gateway-test")).ToHaveTextAsync("One-hour test: passed, started by the gateway's schedule");
+        await Assertions.Expect(order.GetByTestId("work-order-reading")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Runtime.*: 60$"));
     }
 
     [Fact]

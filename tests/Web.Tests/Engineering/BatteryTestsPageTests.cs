@@ -51,5 +51,6 @@ public sealed class BatteryTestsPageTests(WebFixture web, ITestOutputHelper outp
         var unit = page.Locator("[data-testid=battery-unit][data-device='eps-01']");
         await Assertions.Expect(unit).ToBeVisibleAsync();
         await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "Function test eps-01" })).ToBeDisabledAsync();
+        await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "One-hour test eps-01" })).ToBeDisabledAsync();
     }
 }

@@ -45,7 +45,7 @@ public sealed class BatteryTestsService(
     ApiPlant plant, LivePlant live, ReadingHistory history, CommandSender sender, CommandAudit audit, CommandSettings settings, TimeProvider clock)
 {
     /// <summary>The test actions the page offers.</summary>
-    public static readonly IReadOnlyList<string> Actions = [CommandActions.StartFunctionTest, CommandActions.StartDurationTest, CommandActions.AbortTest];
+    public static readonly IReadOnlyList<string> Actions = [CommandActions.StartFunctionTest, CommandActions.StartOneHourTest, CommandActions.StartDurationTest, CommandActions.AbortTest];
 
     /// <summary>How far back the results are read.</summary>
     public static readonly TimeSpan ResultsRange = TimeSpan.FromDays(7);
