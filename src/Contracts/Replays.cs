@@ -49,6 +49,12 @@ public sealed record ReplaySummary
     /// <summary>The oldest seq the gateway still holds, if any.</summary>
     public long? HeldFrom { get; init; }
 
+    /// <summary>
+    /// The newest seq the gateway holds, if any: a missing range above it was never sent (so nothing of it is lost), and a
+    /// consumer that counted batches above it counted batches that did not come from this gateway's numbering.
+    /// </summary>
+    public long? HeldTo { get; init; }
+
     /// <summary>Why the request was not acted on (<c>invalid</c>, <c>expired</c>, <c>too_many</c>, <c>busy</c>); null when it was.</summary>
     public string? Refused { get; init; }
 

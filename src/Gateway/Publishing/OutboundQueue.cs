@@ -63,11 +63,13 @@ public sealed class OutboundQueue(StoreAndForwardQueue queue, SequenceCounter se
                 return null;
             }
 
-            // Persisted before the batch is appended: a crash in between leaves an unused seq, never a repeated one.
+            // Persisted before the batch is appended: a crash in between leaves an unused seq, never a repeated one. Archived
+            // before it is queued: whatever a consumer can have received, the gateway can send again, and the newest seq it
+            // holds is never behind one it sent.
             var seq = sequence.Next();
             Debug.Assert(seq == batch.Seq, "the seq counter has one writer");
-            queue.Append(_record.WrittenSpan);
             archive?.Append(seq, _record.WrittenSpan);
+            queue.Append(_record.WrittenSpan);
             _lastSentUnixMs = sentMs;
             return seq;
         }

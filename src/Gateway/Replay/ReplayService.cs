@@ -156,7 +156,7 @@ public sealed partial class ReplayService(
         LogReplayed(logger, group, request.From, request.To, sent, missing.Count);
         await AnswerAsync(
             group,
-            new ReplaySummary { Id = request.Id, From = request.From, To = request.To, Sent = sent, Missing = missing, HeldFrom = archive.Held?.First },
+            new ReplaySummary { Id = request.Id, From = request.From, To = request.To, Sent = sent, Missing = missing, HeldFrom = archive.Held?.First, HeldTo = archive.Held?.Last },
             cancellationToken);
     }
 

@@ -44,6 +44,7 @@ public sealed partial class GapRepair(
     private long _reported;
     private long _skipped;
     private long _handled;
+    private long _forgotten;
 
     /// <summary>
     /// Where a member of a group sharing the stream finds the batches another member handled, before asking for them (Ingest:
@@ -179,14 +180,21 @@ public sealed partial class GapRepair(
 
         var stream = new GatewayStream(topic.Site, topic.Gateway);
         var now = clock.GetUtcNow();
+        if (summary.HeldTo is { } heldTo && _tracker.Forget(stream, heldTo) is > 0 and var forgotten)
+        {
+            Interlocked.Add(ref _forgotten, forgotten);
+            LogForgotten(logger, stream.ToString(), forgotten, heldTo);
+        }
+
         foreach (var pair in summary.Missing)
         {
-            if (pair is not [var first, var last] || first > last)
+            // What lies above the newest batch the gateway holds was never sent: nothing of it is lost.
+            if (pair is not [var first, var last] || first > last || (summary.HeldTo is { } newest && first > newest))
             {
                 continue;
             }
 
-            var range = new SequenceRange(first, last);
+            var range = new SequenceRange(first, summary.HeldTo is { } held ? Math.Min(last, held) : last);
             var since = _tracker.OpenGaps().Where(g => g.Stream == stream && g.Missing.First <= last && first <= g.Missing.Last).Select(g => g.OpenSince).DefaultIfEmpty(now).Min();
             var missing = _tracker.MissingWithin(stream, range);
             if (_tracker.Lost(stream, range) > 0)
@@ -431,6 +439,7 @@ public sealed partial class GapRepair(
         writer.WriteNumber("duplicates", tracker.Duplicates);
         writer.WriteNumber("skipped", Interlocked.Read(ref _skipped));
         writer.WriteNumber("restarts", tracker.Restarts);
+        writer.WriteNumber("forgotten", Interlocked.Read(ref _forgotten));
         writer.WriteNumber("lost", tracker.LostCount);
         writer.WriteNumber("replays_requested", Interlocked.Read(ref _requested));
         writer.WriteNumber("replayed_batches", Interlocked.Read(ref _replayed));
@@ -514,6 +523,9 @@ public sealed partial class GapRepair(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Site}/{Gateway} refused to replay batches {From} to {To} ({Reason}: {Detail}); asking again later")]
     private static partial void LogSummaryRefused(ILogger logger, string site, string gateway, long from, long to, string reason, string detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Count} batch numbers counted for {Gateway} lie above the newest it holds ({HeldTo}): they were not its own and are forgotten")]
+    private static partial void LogForgotten(ILogger logger, string gateway, long count, long heldTo);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} batches of {Gateway} are lost ({Range}, {Reason}); a data-gap report is sent")]
     private static partial void LogLost(ILogger logger, long count, string gateway, string range, string reason);

@@ -169,6 +169,49 @@ public sealed class SequenceTracker
     /// </summary>
     public long HandledElsewhere(GatewayStream stream, SequenceRange range) => Close(stream, range);
 
+    /// <summary>
+    /// The gateway has numbered no further than <paramref name="last"/>: numbers counted above it did not come from its
+    /// numbering (a batch refused nowhere yet carrying a seq from elsewhere) and are forgotten, with the gaps below them, so
+    /// that the gateway's real batches of those numbers are handled when they come. Returns how many were forgotten.
+    /// </summary>
+    public long Forget(GatewayStream stream, long last)
+    {
+        lock (_gate)
+        {
+            if (!_streams.TryGetValue(stream, out var state) || state.Highest <= last || state.Floor > last)
+            {
+                return 0;
+            }
+
+            var forgotten = 0L;
+            for (var i = state.Ranges.Count - 1; i >= 0 && state.Ranges[i].Last > last; i--)
+            {
+                var range = state.Ranges[i];
+                forgotten += range.Last - Math.Max(range.First, last + 1) + 1;
+                if (range.First > last)
+                {
+                    state.Ranges.RemoveAt(i);
+                }
+                else
+                {
+                    state.Ranges[i] = new SequenceRange(range.First, last);
+                }
+            }
+
+            state.Opened.RemoveAll(o => o.Range.First > state.Highest);
+            for (var i = 0; i < state.Opened.Count; i++)
+            {
+                if (state.Opened[i].Range.Last > state.Highest)
+                {
+                    state.Opened[i] = state.Opened[i] with { Range = new SequenceRange(state.Opened[i].Range.First, state.Highest) };
+                }
+            }
+
+            state.Asks.RemoveAll(a => a.Range.First > state.Highest);
+            return forgotten;
+        }
+    }
+
     /// <summary>The numbers still missing within <paramref name="range"/>, as ranges.</summary>
     public IReadOnlyList<SequenceRange> MissingWithin(GatewayStream stream, SequenceRange range)
     {

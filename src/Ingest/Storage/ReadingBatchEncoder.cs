@@ -226,10 +226,9 @@ public sealed partial class ReadingBatchEncoder(GatewayMessageValidator validato
             topic, version, payloadSite.In(payload, _scratch), payloadGateway.In(payload, _scratch), readings, sent, latest);
         if (refused is not null)
         {
-            // Refused whole, it is still handled: asking for it again would bring the same batch. Not so one whose payload
-            // names another gateway: its number is not of this stream.
+            // A batch refused whole is no batch of the gateway's stream: its seq is neither trusted nor counted.
             batch.RollBack(start);
-            return new(0, 0, null, [refused], refused.Reason == RejectionReason.TopicMismatch ? null : new BatchNumber(topic, seq, sent));
+            return new(0, 0, null, [refused]);
         }
 
         WriteBatchPoint(batch, site, gateway, seq, stored, sent);

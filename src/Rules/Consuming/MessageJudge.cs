@@ -25,8 +25,8 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
         Judge(topicName, payload, output, events, out _);
 
     /// <summary>
-    /// The same; <paramref name="batch"/> is the reading batch's place in its gateway's stream (null for anything else, and for a
-    /// batch whose payload names another gateway), whether it was judged now, refused whole, or skipped as judged before.
+    /// The same; <paramref name="batch"/> is the reading batch's place in its gateway's stream, whether it was judged now or
+    /// skipped as judged before (null for anything else, and for a batch refused whole).
     /// </summary>
     public IReadOnlyList<Rejection> Judge(string topicName, ReadOnlySpan<byte> payload, ICollection<FaultTransition> output, ICollection<JudgedEvent>? events, out JudgedBatch? batch)
     {
@@ -47,11 +47,17 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
         {
             if (topic.Kind is GatewayTopicKind.Telemetry or GatewayTopicKind.Replayed)
             {
+                // A batch refused whole is no batch of the gateway's stream: its seq is neither trusted nor counted.
                 var readings = Parse(payload, ContractsJson.Default.ReadingBatch);
+                var latest = validator.Latest();
+                if (validator.CheckBatch(topic, readings, latest) is { } refused)
+                {
+                    return Refuse(refused);
+                }
+
                 var judged = AlreadyJudged?.Invoke(topic, readings.Seq) ?? false;
-                var rejections = judged ? [] : JudgeTelemetry(topic, readings, output);
-                batch = rejections is [{ Reason: RejectionReason.TopicMismatch }] ? null : new JudgedBatch(topic, readings.Seq, readings.Sent, judged);
-                return rejections;
+                batch = new JudgedBatch(topic, readings.Seq, readings.Sent, judged);
+                return judged ? [] : JudgeTelemetry(topic, readings, output, latest);
             }
 
             return topic.Kind switch
@@ -67,14 +73,8 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
         }
     }
 
-    private IReadOnlyList<Rejection> JudgeTelemetry(GatewayTopic topic, ReadingBatch batch, ICollection<FaultTransition> output)
+    private IReadOnlyList<Rejection> JudgeTelemetry(GatewayTopic topic, ReadingBatch batch, ICollection<FaultTransition> output, DateTimeOffset latest)
     {
-        var latest = validator.Latest();
-        if (validator.CheckBatch(topic, batch, latest) is { } refused)
-        {
-            return Refuse(refused);
-        }
-
         List<Rejection>? rejections = null;
         List<Reading>? judged = null;
         for (var i = 0; i < batch.Readings.Count; i++)

@@ -82,6 +82,36 @@ public sealed class SequenceTrackerTests
     }
 
     [Fact]
+    public void Numbers_above_the_newest_the_gateway_holds_are_forgotten_with_the_gap_below_them()
+    {
+        var tracker = new SequenceTracker();
+        for (var seq = 1L; seq <= 10; seq++)
+        {
+            Handle(tracker, seq);
+        }
+
+        // A batch numbered far ahead of the gateway: a gap opens below it.
+        Handle(tracker, 900_003, Start.AddSeconds(1));
+        Handle(tracker, 12, Start.AddSeconds(2));
+        Assert.Equal([new SequenceRange(11, 11), new SequenceRange(13, 900_002)], tracker.OpenGaps().Select(g => g.Missing));
+
+        // The gateway holds up to 12: 900,003 was not its own.
+        Assert.Equal(0, tracker.Forget(North, 900_003));
+        Assert.Equal(1, tracker.Forget(North, 12));
+        Assert.Equal([new SequenceRange(11, 11)], tracker.OpenGaps().Select(g => g.Missing));
+        Assert.False(tracker.IsHandled(North, 900_003));
+        Assert.Equal(SequenceArrival.New, Handle(tracker, 13, Start.AddSeconds(3)));
+        Assert.Equal(SequenceArrival.New, Handle(tracker, 11, Start.AddSeconds(3)));
+        Assert.Empty(tracker.OpenGaps());
+        Assert.Empty(tracker.DueGaps(Start.AddMinutes(5), Grace, Retry, 1000));
+        Assert.Equal(0, tracker.LostCount);
+
+        // Below the floor nothing is forgotten: the floor is what was handled in order.
+        Assert.Equal(0, tracker.Forget(North, 5));
+        Assert.True(tracker.IsHandled(North, 13));
+    }
+
+    [Fact]
     public void A_gap_in_the_middle_of_a_gap_splits_it_and_both_parts_keep_their_age()
     {
         var tracker = new SequenceTracker();
