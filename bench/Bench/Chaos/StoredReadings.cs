@@ -37,36 +37,45 @@ internal sealed class StoredReadings(Uri influx, string gateway)
         return rows.Count == 0 ? 0 : rows[0].Number("count");
     }
 
+    /// <summary>
+    /// The rows of a query, asked for in chunks: a plain answer stops at influxd's <c>max-row-limit</c> (10,000 rows), a
+    /// chunked one has no such bound. Each chunk is a JSON document of its own, one a line.
+    /// </summary>
     private async Task<List<Row>> RowsAsync(string query, CancellationToken cancellationToken)
     {
-        var uri = $"query?db=telemetry&epoch=ms&q={Uri.EscapeDataString(query)}";
-        using var response = await _http.GetAsync(uri, cancellationToken);
+        var uri = $"query?db=telemetry&epoch=ms&chunked=true&chunk_size=2000&q={Uri.EscapeDataString(query)}";
+        using var response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-        var result = document.RootElement.GetProperty("results")[0];
-        if (result.TryGetProperty("error", out var error))
-        {
-            throw new InvalidOperationException($"InfluxDB refused '{query}': {error.GetString()}");
-        }
-
+        using var body = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         var rows = new List<Row>();
-        if (!result.TryGetProperty("series", out var series))
+        while (await body.ReadLineAsync(cancellationToken) is { } line)
         {
-            return rows;
-        }
-
-        foreach (var one in series.EnumerateArray())
-        {
-            if (one.TryGetProperty("partial", out var partial) && partial.GetBoolean())
+            if (line.Length == 0)
             {
-                throw new InvalidOperationException($"InfluxDB cut the answer to '{query}' short (max-row-limit)");
+                continue;
             }
 
-            var columns = one.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
-            foreach (var values in one.GetProperty("values").EnumerateArray())
+            using var chunk = JsonDocument.Parse(line);
+            foreach (var result in chunk.RootElement.GetProperty("results").EnumerateArray())
             {
-                rows.Add(new Row(columns, [.. values.EnumerateArray().Select(v => v.Clone())]));
+                if (result.TryGetProperty("error", out var error))
+                {
+                    throw new InvalidOperationException($"InfluxDB refused '{query}': {error.GetString()}");
+                }
+
+                if (!result.TryGetProperty("series", out var series))
+                {
+                    continue;
+                }
+
+                foreach (var one in series.EnumerateArray())
+                {
+                    var columns = one.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToList();
+                    foreach (var values in one.GetProperty("values").EnumerateArray())
+                    {
+                        rows.Add(new Row(columns, [.. values.EnumerateArray().Select(v => v.Clone())]));
+                    }
+                }
             }
         }
 
