@@ -86,6 +86,16 @@ internal static class ChaosReconciliation
 
     public static bool Print(ChaosEvidence evidence, TextWriter output)
     {
+        var ok = PrintReadings(evidence, output);
+        output.WriteLine();
+        ok &= PrintFaults(evidence, output);
+        output.WriteLine();
+        return PrintDisruptions(evidence, output) && ok;
+    }
+
+    /// <summary>The gateway's journal against InfluxDB and Rules: every batch and reading exactly once.</summary>
+    private static bool PrintReadings(ChaosEvidence evidence, TextWriter output)
+    {
         var ok = true;
         var journalSeqs = evidence.Journal.Select(b => b.Seq).ToList();
         var produced = evidence.Journal.SelectMany(b => b.Readings).ToList();
@@ -155,8 +165,13 @@ internal static class ChaosReconciliation
         }
 
         Row(output, "Rules sequence repair (its /healthz)", "", Sequences(evidence.RulesSequences));
+        return ok;
+    }
 
-        output.WriteLine();
+    /// <summary>Each injected fault against the tickets about its device: exactly one each; the other tickets listed.</summary>
+    private static bool PrintFaults(ChaosEvidence evidence, TextWriter output)
+    {
+        var ok = true;
         output.WriteLine("Faults injected and tickets opened (exactly one each)");
         output.WriteLine($"  {"at",7}  {"device",-8} {"fault injected",-34} {"ticket expected",-22} {"tickets",7}  numbers");
         var explained = new HashSet<string>(StringComparer.Ordinal);
@@ -175,8 +190,13 @@ internal static class ChaosReconciliation
         output.WriteLine(others.Count == 0
             ? "  other tickets: none"
             : $"  other tickets (not from injected faults; the kills and pauses may cause them): {string.Join(", ", others.Select(g => $"{g.Key} ×{g.Count()} ({string.Join(' ', g.Select(t => t.Asset.Split('/').Last()).Distinct().Take(4))})"))}");
+        return ok;
+    }
 
-        output.WriteLine();
+    /// <summary>Each kill and pause, whether the process came back, and the time from then to the first reading stored.</summary>
+    private static bool PrintDisruptions(ChaosEvidence evidence, TextWriter output)
+    {
+        var ok = true;
         output.WriteLine("Kills and pauses");
         output.WriteLine($"  {"#",3} {"at",7}  {"process",-9} {"what",-7} {"held",6} {"back",7}  {"first stored reading after",26}");
         foreach (var d in evidence.Disruptions)
@@ -188,17 +208,13 @@ internal static class ChaosReconciliation
                 $"  {d.Planned.Number,3} {Clock(d.Done),7}  {d.Planned.Target,-9} {what,-7} {d.Planned.Hold.TotalSeconds,5:F1}s {back,7}  {StoredReadingsWatch.Format(d.FirstStored),26}"));
         }
 
-        var firsts = evidence.Disruptions.Where(d => d.FirstStored is not null).Select(d => d.FirstStored!.Value.TotalSeconds).ToList();
-        if (firsts.Count > 0)
+        foreach (var kind in Enum.GetValues<DisruptionKind>())
         {
-            foreach (var kind in Enum.GetValues<DisruptionKind>())
+            var of = evidence.Disruptions.Where(d => d.Planned.Kind == kind && d.FirstStored is not null).Select(d => d.FirstStored!.Value.TotalSeconds).ToList();
+            if (of.Count > 0)
             {
-                var of = evidence.Disruptions.Where(d => d.Planned.Kind == kind && d.FirstStored is not null).Select(d => d.FirstStored!.Value.TotalSeconds).ToList();
-                if (of.Count > 0)
-                {
-                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {(kind == DisruptionKind.Kill ? "restart" : "continue")} -> first stored reading: median {Figures.Median(of):F1} s, longest {of.Max():F1} s, over {of.Count}"));
-                }
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {(kind == DisruptionKind.Kill ? "restart" : "continue")} -> first stored reading: median {Figures.Median(of):F1} s, longest {of.Max():F1} s, over {of.Count}"));
             }
         }
 

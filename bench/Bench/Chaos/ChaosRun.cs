@@ -61,7 +61,7 @@ internal static class ChaosRun
         var schedule = ChaosSchedule.Make(options.Seed, options.Chaos);
         var directory = Path.Combine(RepositoryPaths.Root, ".chaos", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-seed" + options.Seed.ToString(CultureInfo.InvariantCulture));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Chaos run: seed {schedule.Seed} (bench/run chaos --seed {schedule.Seed} replays the schedule), {options.Chaos.TotalMinutes:0.#} min of chaos, settling for {options.Settle.TotalMinutes:0.#} min at most"));
+            $"Chaos run: seed {schedule.Seed} (bench/run chaos --seed {schedule.Seed} --minutes {options.Chaos.TotalMinutes:0.#} replays the schedule), {options.Chaos.TotalMinutes:0.#} min of chaos, settling for {options.Settle.TotalMinutes:0.#} min at most"));
         Console.WriteLine($"  {schedule.Disruptions.Count(d => d.Kind == DisruptionKind.Kill)} kills and {schedule.Disruptions.Count(d => d.Kind == DisruptionKind.Pause)} pauses of {string.Join(", ", Enum.GetValues<ChaosTarget>())}; {schedule.PlannedFaults.Count} faults injected");
         Console.WriteLine($"  files of the run: {directory}");
 
