@@ -1,9 +1,16 @@
 using System.Globalization;
 using Telemetry.Bench;
+using Telemetry.Bench.Chaos;
 
 // Benchmarks print each figure next to a limit measured in the same run, and the ratio between them.
 var which = args.Length > 0 ? args[0] : "all";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+
+// Not part of "all": it runs for ten minutes and more, and tells whether the plant lost or doubled anything, not how fast it is.
+if (which is "chaos")
+{
+    return await ChaosRun.RunAsync(ChaosOptions.Parse(args[1..]));
+}
 
 if (which is "all" or "mqtt")
 {
@@ -71,3 +78,5 @@ if (which is "all" or "web")
     await WebBenchmark.RunAsync(devices: Arg(1, 2_000), sessions: 20, loads: 10);
     Console.WriteLine();
 }
+
+return 0;

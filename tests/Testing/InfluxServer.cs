@@ -81,6 +81,24 @@ public sealed class InfluxServer : IAsyncDisposable
     /// <summary>SIGKILL: like a power cut (acknowledged writes are in the WAL and survive).</summary>
     public void Kill() => _process?.Kill();
 
+    /// <summary>SIGSTOP: the database hangs with its connections open; writes and queries wait until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Stop(process.Process.Id);
+        }
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Continue(process.Process.Id);
+        }
+    }
+
     public Task StopAsync() => _process?.StopAsync() ?? Task.CompletedTask;
 
     /// <summary>Runs Influx's own command-line client against this server.</summary>

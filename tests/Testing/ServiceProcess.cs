@@ -116,6 +116,24 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>SIGKILL: no flush, no goodbye.</summary>
     public void Kill() => _process?.Kill();
 
+    /// <summary>SIGSTOP: the service hangs with its connections open, as on an overloaded host, until <see cref="Resume"/>.</summary>
+    public void Pause()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Stop(process.Process.Id);
+        }
+    }
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            Posix.Continue(process.Process.Id);
+        }
+    }
+
     /// <summary>SIGTERM: graceful shutdown.</summary>
     public Task StopAsync() => _process?.StopAsync() ?? Task.CompletedTask;
 
