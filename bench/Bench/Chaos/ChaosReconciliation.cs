@@ -259,7 +259,10 @@ internal static class ChaosReconciliation
         return ranges.Count > Shown ? $"{text} and {ranges.Count - Shown} more ranges" : text;
     }
 
-    /// <summary>The numbers of a consumer's <c>sequences</c> health entry, whatever they are called; n/a when it has none.</summary>
+    private static readonly string[] SequenceCounts =
+        ["handled", "gaps_opened", "recovered", "found_stored", "replays_requested", "replayed_batches", "duplicates", "skipped", "forgotten", "lost", "open_gaps"];
+
+    /// <summary>The counts of a consumer's <c>sequences</c> health entry (gap repair since its last start); n/a when it has none.</summary>
     private static string Sequences(JsonElement? entry)
     {
         if (entry is not { ValueKind: JsonValueKind.Object } sequences)
@@ -268,17 +271,11 @@ internal static class ChaosReconciliation
         }
 
         var text = new StringBuilder();
-        foreach (var property in sequences.EnumerateObject())
+        foreach (var name in SequenceCounts)
         {
-            var value = property.Value.ValueKind switch
+            if (sequences.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number)
             {
-                JsonValueKind.Number => property.Value.GetRawText(),
-                JsonValueKind.Array => property.Value.GetArrayLength().ToString(CultureInfo.InvariantCulture),
-                _ => null,
-            };
-            if (value is not null)
-            {
-                text.Append(text.Length > 0 ? ", " : "").Append(property.Name.Replace('_', ' ')).Append(' ').Append(value);
+                text.Append(text.Length > 0 ? ", " : "").Append(name.Replace('_', ' ')).Append(' ').Append(value.GetRawText());
             }
         }
 

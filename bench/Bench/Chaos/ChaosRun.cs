@@ -286,26 +286,8 @@ internal static class ChaosRun
     }
 
     /// <summary>The open gaps a <c>sequences</c> entry counts (a number, or a list of them), null when it says nothing of them.</summary>
-    private static long? OpenGaps(JsonElement? sequences)
-    {
-        if (sequences is not { ValueKind: JsonValueKind.Object } entry)
-        {
-            return null;
-        }
-
-        foreach (var property in entry.EnumerateObject().Where(p => p.Name.Contains("open", StringComparison.OrdinalIgnoreCase)))
-        {
-            switch (property.Value.ValueKind)
-            {
-                case JsonValueKind.Number:
-                    return property.Value.GetInt64();
-                case JsonValueKind.Array:
-                    return property.Value.GetArrayLength();
-            }
-        }
-
-        return null;
-    }
+    private static long? OpenGaps(JsonElement? sequences) =>
+        sequences is { ValueKind: JsonValueKind.Object } entry && entry.TryGetProperty("open_gaps", out var open) ? open.GetInt64() : null;
 
     private static long? Number(JsonElement? document, string entry, string name) =>
         document is { } d && d.TryGetProperty(entry, out var e) && e.TryGetProperty(name, out var n) && n.ValueKind == JsonValueKind.Number ? n.GetInt64() : null;

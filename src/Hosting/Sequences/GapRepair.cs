@@ -100,7 +100,7 @@ public sealed partial class GapRepair(
     }
 
     /// <summary>Whether the batch was handled already: Rules judges a batch once.</summary>
-    public bool IsHandled(GatewayTopic topic, long seq) => _tracker.IsHandled(new GatewayStream(topic.Site, topic.Gateway), seq);
+    public bool IsHandled(GatewayTopic topic, long seq, DateTimeOffset sent) => _tracker.IsHandled(new GatewayStream(topic.Site, topic.Gateway), seq, sent);
 
     /// <summary>A batch seen again after it was handled, and not handled again.</summary>
     public void Skipped() => Interlocked.Increment(ref _skipped);

@@ -100,6 +100,19 @@ public sealed class SequenceTracker
     }
 
     /// <summary>
+    /// Whether batch <paramref name="seq"/>, sent at <paramref name="sent"/>, has been handled. A batch sent after every batch
+    /// handled cannot be one of them, whatever its number: the gateway numbering anew, or a first number seen that was not
+    /// the gateway's.
+    /// </summary>
+    public bool IsHandled(GatewayStream stream, long seq, DateTimeOffset sent)
+    {
+        lock (_gate)
+        {
+            return _streams.TryGetValue(stream, out var state) && state.IsHandled(seq) && !(sent > state.LastSent && seq <= state.Highest);
+        }
+    }
+
+    /// <summary>
     /// The gaps open longer than <paramref name="grace"/> and not asked for within the last <paramref name="retry"/>, each
     /// at most <paramref name="maxCount"/> numbers long (a longer gap is asked for in parts); each is marked as asked now.
     /// </summary>

@@ -15,7 +15,7 @@ namespace Telemetry.Rules.Consuming;
 public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator validator, Topics topics, int maxPayloadBytes, RulesStatistics statistics, TimeProvider clock)
 {
     /// <summary>Whether a gateway's batch was judged already (the consumer group's batch numbers); null when nobody keeps them.</summary>
-    public Func<GatewayTopic, long, bool>? AlreadyJudged { get; set; }
+    public Func<GatewayTopic, long, DateTimeOffset, bool>? AlreadyJudged { get; set; }
 
     /// <summary>
     /// Judges the message; its conclusions are added to <paramref name="output"/>, and a gateway event that was judged to
@@ -55,7 +55,7 @@ public sealed class MessageJudge(RuleEngine engine, GatewayMessageValidator vali
                     return Refuse(refused);
                 }
 
-                var judged = AlreadyJudged?.Invoke(topic, readings.Seq) ?? false;
+                var judged = AlreadyJudged?.Invoke(topic, readings.Seq, readings.Sent) ?? false;
                 batch = new JudgedBatch(topic, readings.Seq, readings.Sent, judged);
                 return judged ? [] : JudgeTelemetry(topic, readings, output, latest);
             }

@@ -112,6 +112,26 @@ public sealed class SequenceTrackerTests
     }
 
     [Fact]
+    public void A_batch_sent_after_every_batch_handled_is_not_handled_whatever_its_number()
+    {
+        // The first number seen was not the gateway's: far ahead, so every real number is below the floor.
+        var tracker = new SequenceTracker();
+        Assert.Equal(SequenceArrival.New, tracker.Handle(North, 900_003, Start, Start, out _));
+        Assert.True(tracker.IsHandled(North, 1, Start));
+        Assert.False(tracker.IsHandled(North, 1, Start.AddSeconds(1)));
+
+        // Handled, it restarts the stream from the gateway's own numbers, which are judged from then on.
+        Assert.Equal(SequenceArrival.Restarted, tracker.Handle(North, 1, Start.AddSeconds(1), Start.AddSeconds(1), out var lost));
+        Assert.Empty(lost);
+        Assert.False(tracker.IsHandled(North, 2, Start.AddSeconds(2)));
+        Assert.Equal(SequenceArrival.New, tracker.Handle(North, 2, Start.AddSeconds(2), Start.AddSeconds(2), out _));
+
+        // A redelivery is sent no later than what was handled: still handled.
+        Assert.True(tracker.IsHandled(North, 2, Start.AddSeconds(2)));
+        Assert.True(tracker.IsHandled(North, 1, Start.AddSeconds(1)));
+    }
+
+    [Fact]
     public void A_gap_in_the_middle_of_a_gap_splits_it_and_both_parts_keep_their_age()
     {
         var tracker = new SequenceTracker();
