@@ -29,14 +29,25 @@ public sealed class AccessPlanTests
     }
 
     [Fact]
-    public void Ingest_reads_the_gateways_streams_and_its_replays_and_writes_only_its_replay_requests_and_dead_letters()
+    public void Ingest_reads_the_gateways_streams_and_its_replays_and_writes_only_its_replay_requests_data_gaps_and_dead_letters()
     {
         Assert.Equal(
             [
                 "topic read lighting/+/+/telemetry", "topic read lighting/+/+/state", "topic read lighting/+/+/event",
-                "topic write lighting/+/+/replay/ingest", "topic read lighting/+/+/replayed/ingest", "topic write lighting/deadletter/ingest",
+                "topic write lighting/+/+/replay/ingest", "topic read lighting/+/+/replayed/ingest", "topic write lighting/datagap/ingest",
+                "topic write lighting/deadletter/ingest",
             ],
             Lines("ingest"));
+    }
+
+    [Fact]
+    public void Only_rules_reads_the_data_gap_reports_and_each_group_writes_its_own()
+    {
+        var readers = Demo.Where(p => p.Name != "observer" && p.Acl.Any(e => e.Access == TopicAccess.Read && e.TopicFilter.StartsWith("lighting/datagap", StringComparison.Ordinal))).Select(p => p.Name);
+        var writers = Demo.SelectMany(p => p.Acl.Where(e => e.Access != TopicAccess.Read && e.TopicFilter.StartsWith("lighting/datagap", StringComparison.Ordinal)).Select(e => $"{p.Name} {e.TopicFilter}"));
+
+        Assert.Equal(["rules"], readers);
+        Assert.Equal(["ingest lighting/datagap/ingest", "rules lighting/datagap/rules"], writers.Order(StringComparer.Ordinal));
     }
 
     [Fact]
