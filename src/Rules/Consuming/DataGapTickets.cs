@@ -15,9 +15,12 @@ namespace Telemetry.Rules.Consuming;
 /// </summary>
 public sealed class DataGapTickets(PlantFiles plant, Topics topics)
 {
+    // Every message Rules takes is asked about, so the prefix is made once.
+    private readonly string _prefix = topics.DataGap("x")[..^1];
+
     /// <summary>Whether <paramref name="topicName"/> is a consumer group's data-gap topic.</summary>
     public bool IsDataGap(string topicName) =>
-        topicName.StartsWith($"{topics.Root}/datagap/", StringComparison.Ordinal) && topicName.Count(c => c == '/') == 2;
+        topicName.StartsWith(_prefix, StringComparison.Ordinal) && topicName.IndexOf('/', _prefix.Length) < 0;
 
     /// <summary>The ticket's detection for the report; or the reason it is refused.</summary>
     public FaultDetected? Read(string topicName, ReadOnlySpan<byte> payload, out Rejection? rejection)
