@@ -53,4 +53,15 @@ public sealed class BatteryTestsPageTests(WebFixture web, ITestOutputHelper outp
         await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "Function test eps-01" })).ToBeDisabledAsync();
         await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "One-hour test eps-01" })).ToBeDisabledAsync();
     }
+
+    [Fact]
+    public async Task An_engineer_reading_chinese_may_start_the_one_hour_test_by_its_trade_name()
+    {
+        await using var session = await web.SignInAsync(web.Engineer, "zh-CN");
+        var page = session.Page;
+        await page.GotoAsync("/battery-tests");
+        var unit = page.Locator("[data-testid=battery-unit][data-device='eps-01']");
+        await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "1 小时试验 eps-01" })).ToBeEnabledAsync(new() { Timeout = 60_000 });
+        await Assertions.Expect(unit.GetByRole(AriaRole.Button, new() { Name = "One-hour test eps-01" })).ToHaveCountAsync(0);
+    }
 }
