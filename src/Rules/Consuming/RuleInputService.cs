@@ -213,15 +213,7 @@ public sealed partial class RuleInputService(
     {
         try
         {
-            await Persistently.UntilDoneAsync(
-                ct => batteryTestOrders.RecordAsync(judged.Site, judged.Gateway, judged.Event, ct),
-                "complete a work order by a battery test",
-                logger,
-                clock,
-                cancellationToken,
-                onFailure: _ => statistics.StoreFailed(),
-                isTransient: SqliteDatabase.IsTransient,
-                progress: progress);
+            await StoreAsync(ct => batteryTestOrders.RecordAsync(judged.Site, judged.Gateway, judged.Event, ct), "complete a work order by a battery test", cancellationToken);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -231,6 +223,22 @@ public sealed partial class RuleInputService(
             return new Rejection(RejectionReason.RefusedByStore, $"work order of the battery test on {judged.Event.Device}: {ex.GetType().Name}: {ex.Message}");
         }
     }
+
+    /// <summary>One write to the maintenance database: retried while it is unavailable (counted as a store failure), thrown when refused for good.</summary>
+    private Task StoreAsync(Func<CancellationToken, Task> write, string what, CancellationToken cancellationToken) =>
+        Persistently.UntilDoneAsync(
+            async ct =>
+            {
+                await write(ct);
+                return true;
+            },
+            what,
+            logger,
+            clock,
+            cancellationToken,
+            onFailure: _ => statistics.StoreFailed(),
+            isTransient: SqliteDatabase.IsTransient,
+            progress: progress);
 
     private Task<Rejection?> Enqueue(List<FaultTransition> transitions)
     {
@@ -258,19 +266,7 @@ public sealed partial class RuleInputService(
                 {
                     try
                     {
-                        await Persistently.UntilDoneAsync(
-                            async ct =>
-                            {
-                                await recorder.RecordAsync([transition], ct);
-                                return true;
-                            },
-                            "store ticket changes",
-                            logger,
-                            clock,
-                            cancellationToken,
-                            onFailure: _ => statistics.StoreFailed(),
-                            isTransient: SqliteDatabase.IsTransient,
-                            progress: progress);
+                        await StoreAsync(ct => recorder.RecordAsync([transition], ct), "store ticket changes", cancellationToken);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                     {
